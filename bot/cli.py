@@ -1,0 +1,163 @@
+"""The `heel-bot` command: chat, serve, replay, check, graph.
+
+With no subcommand it serves Telegram when TELEGRAM_BOT_TOKEN is set, else chats in the
+terminal. Definition errors are printed as `file:line:column: message` and exit with 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot import graph, loader, serve_config
+from bot.engine import Engine
+from bot.errors import DefinitionError
+from bot.model import Bundle
+from bot.render import to_plain
+from bot.replay import Replayer, files
+from bot.session import Session
+
+
+def _add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dialogs", type=Path, default=None, help="folder of dialog YAML files")
+    p.add_argument("--content", type=Path, default=None, help="folder of content YAML files")
+
+
+def _load(args: argparse.Namespace) -> Bundle:
+    return loader.load(args.dialogs, args.content)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (also used by the tests)."""
+    parser = argparse.ArgumentParser(
+        prog="heel-bot",
+        description="Heel pain after running: a safe symptom check, in the terminal or on "
+                    "Telegram. With no command: serve Telegram if TELEGRAM_BOT_TOKEN is set, "
+                    "else chat here.")
+    _add_paths(parser)
+    sub = parser.add_subparsers(dest="command")
+    _add_paths(sub.add_parser("chat", help="have the conversation in this terminal"))
+    serve = sub.add_parser("serve", help="run the Telegram bot")
+    _add_paths(serve)
+    serve_config.add_arguments(serve)
+    replay = sub.add_parser("replay", help="replay scripted conversations (files or folders)")
+    _add_paths(replay)
+    replay.add_argument("paths", nargs="+", help="conversation files or folders")
+    check = sub.add_parser("check", help="validate dialogs and content and prove the graph")
+    _add_paths(check)
+    g = sub.add_parser("graph", help="print the dialog as a diagram")
+    _add_paths(g)
+    g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    return parser
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Validate and prove; one line per problem."""
+    try:
+        bundle = _load(args)
+    except DefinitionError as exc:
+        for p in exc.problems:
+            print(p, file=out)
+        return 1
+    problems = graph.prove(bundle)
+    for p in problems:
+        print(p, file=out)
+    if problems:
+        return 1
+    d = bundle.dialog
+    print(f"OK: {len(d.questions)} questions, {len(bundle.rules.triage)} triage rules, "
+          f"{len(bundle.content.texts)} texts; every question reachable, every path ends in an "
+          f"outcome, every requirement of the specification met on every path.", file=out)
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
+    """Replay files; one PASS/FAIL line each."""
+    replayer = Replayer(Engine(_load(args)))
+    paths = files(args.paths)
+    if not paths:
+        print("no conversation files found", file=out)
+        return 1
+    results = [replayer.run(p) for p in paths]
+    for r in results:
+        print(r, file=out)
+    failed = sum(not r.ok for r in results)
+    print(f"{len(results) - failed} passed, {failed} failed", file=out)
+    return 1 if failed else 0
+
+
+def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
+    """Print the diagram."""
+    bundle = _load(args)
+    out.write(graph.mermaid(bundle) if args.format == "mermaid" else graph.dot(bundle))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
+    """The conversation in a terminal; works with piped input too."""
+    session = Session(Engine(_load(args)))
+    c = session.engine.bundle.content
+    interactive = inp.isatty()
+
+    def show(text: str) -> None:
+        print(text, file=out)
+        print(file=out)
+
+    turn = session.opening()
+    state = turn.state
+    show(to_plain(turn.doc))
+    show(c["ui.chat.hint"])
+    learning = False
+    while True:
+        if interactive:
+            out.write("> ")
+            out.flush()
+        line = inp.readline()
+        if not line:
+            show(c["ui.quit"])
+            return 0
+        text = line.strip()
+        if not interactive:
+            print(f"> {text}", file=out)
+        if learning:
+            learning = False
+            topic = session.render.find_topic(text)
+            if topic is not None:
+                show(to_plain(session.render.topic(topic)))
+                show(to_plain(session.current(state)))
+                continue
+        turn = session.handle(state, text)
+        state = turn.state
+        show(to_plain(turn.doc))
+        if turn.quit:
+            return 0
+        learning = turn.command == "learn" and len(text.split()) == 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or ("serve" if os.environ.get("TELEGRAM_BOT_TOKEN") else "chat")
+    try:
+        if command == "check":
+            return cmd_check(args, sys.stdout)
+        if command == "replay":
+            return cmd_replay(args, sys.stdout)
+        if command == "graph":
+            return cmd_graph(args, sys.stdout)
+        if command == "serve":
+            if args.command is None:
+                args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+            return serve_config.run(args)
+        return cmd_chat(args, sys.stdin, sys.stdout)
+    except DefinitionError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,323 @@
+"""The dialog engine: pure conversation logic over a serialisable state. No I/O.
+
+One `transitions.Machine` is built per dialog when the engine is created; it drives a single
+lightweight turn model whose state is restored from the conversation state on every turn, so
+a turn costs one trigger, whatever the number of users. Every method takes a `State` and
+returns a `Reply` with the new state; nothing is kept between calls.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from transitions import Machine
+
+from bot import rules as rules_mod
+from bot.errors import StateError
+from bot.matching import Kind, QuestionMatcher, SafetyNetMatcher
+from bot.model import OUTCOME, Bundle, Question
+from bot.rules import Outcome
+
+MAX_HISTORY = 64  # a path is at most one entry per question; this bounds forged states
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded answer, with what it replaced, so it can be undone exactly."""
+
+    question: str
+    previous: str | None  # the slot's value before (set when a question is asked again)
+    detour: str | None  # the detour in force when the question was asked
+
+
+@dataclass(frozen=True)
+class State:
+    """A conversation, small enough to store as one JSON value (well under 2 KB)."""
+
+    version: str
+    node: str  # question id, or OUTCOME
+    answers: Mapping[str, str] = field(default_factory=dict)
+    history: tuple[HistoryEntry, ...] = ()
+    detour: str | None = None  # where to return after a question brought forward
+    turn: int = 0  # bumps on every change: lets buttons on old messages be recognised
+
+    @property
+    def finished(self) -> bool:
+        """Whether the conversation has reached its outcome."""
+        return self.node == OUTCOME
+
+    def to_json(self) -> str:
+        """Compact JSON for the store."""
+        data: dict[str, Any] = {"v": self.version, "n": self.node, "a": dict(self.answers),
+                                "h": [[h.question, h.previous, h.detour] for h in self.history],
+                                "t": self.turn}
+        if self.detour:
+            data["d"] = self.detour
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        """Parse stored JSON; StateError if it is not a state at all."""
+        try:
+            data = json.loads(text)
+            history = tuple(HistoryEntry(str(q), p, d) for q, p, d in data["h"])
+            state = cls(str(data["v"]), str(data["n"]), {str(k): str(v) for k, v in data[
+                "a"].items()}, history, data.get("d"), int(data["t"]))
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise StateError(f"unreadable conversation state: {exc}") from None
+        return state
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message shown before the question or outcome: a content key and its fields."""
+
+    key: str
+    params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a turn produced: the new state and what to show."""
+
+    state: State
+    notices: tuple[Notice, ...] = ()
+    answered: tuple[str, str] | None = None  # (question id, value) recorded by this turn
+    question: Question | None = None
+    outcome: Outcome | None = None
+    changed: bool = True  # False when the state is unchanged (e.g. an unmatched answer)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the user said so far and where it points: something to show a clinician."""
+
+    answers: tuple[tuple[Question, str], ...]  # (question, chosen value) in the order asked
+    level: str
+    causes: tuple[str, ...]
+    finished: bool
+
+
+class _TurnModel:
+    """The one model the machine drives; its state and answers are set before each trigger."""
+
+    state: str
+    answers: Mapping[str, str]
+
+    def __init__(self) -> None:
+        self.answers = {}
+
+
+class Engine:
+    """The conversation logic for one loaded bundle."""
+
+    def __init__(self, bundle: Bundle) -> None:
+        self.bundle = bundle
+        self.dialog = bundle.dialog
+        self.version = f"{self.dialog.name}/{self.dialog.version}"
+        self._model = _TurnModel()
+        self._lock = threading.Lock()
+        states: list[Any] = [*self.dialog.questions, {"name": OUTCOME, "final": True}]
+        transitions = []
+        for q in self.dialog.questions.values():
+            for t in q.next:
+                spec: dict[str, Any] = {"trigger": "answer", "source": q.id, "dest": t.goto}
+                if t.when is not None:
+                    cond = t.when
+                    spec["conditions"] = [lambda ev, c=cond: c.holds(ev.model.answers)]
+                transitions.append(spec)
+        self.machine = Machine(model=self._model, states=states, transitions=transitions,
+                               initial=self.dialog.start, auto_transitions=False,
+                               send_event=True)
+        labels = bundle.content.texts
+        self._matchers = {qid: QuestionMatcher(q, dict(labels)) for qid, q in
+                          self.dialog.questions.items()}
+        self._net = SafetyNetMatcher(self.dialog)
+        self._remaining = {qid: self._count_remaining(qid) for qid in self.dialog.questions}
+
+    # ------------------------------------------------------------ state
+
+    def new_state(self) -> State:
+        """A fresh conversation at the first question."""
+        return State(self.version, self.dialog.start)
+
+    def check_state(self, state: State) -> State:
+        """Return `state` if it fits this dialog, else raise StateError."""
+        qs = self.dialog.questions
+        slots = self.bundle.vocabulary.slots
+        if state.version != self.version:
+            raise StateError(f"state is for dialog {state.version}, this is {self.version}")
+        if state.node != OUTCOME and state.node not in qs:
+            raise StateError(f"unknown node {state.node!r}")
+        if state.detour is not None and state.detour != OUTCOME and state.detour not in qs:
+            raise StateError(f"unknown detour {state.detour!r}")
+        if len(state.history) > MAX_HISTORY or state.turn < 0:
+            raise StateError("history too long")
+        for slot, value in state.answers.items():
+            if value not in slots.get(slot, ()):
+                raise StateError(f"unknown answer {slot}={value!r}")
+        for h in state.history:
+            q = qs.get(h.question)
+            if q is None or q.slot not in state.answers:
+                raise StateError(f"history names {h.question!r}, which has no answer")
+            if h.previous is not None and h.previous not in slots[q.slot]:
+                raise StateError(f"history holds unknown value {h.previous!r}")
+        return state
+
+    def restore(self, text: str) -> State:
+        """Parse and check a stored state; StateError if it cannot be used."""
+        return self.check_state(State.from_json(text))
+
+    # ------------------------------------------------------------ turns
+
+    def start(self) -> Reply:
+        """Begin a new conversation."""
+        return self._reply(self.new_state())
+
+    def show(self, state: State) -> Reply:
+        """The current question or outcome again, unchanged."""
+        return self._reply(state, changed=False)
+
+    def restart(self, state: State) -> Reply:
+        """Forget every answer and start again."""
+        fresh = replace(self.new_state(), turn=state.turn + 1)
+        return self._reply(fresh, (Notice("ui.restarted"),))
+
+    def back(self, state: State) -> Reply:
+        """Undo the last answer and ask that question again."""
+        if not state.history:
+            return self._reply(state, (Notice("ui.back_none"),), changed=False)
+        last = state.history[-1]
+        slot = self.dialog.questions[last.question].slot
+        answers = dict(state.answers)
+        if last.previous is None:
+            answers.pop(slot, None)
+        else:
+            answers[slot] = last.previous
+        new = State(state.version, last.question, answers, state.history[:-1], last.detour,
+                    state.turn + 1)
+        return self._reply(new, (Notice("ui.back_done"),))
+
+    def choose(self, state: State, question_id: str, value: str) -> Reply:
+        """Apply a button press: `value` for `question_id`, which must be the current question."""
+        q = self.dialog.questions.get(question_id)
+        if q is None or state.node != question_id or q.option(value) is None:
+            raise StateError(f"{question_id}={value!r} does not answer the current question")
+        return self._record(state, q, value)
+
+    def answer(self, state: State, text: str) -> Reply:
+        """Apply a typed answer: an option, 'not sure', free text, or red-flag words."""
+        q = self.dialog.questions.get(state.node)
+        # Red-flag words bring their question forward, unless it is the one being asked or
+        # it already has its alarming answer.
+        for ask in self._net.find(text):
+            red = self.dialog.questions[ask]
+            if red.id == state.node:
+                break
+            if state.answers.get(red.slot) in self.dialog.alarming.get(red.slot, ()):
+                continue
+            detour = state.detour or state.node
+            new = replace(state, node=red.id, detour=detour, turn=state.turn + 1)
+            return self._reply(new, (Notice("ui.safety_net"),))
+        if q is None:
+            return self._reply(state, (Notice("ui.finished"),), changed=False)
+        m = self._matchers[q.id].match(text)
+        if m.kind is Kind.MATCHED and m.value is not None:
+            return self._record(state, q, m.value)
+        if m.kind is Kind.UNSURE:
+            if q.if_unsure is None:
+                return self._reply(state, (Notice("ui.unsure_pick"),), changed=False)
+            label = self.bundle.content[self._label(q, q.if_unsure)]
+            reply = self._record(state, q, q.if_unsure)
+            return replace(reply, notices=(Notice("ui.unsure_assumed", {"label": label}),
+                                           *reply.notices))
+        return self._reply(state, (Notice("ui.unmatched"),), changed=False)
+
+    def _label(self, q: Question, value: str) -> str:
+        opt = q.option(value)
+        assert opt is not None
+        return opt.label
+
+    def _record(self, state: State, q: Question, value: str) -> Reply:
+        answers = dict(state.answers)
+        previous = answers.get(q.slot)
+        answers[q.slot] = value
+        history = (*state.history, HistoryEntry(q.id, previous, state.detour))
+        if state.detour is not None:
+            level, _ = rules_mod.triage(self.bundle.vocabulary, self.bundle.rules, answers)
+            # A red flag settled on a detour ends the conversation if nothing can go higher.
+            urgent = level == self.bundle.vocabulary.levels[0]
+            node = OUTCOME if urgent else state.detour
+            node = self._advance(node, answers)
+            new = State(state.version, node, answers, history, None, state.turn + 1)
+        else:
+            node = self._advance(self._fire(q.id, answers), answers)
+            new = State(state.version, node, answers, history, None, state.turn + 1)
+        return self._reply(new, answered=(q.id, value))
+
+    def _fire(self, node: str, answers: Mapping[str, str]) -> str:
+        """One machine step from `node` with `answers`: the next node."""
+        with self._lock:
+            self.machine.set_state(node, model=self._model)
+            self._model.answers = answers
+            self._model.trigger("answer")  # type: ignore[attr-defined]  # bound by Machine
+            return self._model.state
+
+    def _advance(self, node: str, answers: Mapping[str, str]) -> str:
+        """Skip questions whose slot is already answered (e.g. brought forward earlier)."""
+        for _ in range(len(self.dialog.questions) + 1):
+            q = self.dialog.questions.get(node)
+            if q is None or q.slot not in answers:
+                return node
+            node = self._fire(node, answers)
+        raise StateError("the dialog does not progress")  # pragma: no cover - acyclic dialogs
+
+    def _reply(self, state: State, notices: tuple[Notice, ...] = (),
+               answered: tuple[str, str] | None = None, changed: bool = True) -> Reply:
+        if state.node == OUTCOME:
+            return Reply(state, notices, answered, None, self.outcome(state), changed)
+        return Reply(state, notices, answered, self.dialog.questions[state.node], None, changed)
+
+    # ------------------------------------------------------------ queries
+
+    def outcome(self, state: State) -> Outcome:
+        """The outcome the answers lead to (for a finished conversation)."""
+        b = self.bundle
+        return rules_mod.evaluate(b.vocabulary, b.rules, state.answers)
+
+    def why(self, state: State) -> str | None:
+        """Content key explaining why the current question is asked (None when finished)."""
+        q = self.dialog.questions.get(state.node)
+        return q.why if q else None
+
+    def progress(self, state: State) -> tuple[int, int]:
+        """(number of the current question, about how many in all)."""
+        asked = len({h.question for h in state.history})
+        remaining = self._remaining.get(state.node, 0)
+        return asked + 1, asked + remaining
+
+    def summary(self, state: State) -> Summary:
+        """What was answered, in order, and the level and causes they point to so far."""
+        b = self.bundle
+        seen: dict[str, str] = {}
+        for h in state.history:
+            q = self.dialog.questions[h.question]
+            if q.slot in state.answers:
+                seen[q.id] = state.answers[q.slot]
+        pairs = tuple((self.dialog.questions[qid], v) for qid, v in seen.items())
+        level, fired = rules_mod.triage(b.vocabulary, b.rules, state.answers)
+        causes = rules_mod.rank_causes(b.rules, b.vocabulary, state.answers, fired)
+        return Summary(pairs, level, causes, state.finished)
+
+    def _count_remaining(self, node: str) -> int:
+        """Questions left from `node` on the path taken when no condition holds."""
+        count = 0
+        while node in self.dialog.questions:
+            count += 1
+            q = self.dialog.questions[node]
+            node = next(t.goto for t in q.next if t.when is None)
+        return count

@@ -1,0 +1,166 @@
+"""Proofs over the dialog graph, and the dialog drawn as a Mermaid or Graphviz diagram.
+
+The proofs walk every path of the dialog with the answers that matter for them, merging paths
+that reach the same question with the same relevant facts (so the walk stays small):
+
+- every question is reached on some path (its conditions can all hold);
+- every path ends in the outcome (the loader already refuses loops and dead ends);
+- every specification requirement (vocabulary.yaml) is met: whenever its answers are given on
+  a path, the outcome is at least its level;
+- no path stops early: a path never ends while an unasked question could still raise the level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.errors import Mark, Problem
+from bot.model import OUTCOME, Bundle, Condition, Requirement, TriageRule
+
+
+@dataclass(frozen=True)
+class _Walk:
+    node: str
+    level: int  # rank of the level reached, smaller is more urgent
+    pending: int  # index of the most urgent requirement triggered, -1 for none
+    asked: frozenset[str]
+    facts: frozenset[tuple[str, str]]  # answers to the slots that conditions combine
+
+
+def _path_text(path: tuple[tuple[str, str], ...]) -> str:
+    return ", ".join(f"{s}={v}" for s, v in path) or "(no answers)"
+
+
+def prove(bundle: Bundle) -> list[Problem]:
+    """Every problem the path proofs find (empty when the dialog is sound)."""
+    d, vocab, rules = bundle.dialog, bundle.vocabulary, bundle.rules
+    reqs: tuple[Requirement, ...] = vocab.requirements
+    combined: set[str] = set()
+    for q in d.questions.values():
+        for t in q.next:
+            if t.when is not None:
+                combined |= t.when.slots
+    for cond in [r.when for r in rules.triage] + [r.when for r in reqs]:
+        if len(cond.tests) > 1:
+            combined |= cond.slots
+
+    by_slot: dict[str, list[TriageRule]] = {}
+    for rule in rules.triage:
+        for s in rule.when.slots:
+            by_slot.setdefault(s, []).append(rule)
+    reqs_by_slot: dict[str, list[int]] = {}
+    for i, req in enumerate(reqs):
+        for s in req.when.slots:
+            reqs_by_slot.setdefault(s, []).append(i)
+
+    problems: dict[tuple[Mark, str], Problem] = {}
+    reached: set[str] = set()
+    seen: set[_Walk] = set()
+    least = len(vocab.levels) - 1
+
+    def report(mark: Mark, message: str) -> None:
+        # One report per rule or requirement, with the first path found as its example.
+        gist = message.split(" on the path ", maxsplit=1)[0]
+        problems.setdefault((mark, gist), Problem(mark, message))
+
+    # Explicit stack: (walk, path) — paths only serve error messages.
+    stack: list[tuple[_Walk, tuple[tuple[str, str], ...]]] = [
+        (_Walk(d.start, least, -1, frozenset(), frozenset()), ())
+    ]
+    while stack:
+        walk, path = stack.pop()
+        if walk in seen:
+            continue
+        seen.add(walk)
+        reached.add(walk.node)
+        if walk.node == OUTCOME:
+            _check_end(bundle, walk, path, report)
+            continue
+        q = d.questions[walk.node]
+        facts = dict(walk.facts)
+        for opt in q.options:
+            answers = {**facts, q.slot: opt.value}
+            level = walk.level
+            for rule in by_slot.get(q.slot, ()):
+                if rule.when.holds(answers):
+                    level = min(level, vocab.rank(rule.level))
+            pending = walk.pending
+            for i in reqs_by_slot.get(q.slot, ()):
+                if not reqs[i].when.holds(answers):
+                    continue
+                if pending < 0 or vocab.rank(reqs[i].level) < vocab.rank(reqs[pending].level):
+                    pending = i
+            nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(answers))
+            kept = frozenset((s, v) for s, v in answers.items() if s in combined)
+            stack.append((_Walk(nxt, level, pending, walk.asked | {q.slot}, kept),
+                          (*path, (q.slot, opt.value))))
+
+    for qid, q in d.questions.items():
+        if qid not in reached:
+            report(q.mark, f"question {qid} is never reached: on every path the conditions "
+                   "leading to it fail")
+    return sorted(problems.values(), key=lambda p: (p.mark, p.message))
+
+
+def _check_end(bundle: Bundle, walk: _Walk, path: tuple[tuple[str, str], ...],
+               report: Callable[[Mark, str], None]) -> None:
+    vocab, rules = bundle.vocabulary, bundle.rules
+    level = vocab.levels[walk.level]
+    if walk.pending >= 0:
+        req = vocab.requirements[walk.pending]
+        if vocab.rank(req.level) < walk.level:
+            report(req.mark, f"the specification requires at least {req.level} here, but the "
+                   f"rules give {level} on the path {_path_text(path)}")
+    facts = dict(walk.facts)
+    for rule in rules.triage:
+        if vocab.rank(rule.level) >= walk.level:
+            continue
+        unasked = [s for s in rule.when.slots if s not in walk.asked]
+        if unasked and _could_hold(rule.when, facts, walk.asked):
+            report(rule.mark, f"a path ends at {level} without asking {', '.join(sorted(unasked))}"
+                   f", which could make it {rule.level} (rule {rule.id}) on the path "
+                   f"{_path_text(path)}")
+
+
+def _could_hold(cond: Condition, facts: Mapping[str, str], asked: frozenset[str]) -> bool:
+    for slot, allowed in cond.tests:
+        if slot in asked and (slot not in facts or facts[slot] not in allowed):
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- diagrams
+
+
+def _cond_text(cond: Condition | None) -> str:
+    if cond is None:
+        return "otherwise"
+    return " and ".join(f"{s} = {' or '.join(sorted(v))}" for s, v in cond.tests)
+
+
+def mermaid(bundle: Bundle) -> str:
+    """The dialog as a Mermaid flowchart (stable text, for the README)."""
+    d = bundle.dialog
+    lines = ["flowchart TD"]
+    for q in d.questions.values():
+        lines.append(f'    {q.id}["{q.id}<br/><i>{q.section}</i>"]')
+    lines.append(f'    {OUTCOME}(["{OUTCOME}: urgent / see_doctor / self_care"])')
+    for q in d.questions.values():
+        for t in q.next:
+            lines.append(f'    {q.id} -->|"{_cond_text(t.when)}"| {t.goto}')
+    return "\n".join(lines) + "\n"
+
+
+def dot(bundle: Bundle) -> str:
+    """The dialog as a Graphviz digraph."""
+    d = bundle.dialog
+    lines = [f'digraph "{d.name}" {{', "    rankdir=TB;", "    node [shape=box];"]
+    for q in d.questions.values():
+        lines.append(f'    "{q.id}" [label="{q.id}\\n({q.section})"];')
+    lines.append(f'    "{OUTCOME}" [shape=doublecircle];')
+    for q in d.questions.values():
+        for t in q.next:
+            lines.append(f'    "{q.id}" -> "{t.goto}" [label="{_cond_text(t.when)}"];')
+    lines.append("}")
+    return "\n".join(lines) + "\n"

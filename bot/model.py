@@ -1,0 +1,250 @@
+"""The frozen model every other module works on: vocabulary, dialog, rules, content.
+
+The loader builds these from dialogs/ and content/ after validating them; the engine, the
+graph proofs and the adapters only ever see these objects, never raw YAML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from bot.errors import Mark
+
+OUTCOME = "outcome"
+"""The terminal state every conversation ends in."""
+
+# Condition keys that are not slots: the outcome's level, and any listed cause.
+LEVEL_KEY = "level"
+CAUSE_KEY = "cause"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """All of `tests` must hold: each key's answer is one of its allowed values."""
+
+    tests: tuple[tuple[str, frozenset[str]], ...]
+
+    @property
+    def slots(self) -> frozenset[str]:
+        """The keys this condition reads."""
+        return frozenset(k for k, _ in self.tests)
+
+    def holds(
+        self,
+        answers: Mapping[str, str],
+        level: str | None = None,
+        causes: tuple[str, ...] = (),
+    ) -> bool:
+        """Whether the condition holds; an unanswered slot never satisfies a test."""
+        for key, allowed in self.tests:
+            if key == LEVEL_KEY:
+                if level not in allowed:
+                    return False
+            elif key == CAUSE_KEY:
+                if not any(c in allowed for c in causes):
+                    return False
+            elif answers.get(key) not in allowed:
+                return False
+        return True
+
+    def could_hold(self, answers: Mapping[str, str]) -> bool:
+        """Whether the answers so far leave the condition open (unanswered slots may fit)."""
+        return all(answers.get(k) is None or answers[k] in allowed for k, allowed in self.tests)
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The clinical specification's ids: what every other file is checked against."""
+
+    levels: tuple[str, ...]  # most urgent first
+    slots: Mapping[str, tuple[str, ...]]
+    red_flag_slots: tuple[str, ...]
+    requirements: tuple[Requirement, ...]
+    causes: tuple[str, ...]
+    advice: tuple[str, ...]
+    never_advise: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    never_advise_marks: Mapping[str, Mark] = field(default_factory=dict)
+
+    def rank(self, level: str) -> int:
+        """Smaller is more urgent."""
+        return self.levels.index(level)
+
+    def most_urgent(self, a: str, b: str) -> str:
+        """The more urgent of two levels."""
+        return a if self.rank(a) <= self.rank(b) else b
+
+    @property
+    def least_urgent(self) -> str:
+        """The level of a conversation nothing escalated."""
+        return self.levels[-1]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """From the specification: when `when` holds, the outcome is at least `level`."""
+
+    when: Condition
+    level: str
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer a question offers."""
+
+    value: str
+    label: str  # content key
+    match: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transition:
+    """Where an answer leads: to `goto` when `when` holds (always, if None)."""
+
+    goto: str
+    when: Condition | None
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Question:
+    """A state of the dialog: one question that sets one slot."""
+
+    id: str
+    slot: str
+    section: str
+    text: str  # content key
+    why: str  # content key
+    options: tuple[Option, ...]
+    next: tuple[Transition, ...]
+    if_unsure: str | None
+    mark: Mark
+
+    def option(self, value: str) -> Option | None:
+        """The option with this value, if any."""
+        for opt in self.options:
+            if opt.value == value:
+                return opt
+        return None
+
+
+@dataclass(frozen=True)
+class SafetyNet:
+    """Red-flag words that bring question `ask` forward whenever they are typed."""
+
+    ask: str
+    words: tuple[str, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """The whole question flow."""
+
+    name: str
+    version: int
+    start: str
+    questions: Mapping[str, Question]
+    safety_net: tuple[SafetyNet, ...]
+    file: str
+    # Which values of each slot make an escalation rule fire on their own (the alarming ones).
+    alarming: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def by_slot(self, slot: str) -> Question | None:
+        """The first question that sets `slot`."""
+        for q in self.questions.values():
+            if q.slot == slot:
+                return q
+        return None
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    """Raise the level to at least `level` when `when` holds."""
+
+    id: str
+    when: Condition
+    level: str
+    cause: str | None
+    because: str  # content key
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class CauseSign:
+    """A sign of `cause`: adds `score` when `when` holds."""
+
+    cause: str
+    when: Condition
+    score: int
+
+
+@dataclass(frozen=True)
+class AdviceRule:
+    """Add the advice ids when `when` holds (it may test level and cause too)."""
+
+    when: Condition
+    add: tuple[str, ...]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How an outcome is computed from the answers."""
+
+    triage: tuple[TriageRule, ...]
+    signs: tuple[CauseSign, ...]
+    min_score: int
+    max_listed: int
+    advice: tuple[AdviceRule, ...]
+    contraindications: Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class LearnTopic:
+    """One page of the browse menu."""
+
+    id: str
+    title: str  # content key
+    body: tuple[str, ...]  # content keys
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every user-facing text, by key."""
+
+    texts: Mapping[str, str]
+    marks: Mapping[str, Mark]
+
+    def __getitem__(self, key: str) -> str:
+        return self.texts[key]
+
+    def get(self, key: str, **params: object) -> str:
+        """The text for `key` with its placeholders filled in."""
+        text = self.texts[key]
+        return text.format(**params) if params else text
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """Everything loaded and validated: what the engine and adapters are built from."""
+
+    vocabulary: Vocabulary
+    dialog: Dialog
+    rules: Rules
+    learn: tuple[LearnTopic, ...]
+    content: Content
+
+    def cause_keys(self, cause: str) -> tuple[str, str, str]:
+        """Content keys of a cause: name, one-liner, explanation."""
+        return (f"cause.{cause}.name", f"cause.{cause}.short", f"cause.{cause}.explain")
+
+    def advice_keys(self, advice: str) -> tuple[str, str]:
+        """Content keys of an advice id: title and how-to."""
+        return (f"advice.{advice}.title", f"advice.{advice}.howto")
+
+
+LEVEL_PARTS = ("title", "intro", "where", "tell", "meanwhile", "come_back")
+"""The content keys `level.<level>.<part>` every triage level has."""

@@ -1,0 +1,177 @@
+"""Turn engine replies into readable documents, as plain text or Telegram-safe HTML.
+
+A `Doc` is a list of blocks (title, heading, text); content texts may hold paragraphs and
+"- " bullet lines. Adapters choose the format; all user text comes from content/.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.engine import Engine, Notice, Reply, State, Summary
+from bot.loader import short_key
+from bot.model import Bundle, LearnTopic, Question
+from bot.rules import Outcome
+
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of a document."""
+
+    kind: str  # "title", "heading" or "text"
+    text: str
+
+
+Doc = list[Block]
+
+
+def to_plain(doc: Iterable[Block]) -> str:
+    """Plain text for a terminal."""
+    parts: list[str] = []
+    for b in doc:
+        if b.kind == "title":
+            parts.append(f"== {b.text} ==")
+        elif b.kind == "heading":
+            parts.append(f"{b.text}:")
+        else:
+            parts.append(b.text)
+    return _join(parts)
+
+
+def to_html(doc: Iterable[Block]) -> str:
+    """Telegram HTML: everything escaped, titles and headings in bold."""
+    parts: list[str] = []
+    for b in doc:
+        text = html.escape(b.text, quote=False)
+        parts.append(f"<b>{text}</b>" if b.kind in ("title", "heading") else text)
+    return _join(parts)
+
+
+def _join(parts: list[str]) -> str:
+    out: list[str] = []
+    for p in parts:
+        # Headings sit directly above their text; other blocks are separated by a blank line.
+        if out and not out[-1].endswith(":") and not out[-1].startswith("<b>"):
+            out.append("")
+        out.append(p)
+    return "\n".join(out).strip()
+
+
+class Renderer:
+    """Builds documents from the bundle's content."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.bundle: Bundle = engine.bundle
+        self.c = engine.bundle.content
+
+    def notices(self, notices: Iterable[Notice]) -> Doc:
+        """The short messages a reply starts with."""
+        return [Block("text", self.c.get(n.key, **n.params)) for n in notices]
+
+    def question(self, state: State, q: Question, numbered: bool = True) -> Doc:
+        """The question, its progress and (for the terminal) its numbered options."""
+        n, total = self.engine.progress(state)
+        doc = [Block("text", self.c.get("ui.progress", n=str(n), total=str(max(n, total)))),
+               Block("text", self.c[q.text])]
+        if numbered:
+            lines = [f"{i}. {self.c[o.label]}" for i, o in enumerate(q.options, start=1)]
+            doc.append(Block("text", "\n".join(lines)))
+        return doc
+
+    def option_label(self, q: Question, value: str) -> str:
+        """The label the user saw for an answer."""
+        opt = q.option(value)
+        return self.c[opt.label] if opt else value
+
+    def why(self, state: State) -> Doc:
+        """Why the current question is asked."""
+        key = self.engine.why(state)
+        if key is None:
+            return [Block("text", self.c["ui.finished"])]
+        return [Block("text", self.c.get("ui.why", text=self.c[key]))]
+
+    def reply(self, reply: Reply, numbered: bool = True) -> Doc:
+        """A whole reply: notices, then the question or the outcome."""
+        doc = self.notices(reply.notices)
+        if reply.question is not None:
+            doc += self.question(reply.state, reply.question, numbered)
+        elif reply.outcome is not None and reply.changed:
+            doc += self.outcome(reply.outcome)
+        return doc
+
+    def level_title(self, level: str) -> str:
+        """A level as the user reads it."""
+        return self.c[f"level.{level}.title"]
+
+    def outcome(self, o: Outcome) -> Doc:
+        """The outcome: level, why, likely causes, where to go, what helps, when to come back."""
+        c, lv = self.c, f"level.{o.level}"
+        doc = [Block("title", c[f"{lv}.title"]), Block("text", c[f"{lv}.intro"])]
+        if o.reasons:
+            seen: list[str] = []
+            for r in o.reasons:
+                if c[r.because] not in seen:
+                    seen.append(c[r.because])
+            doc += [Block("heading", c["ui.outcome.reasons"]),
+                    Block("text", "\n".join(f"- {t}" for t in seen))]
+        doc.append(Block("heading", c["ui.outcome.causes"]))
+        if not o.causes:
+            doc.append(Block("text", c["ui.outcome.no_clear_cause"]))
+        for i, cause in enumerate(o.causes):
+            name, short, explain = self.bundle.cause_keys(cause)
+            doc.append(Block("text", c[explain] if i == 0 else f"{c[name]}: {c[short]}"))
+        doc += [Block("text", c[f"{lv}.where"]), Block("text", c[f"{lv}.tell"]),
+                Block("text", c[f"{lv}.meanwhile"])]
+        if o.advice:
+            doc.append(Block("heading", c["ui.outcome.advice"]))
+            for a in o.advice:
+                doc.append(Block("text", c[self.bundle.advice_keys(a)[1]]))
+        doc += [Block("text", c[f"{lv}.come_back"]), Block("text", c["ui.disclaimer"])]
+        return doc
+
+    def summary(self, s: Summary) -> Doc:
+        """What the user said and where it points."""
+        c = self.c
+        doc = [Block("title", c["ui.summary.title"])]
+        if not s.answers:
+            return [*doc, Block("text", c["ui.summary.none_yet"])]
+        lines = [f"- {c[short_key(q.id)]}: {self.option_label(q, v)}" for q, v in s.answers]
+        key = "ui.summary.level" if s.finished else "ui.summary.level_so_far"
+        doc += [Block("heading", c["ui.summary.answers"]), Block("text", "\n".join(lines)),
+                Block("text", c.get(key, level=self.level_title(s.level)))]
+        if s.causes:
+            names = ", ".join(c[self.bundle.cause_keys(x)[0]] for x in s.causes)
+            doc += [Block("heading", c["ui.summary.causes"]), Block("text", names)]
+        return doc
+
+    def learn_menu(self, numbered: bool = True) -> Doc:
+        """The browse menu's topics."""
+        doc = [Block("text", self.c["ui.learn.menu"])]
+        if numbered:
+            doc.append(Block("text", "\n".join(
+                f"{i}. {self.c[t.title]}" for i, t in enumerate(self.bundle.learn, start=1))))
+        return doc
+
+    def find_topic(self, text: str) -> LearnTopic | None:
+        """A topic by number, id or title."""
+        norm = text.strip().casefold()
+        for i, t in enumerate(self.bundle.learn, start=1):
+            if norm in (str(i), t.id, self.c[t.title].casefold()):
+                return t
+        return None
+
+    def topic(self, topic: LearnTopic) -> Doc:
+        """One topic page."""
+        return [Block("title", self.c[topic.title]), *(Block("text", self.c[k]) for k in
+                                                          topic.body)]
+
+    def welcome(self) -> Doc:
+        """The greeting before the first question."""
+        return [Block("text", self.c["ui.welcome"]), Block("text", self.c["ui.disclaimer"])]
+
+    def help(self) -> Doc:
+        """How to answer, and the commands."""
+        return [Block("text", self.c["ui.help"])]

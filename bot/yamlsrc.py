@@ -1,0 +1,147 @@
+"""Read YAML into plain values that remember where they came from.
+
+PyYAML's safe loader turns yes/no/on/off into booleans and silently keeps the last of two
+duplicate keys; both would hide mistakes in a clinician-edited file. This reader keeps
+yes/no/on/off as strings (only true/false are booleans), refuses duplicate keys, and wraps every
+value in `Y` with its file:line:column so validation can say exactly where a problem is.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from bot.errors import DefinitionError, Mark, Problem
+
+Scalar = Union[str, int, float, bool, None]  # noqa: UP007 - used at runtime in isinstance
+Value = Union[Scalar, dict[str, "Y"], list["Y"]]  # noqa: UP007
+
+
+@dataclass(frozen=True)
+class Y:
+    """A YAML value with its place in the file."""
+
+    value: Value
+    mark: Mark
+
+    @property
+    def kind(self) -> str:
+        """The YAML name of the value's type, for error messages."""
+        v = self.value
+        if isinstance(v, bool):
+            return "boolean"
+        if isinstance(v, dict):
+            return "mapping"
+        if isinstance(v, list):
+            return "list"
+        if v is None:
+            return "nothing (null)"
+        if isinstance(v, int | float):
+            return "number"
+        return "string"
+
+
+class _Resolver(yaml.resolver.Resolver):
+    """YAML 1.1 resolution minus the yes/no/on/off booleans."""
+
+
+_Resolver.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
+}
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class _Loader(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    yaml.constructor.SafeConstructor,
+    _Resolver,
+):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        _Resolver.__init__(self)
+
+
+def _mark(name: str, node: Node) -> Mark:
+    return Mark(name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(name: str, node: Node, loader: _Loader, problems: list[Problem]) -> Y:
+    mark = _mark(name, node)
+    if isinstance(node, MappingNode):
+        out: dict[str, Y] = {}
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = _convert(name, key_node, loader, problems)
+            if not isinstance(key.value, str):
+                problems.append(
+                    Problem(key.mark, f"a key must be a string, not a {key.kind}; quote it")
+                )
+                continue
+            if key.value in out:
+                problems.append(
+                    Problem(key.mark, f"duplicate key {key.value!r} (first at line "
+                            f"{out[key.value].mark.line}); each key may appear once")
+                )
+                continue
+            out[key.value] = _convert(name, value_node, loader, problems)
+        return Y(out, mark)
+    if isinstance(node, SequenceNode):
+        return Y([_convert(name, n, loader, problems) for n in node.value], mark)
+    assert isinstance(node, ScalarNode)
+    value = loader.construct_object(node, deep=True)
+    if not isinstance(value, str | int | float | bool | type(None)):
+        # Dates, timestamps and binary are not part of our formats: keep the text as written.
+        value = str(node.value)
+    return Y(value, mark)
+
+
+def parse(text: str, name: str) -> Y:
+    """Parse one YAML document; raise DefinitionError naming the place of any syntax error."""
+    loader = _Loader(text)
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise DefinitionError([Problem(Mark(name, 1, 1), "the file is empty")])
+        result = _convert(name, node, loader, problems)
+    except yaml.MarkedYAMLError as exc:
+        where = exc.problem_mark or exc.context_mark
+        line, col = (where.line + 1, where.column + 1) if where else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        problem = Problem(Mark(name, line, col), f"YAML syntax error: {what}")
+        raise DefinitionError([problem]) from None
+    except yaml.YAMLError as exc:
+        raise DefinitionError([Problem(Mark(name, 1, 1), f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if problems:
+        raise DefinitionError(problems)
+    return result
+
+
+def load_file(path: Path, name: str | None = None) -> Y:
+    """Parse the YAML file at `path`; `name` is how errors refer to it."""
+    shown = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = Problem(Mark(shown, 1, 1), f"cannot read the file: {exc}")
+        raise DefinitionError([problem]) from None
+    return parse(text, shown)
