@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import graph, loader, serve_config
+from bot import graph, serve_config
 from bot.engine import Engine
 from bot.errors import DefinitionError
 from bot.model import Bundle
@@ -28,7 +28,7 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> Bundle:
-    return loader.load(args.dialogs, args.content)
+    return graph.load_proven(args.dialogs, args.content)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.errors import Mark, Problem
+from bot import loader
+from bot.errors import DefinitionError, Mark, Problem
 from bot.model import OUTCOME, Bundle, Condition, Requirement, TriageRule
 
 
@@ -164,3 +166,12 @@ def dot(bundle: Bundle) -> str:
             lines.append(f'    "{q.id}" -> "{t.goto}" [label="{_cond_text(t.when)}"];')
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def load_proven(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
+    """Load, validate and prove: what the bot starts from (it never runs on an unsafe dialog)."""
+    bundle = loader.load(dialogs, content)
+    problems = prove(bundle)
+    if problems:
+        raise DefinitionError(problems)
+    return bundle
