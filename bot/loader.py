@@ -68,6 +68,16 @@ class _Reader:
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Where each content key is referred to, so a missing one is reported at its use.
+        self.refs: dict[str, Mark] = {}
+        # Places later checks point at (e.g. the contraindications of a cause).
+        self.places: dict[str, Mark] = {}
+
+    def ref(self, key: str | None, y: Y) -> str | None:
+        """Record that content key `key` is referred to at `y`."""
+        if key is not None:
+            self.refs.setdefault(key, y.mark)
+        return key
 
     def fail(self, mark: Mark, message: str) -> None:
         self.problems.append(Problem(mark, message))
@@ -80,10 +90,9 @@ class _Reader:
             return None
         req, opt = tuple(required), tuple(optional)
         allowed = (*req, *opt)
-        for key, val in y.value.items():
+        for key in y.value:
             if key not in allowed:
-                # The mark of the value is the best place we have for the key.
-                self.fail(_key_mark(val), f"unknown key {key!r} in {what}; allowed: "
+                self.fail(y.key_mark(key), f"unknown key {key!r} in {what}; allowed: "
                           f"{', '.join(allowed)}")
         for key in req:
             if key not in y.value:
@@ -137,10 +146,6 @@ class _Reader:
         return s
 
 
-def _key_mark(val: Y) -> Mark:
-    return val.mark
-
-
 # ---------------------------------------------------------------- vocabulary
 
 
@@ -158,7 +163,7 @@ def _read_condition(
     ok = True
     for key, val in y.value.items():
         if key not in keys:
-            r.fail(val.mark, f"unknown slot {key!r} in {what}; allowed: {_choices(keys)}")
+            r.fail(y.key_mark(key), f"unknown slot {key!r} in {what}; allowed: {_choices(keys)}")
             ok = False
             continue
         items = val.value if isinstance(val.value, list) else [val]
@@ -213,7 +218,8 @@ def _read_vocabulary(r: _Reader, y: Y) -> Vocabulary | None:
         nm = m["never_advise"]
         for cause_key, lst in (nm.value if isinstance(nm.value, dict) else {}).items():
             if cause_key not in causes:
-                r.fail(lst.mark, f"unknown cause {cause_key!r}; allowed: {_choices(causes)}")
+                r.fail(nm.key_mark(cause_key), f"unknown cause {cause_key!r}; allowed: "
+                       f"{_choices(causes)}")
                 continue
             ids = [r.member(a, "advice id", advice) for a in r.seq(lst, "never_advise")]
             never[cause_key] = frozenset(a for a in ids if a)
@@ -244,11 +250,12 @@ def _read_dialog(r: _Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | Non
     questions: dict[str, Question] = {}
     slots_seen: dict[str, str] = {}
     for qid, q in qy.value.items():
-        question = _read_question(r, qid, q, vocab, targets)
+        question = _read_question(r, qid, q, vocab, targets, mark=qy.key_mark(qid))
         if question is None:
             continue
         if question.slot in slots_seen:
-            r.fail(q.mark, f"question {qid} sets slot {question.slot}, already set by question "
+            where = q.value["slot"].mark if isinstance(q.value, dict) else q.mark
+            r.fail(where, f"question {qid} sets slot {question.slot}, already set by question "
                    f"{slots_seen[question.slot]}; each slot is asked by one question")
         slots_seen[question.slot] = qid
         questions[qid] = question
@@ -269,7 +276,8 @@ def _read_dialog(r: _Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | Non
 
 
 def _read_question(
-    r: _Reader, qid: str, y: Y, vocab: Vocabulary, targets: tuple[str, ...]
+    r: _Reader, qid: str, y: Y, vocab: Vocabulary, targets: tuple[str, ...], *,
+    mark: Mark
 ) -> Question | None:
     what = f"question {qid}"
     m = r.mapping(y, what, ("slot", "section", "text", "why", "options", "next"), ("if_unsure",))
@@ -277,8 +285,8 @@ def _read_question(
         return None
     slot = r.member(m["slot"], "slot", vocab.slots)
     section = r.member(m["section"], "section", SECTIONS)
-    text = r.string(m["text"], f"{what}: text")
-    why = r.string(m["why"], f"{what}: why")
+    text = r.ref(r.string(m["text"], f"{what}: text"), m["text"])
+    why = r.ref(r.string(m["why"], f"{what}: why"), m["why"])
     if slot is None or section is None or text is None or why is None:
         return None
     values = vocab.slots[slot]
@@ -289,7 +297,7 @@ def _read_question(
         if om is None or "value" not in om or "label" not in om:
             continue
         value = r.member(om["value"], f"value of slot {slot}", values)
-        label = r.string(om["label"], "label")
+        label = r.ref(r.string(om["label"], "label"), om["label"])
         match = tuple(s.casefold() for s, _ in r.strings(om["match"], "match")) if (
             "match" in om) else ()
         if value is None or label is None:
@@ -334,7 +342,7 @@ def _read_question(
         if goto is not None:
             transitions.append(Transition(goto, when, item.mark))
     return Question(qid, slot, section, text, why, tuple(options), tuple(transitions), unsure,
-                    y.mark)
+                    mark)
 
 
 # ---------------------------------------------------------------- rules
@@ -357,7 +365,7 @@ def _read_rules(r: _Reader, y: Y, vocab: Vocabulary) -> Rules | None:
         when = _read_condition(r, tm["when"], vocab.slots, f"triage rule {rid}: when")
         level = r.member(tm["level"], "level", vocab.levels)
         cause = r.member(tm["cause"], "cause", vocab.causes) if "cause" in tm else None
-        because = r.string(tm["because"], "because")
+        because = r.ref(r.string(tm["because"], "because"), tm["because"])
         if rid and when and level and because and ("cause" not in tm or cause):
             triage.append(TriageRule(rid, when, level, cause, because, item.mark))
     cm = r.mapping(m["causes"], "causes", ("min_score", "max_listed", "signs"))
@@ -372,7 +380,7 @@ def _read_rules(r: _Reader, y: Y, vocab: Vocabulary) -> Rules | None:
         else:
             for cause_y_key, lst in sm.value.items():
                 if cause_y_key not in vocab.causes:
-                    r.fail(lst.mark, f"unknown cause {cause_y_key!r}; allowed: "
+                    r.fail(sm.key_mark(cause_y_key), f"unknown cause {cause_y_key!r}; allowed: "
                            f"{_choices(vocab.causes)}")
                     continue
                 for item in r.seq(lst, f"signs of {cause_y_key}"):
@@ -398,6 +406,7 @@ def _read_rules(r: _Reader, y: Y, vocab: Vocabulary) -> Rules | None:
         if when:
             advice.append(AdviceRule(when, tuple(adds), item.mark))
     contra: dict[str, frozenset[str]] = {}
+    r.places["contraindications"] = y.key_mark("contraindications")
     if "contraindications" in m:
         xm = m["contraindications"]
         if not isinstance(xm.value, dict):
@@ -406,11 +415,12 @@ def _read_rules(r: _Reader, y: Y, vocab: Vocabulary) -> Rules | None:
         else:
             for cause_key, lst in xm.value.items():
                 if cause_key not in vocab.causes:
-                    r.fail(lst.mark, f"unknown cause {cause_key!r}; allowed: "
+                    r.fail(xm.key_mark(cause_key), f"unknown cause {cause_key!r}; allowed: "
                            f"{_choices(vocab.causes)}")
                     continue
                 ids = [r.member(a, "advice id", vocab.advice) for a in r.seq(lst, "advice")]
                 contra[cause_key] = frozenset(a for a in ids if a)
+                r.places[f"contraindications.{cause_key}"] = xm.key_mark(cause_key)
     return Rules(tuple(triage), tuple(signs), min_score, max_listed, tuple(advice), contra)
 
 
@@ -425,8 +435,11 @@ def _read_learn(r: _Reader, y: Y) -> tuple[LearnTopic, ...]:
         if tm is None or any(k not in tm for k in ("id", "title", "body")):
             continue
         tid = r.string(tm["id"], "topic id")
-        title = r.string(tm["title"], "title")
-        body = tuple(s for s, _ in r.strings(tm["body"], "body"))
+        title = r.ref(r.string(tm["title"], "title"), tm["title"])
+        body_marks = r.strings(tm["body"], "body")
+        for key, where in body_marks:
+            r.refs.setdefault(key, where)
+        body = tuple(s for s, _ in body_marks)
         if tid in seen:
             r.fail(tm["id"].mark, f"duplicate topic id {tid!r}")
         if tid and title and body:
@@ -439,14 +452,14 @@ def _read_learn(r: _Reader, y: Y) -> tuple[LearnTopic, ...]:
 
 
 def _flatten(r: _Reader, y: Y, prefix: str, texts: dict[str, str],
-             marks: dict[str, Mark]) -> None:
+             marks: dict[str, Mark], *, key_marks: dict[str, Mark]) -> None:
     if not isinstance(y.value, dict):
         r.fail(y.mark, f"content must be a mapping of keys to texts, got {y.kind}")
         return
     for key, val in y.value.items():
         full = f"{prefix}.{key}" if prefix else key
         if isinstance(val.value, dict):
-            _flatten(r, val, full, texts, marks)
+            _flatten(r, val, full, texts, marks, key_marks=key_marks)
             continue
         text = r.string(val, f"the text of {full}")
         if text is None:
@@ -456,6 +469,7 @@ def _flatten(r: _Reader, y: Y, prefix: str, texts: dict[str, str],
             continue
         texts[full] = text.strip()
         marks[full] = val.mark
+        key_marks[full] = y.key_mark(key)
 
 
 def _check_placeholders(r: _Reader, content: Content) -> None:
@@ -476,17 +490,14 @@ def _check_placeholders(r: _Reader, content: Content) -> None:
 # ---------------------------------------------------------------- bundle
 
 
-def _used_keys(b: Bundle) -> dict[str, Mark | None]:
+def _used_keys(b: Bundle, refs: Mapping[str, Mark]) -> dict[str, Mark | None]:
     """Every content key something refers to, with where it is referred to (None: by code)."""
-    used: dict[str, Mark | None] = {}
+    used: dict[str, Mark | None] = dict(refs)
     for q in b.dialog.questions.values():
-        used[q.text] = q.mark
-        used[q.why] = q.mark
-        used[short_key(q.id)] = q.mark
-        for o in q.options:
-            used[o.label] = q.mark
+        for key in (q.text, q.why, short_key(q.id), *(o.label for o in q.options)):
+            used.setdefault(key, q.mark)
     for rule in b.rules.triage:
-        used[rule.because] = rule.mark
+        used.setdefault(rule.because, rule.mark)
     for t in b.learn:
         for key in (t.title, *t.body):
             used.setdefault(key, t.mark)
@@ -587,12 +598,13 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
 
     texts: dict[str, str] = {}
     marks: dict[str, Mark] = {}
+    key_marks: dict[str, Mark] = {}
     files = sorted(cdir.glob("*.yaml")) if cdir.is_dir() else []
     if not files:
         r.fail(Mark(_shown(cdir), 1, 1), "no content files (*.yaml) found")
     for path in files:
         try:
-            _flatten(r, load_file(path, _shown(path)), "", texts, marks)
+            _flatten(r, load_file(path, _shown(path)), "", texts, marks, key_marks=key_marks)
         except DefinitionError as exc:
             r.problems.extend(exc.problems)
     content_obj = Content(texts, marks)
@@ -605,21 +617,23 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     for cause, banned in vocab.never_advise.items():
         missing = banned - rules.contraindications.get(cause, frozenset())
         if missing:
-            r.fail(vocab.never_advise_marks[cause], f"rules.yaml must never advise "
-                   f"{', '.join(sorted(missing))} for a suspected {cause}: add them to its "
-                   "contraindications")
+            # Reported where the fix goes: the cause's contraindications in rules.yaml.
+            place = r.places.get(f"contraindications.{cause}", r.places["contraindications"])
+            r.fail(place, f"the contraindications of {cause} lack {', '.join(sorted(missing))}: "
+                   f"never_advise ({vocab.never_advise_marks[cause]}) says a suspected {cause} "
+                   "must never be advised them")
     bundle = Bundle(vocab, dialog, rules, learn, content_obj)
     _structure(r, dialog)
-    used = _used_keys(bundle)
+    used = _used_keys(bundle, r.refs)
     for key, where in used.items():
         if key not in texts:
-            mark = where or Mark(_shown(cdir), 1, 1)
             who = "" if where else " (needed by the code or by convention)"
-            r.fail(mark, f"missing content key {key!r}{who}; add it to a file in {_shown(cdir)}")
-    for key, mark in marks.items():
+            r.fail(where or Mark(_shown(cdir), 1, 1),
+                   f"missing content key {key!r}{who}; add it to a file in {_shown(cdir)}")
+    for key, key_mark in key_marks.items():
         if key not in used:
-            r.fail(mark, f"content key {key!r} is not used by any dialog, rule or code; remove it "
-                   "or refer to it")
+            r.fail(key_mark, f"content key {key!r} is not used by any dialog, rule or code; "
+                   "remove it or refer to it")
     if r.problems:
         raise DefinitionError(r.problems)
     return bundle

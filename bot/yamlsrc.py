@@ -9,7 +9,8 @@ value in `Y` with its file:line:column so validation can say exactly where a pro
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
@@ -24,10 +25,15 @@ Value = Union[Scalar, dict[str, "Y"], list["Y"]]  # noqa: UP007
 
 @dataclass(frozen=True)
 class Y:
-    """A YAML value with its place in the file."""
+    """A YAML value with its place in the file (and, for a mapping, where each key is)."""
 
     value: Value
     mark: Mark
+    keys: Mapping[str, Mark] = field(default_factory=dict, compare=False)
+
+    def key_mark(self, key: str) -> Mark:
+        """Where `key` of this mapping is written (the value's own mark if unknown)."""
+        return self.keys.get(key, self.mark)
 
     @property
     def kind(self) -> str:
@@ -99,45 +105,78 @@ def _mark(name: str, node: Node) -> Mark:
     return Mark(name, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(name: str, node: Node, loader: Any, problems: list[Problem]) -> Y:
-    mark = _mark(name, node)
-    if isinstance(node, MappingNode):
-        out: dict[str, Y] = {}
-        loader.flatten_mapping(node)
-        for key_node, value_node in node.value:
-            key = _convert(name, key_node, loader, problems)
-            if not isinstance(key.value, str):
-                problems.append(
-                    Problem(key.mark, f"a key must be a string, not a {key.kind}; quote it")
-                )
-                continue
-            if key.value in out:
-                problems.append(
-                    Problem(key.mark, f"duplicate key {key.value!r} (first at line "
-                            f"{out[key.value].mark.line}); each key may appear once")
-                )
-                continue
-            out[key.value] = _convert(name, value_node, loader, problems)
-        return Y(out, mark)
-    if isinstance(node, SequenceNode):
-        return Y([_convert(name, n, loader, problems) for n in node.value], mark)
-    assert isinstance(node, ScalarNode)
-    value = loader.construct_object(node, deep=True)
-    if not isinstance(value, str | int | float | bool | type(None)):
-        # Dates, timestamps and binary are not part of our formats: keep the text as written.
-        value = str(node.value)
-    return Y(value, mark)
+class _Converter:
+    """Nodes to `Y` trees, each node once: an alias shares its value, a self-reference is refused.
+
+    Converting an aliased node again for every alias would let a few lines of anchors (the
+    "billion laughs") expand exponentially, and a recursive alias would never end.
+    """
+
+    def __init__(self, name: str, loader: Any) -> None:
+        self.name = name
+        self.loader = loader
+        self.problems: list[Problem] = []
+        self.done: dict[int, Y] = {}
+        self.active: set[int] = set()
+
+    def convert(self, node: Node) -> Y:
+        key = id(node)
+        if key in self.done:
+            return self.done[key]
+        mark = _mark(self.name, node)
+        if key in self.active:
+            self.problems.append(Problem(mark, "this value contains itself (a recursive alias); "
+                                         "write the value out instead"))
+            return Y(None, mark)
+        self.active.add(key)
+        try:
+            result = self._convert(node, mark)
+        finally:
+            self.active.discard(key)
+        self.done[key] = result
+        return result
+
+    def _convert(self, node: Node, mark: Mark) -> Y:
+        if isinstance(node, MappingNode):
+            out: dict[str, Y] = {}
+            keys: dict[str, Mark] = {}
+            self.loader.flatten_mapping(node)
+            for key_node, value_node in node.value:
+                key = self.convert(key_node)
+                if not isinstance(key.value, str):
+                    self.problems.append(
+                        Problem(key.mark, f"a key must be a string, not a {key.kind}; quote it")
+                    )
+                    continue
+                if key.value in out:
+                    self.problems.append(
+                        Problem(key.mark, f"duplicate key {key.value!r} (first at line "
+                                f"{keys[key.value].line}); each key may appear once")
+                    )
+                    continue
+                keys[key.value] = key.mark
+                out[key.value] = self.convert(value_node)
+            return Y(out, mark, keys)
+        if isinstance(node, SequenceNode):
+            return Y([self.convert(n) for n in node.value], mark)
+        assert isinstance(node, ScalarNode)
+        value = self.loader.construct_object(node, deep=True)
+        if not isinstance(value, str | int | float | bool | type(None)):
+            # Dates, timestamps and binary are not part of our formats: keep the text as written.
+            value = str(node.value)
+        return Y(value, mark)
 
 
 def parse(text: str, name: str) -> Y:
     """Parse one YAML document; raise DefinitionError naming the place of any syntax error."""
     loader = _LOADER(text)
-    problems: list[Problem] = []
+    converter = _Converter(name, loader)
+    problems = converter.problems
     try:
         node = loader.get_single_node()
         if node is None:
             raise DefinitionError([Problem(Mark(name, 1, 1), "the file is empty")])
-        result = _convert(name, node, loader, problems)
+        result = converter.convert(node)
     except yaml.MarkedYAMLError as exc:
         where = exc.problem_mark or exc.context_mark
         line, col = (where.line + 1, where.column + 1) if where else (1, 1)
