@@ -223,3 +223,13 @@ def test_replayer_passes_a_right_case(engine: Engine, tmp_path: Path) -> None:
                     "  cause: plantar_fasciitis\n  advice: [night_splint]\n", encoding="utf-8")
     result = Replayer(engine).run(path)
     assert result.ok, result.reason
+
+
+@pytest.mark.xfail(strict=True, reason="bot/replay.py plays turns[:MAX_TURNS] and silently "
+                   "drops the rest, so checks after turn 60 never run; it should fail instead")
+def test_replayer_does_not_drop_turns_past_the_limit(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "case.yaml"
+    path.write_text("title: t\nturns:\n" + "  - user: help\n" * 60
+                    + "  - ask: weight_bearing\n", encoding="utf-8")
+    result = Replayer(engine).run(path)
+    assert not result.ok
