@@ -1,0 +1,1076 @@
+"""A loopback Telegram Bot API stand-in for end-to-end tests.
+
+The real `telegram.ext.Application` talks HTTP to this server exactly as it would to
+api.telegram.org (point the builder's `base_url` at `api.base_url`). The server runs in the
+test's own event loop (asyncio streams with a minimal HTTP/1.1 parser: keep-alive, many
+concurrent connections, long polls), so the test drives users and waits for the bot's replies
+without threads.
+
+Faithfulness: requests are parsed as PTB 22 sends them (form-encoded or multipart bodies whose
+object values are JSON strings; JSON bodies are accepted too), and the server refuses what the
+real Bot API refuses, with the same error codes and descriptions: unknown chat, invalid HTML
+(`can't parse entities`), text over 4096 characters, callback data over 64 bytes, editing a
+message to identical content (`message is not modified`), answering a callback query twice,
+getUpdates while a webhook is set, and a second concurrent getUpdates (`409 Conflict`).
+Editing a message's text without `reply_markup` removes its inline keyboard, as Telegram does.
+Deliberate differences: plain-HTTP webhook URLs are accepted; there are no flood limits unless
+a fault is injected.
+
+Fault injection (`fail_next`) happens BEFORE the request is processed, so a faulted request
+never has an effect: a retried send that then succeeds is delivered exactly once, and a
+duplicate in a transcript is a real bug in the bot. Kinds:
+
+- "429": HTTP 429 with `parameters.retry_after` (PTB raises `RetryAfter`);
+- "500": HTTP 500 with a JSON error (PTB raises `NetworkError`);
+- "502": HTTP 502 with nginx's HTML page, as Telegram's front end sends (PTB: `NetworkError`);
+- "drop": half a response, then the connection is closed (PTB: `NetworkError`);
+- "timeout": no response at all until the client gives up (PTB: `TimedOut`).
+
+`drop_processed` is the one exception: it processes the request, then drops the connection —
+the case where a client cannot know whether its message went out (a retry may duplicate it).
+It exists to document that ambiguity; fault tests use "drop".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import email.parser
+import itertools
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+
+DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
+
+FAULT_KINDS = ("429", "500", "502", "drop", "drop_processed", "timeout")
+
+# Values PTB sends as JSON strings (objects and lists); everything else stays a string, so
+# that a text such as "[1]" is never mistaken for a list.
+_OBJECT_FIELDS = frozenset({
+    "reply_markup", "commands", "allowed_updates", "entities", "caption_entities",
+    "link_preview_options", "reply_parameters", "scope", "media", "results",
+})
+
+_SEND_METHODS = frozenset({
+    "sendmessage", "sendphoto", "senddocument", "sendsticker", "sendlocation", "sendvoice",
+    "sendanimation", "sendaudio", "sendvideo", "sendchataction", "editmessagetext",
+    "editmessagereplymarkup", "copymessage", "forwardmessage",
+})
+
+_HTML_TAGS = {
+    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
+    "ins": "underline", "s": "strikethrough", "strike": "strikethrough",
+    "del": "strikethrough", "code": "code", "pre": "pre", "a": "text_link",
+    "tg-spoiler": "spoiler", "span": "spoiler", "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
+}
+_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+_ENTITY = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|([a-zA-Z]+));")
+
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+            404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
+            500: "Internal Server Error", 502: "Bad Gateway"}
+
+_NGINX_502 = (b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+              b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.18.0</center>"
+              b"\r\n</body>\r\n</html>\r\n")
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: `{"ok": false, "error_code", "description"}`."""
+
+    def __init__(self, code: int, description: str,
+                 parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+        self.parameters = parameters
+
+    def payload(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"ok": False, "error_code": self.code,
+                                "description": self.description}
+        if self.parameters:
+            data["parameters"] = self.parameters
+        return data
+
+
+def _bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
+    """Telegram's HTML parse mode: the plain text and its entities, or a 400 like Telegram's.
+
+    Only the tags and entities Telegram documents are accepted; every `<`, `>` and `&` that is
+    not markup must be escaped.
+    """
+    plain: list[str] = []
+    length = 0  # in UTF-16 code units, as Telegram counts entity offsets
+    stack: list[tuple[str, int, dict[str, Any]]] = []
+    entities: list[dict[str, Any]] = []
+    i = 0
+
+    def offset(pos: int) -> int:
+        return len(text[:pos].encode("utf-8"))
+
+    while i < len(text):
+        c = text[i]
+        if c == "<":
+            end = text.find(">", i)
+            if end < 0:
+                raise _bad(f"can't parse entities: Unclosed start tag at byte offset {offset(i)}")
+            inner = text[i + 1:end].strip()
+            if inner.startswith("/"):
+                name = inner[1:].strip().lower()
+                if not stack or stack[-1][0] != name:
+                    raise _bad(f"can't parse entities: Unmatched end tag at byte offset "
+                               f"{offset(i)}, expected \"</{stack[-1][0] if stack else ''}>\", "
+                               f"found \"</{name}>\"")
+                tag, start, extra = stack.pop()
+                if length > start:
+                    entities.append({"type": _HTML_TAGS[tag], "offset": start,
+                                     "length": length - start, **extra})
+            else:
+                name, _, attrs = inner.partition(" ")
+                name = name.lower()
+                if name not in _HTML_TAGS:
+                    raise _bad(f"can't parse entities: Unsupported start tag \"{name}\" at byte "
+                               f"offset {offset(i)}")
+                extra: dict[str, Any] = {}
+                if name == "a":
+                    m = re.search(r'href\s*=\s*"([^"]*)"', attrs) or re.search(
+                        r"href\s*=\s*'([^']*)'", attrs)
+                    extra["url"] = m.group(1) if m else ""
+                if name == "span" and 'class="tg-spoiler"' not in attrs:
+                    raise _bad(f"can't parse entities: Tag \"span\" must have class "
+                               f"\"tg-spoiler\" at byte offset {offset(i)}")
+                stack.append((name, length, extra))
+            i = end + 1
+        elif c == "&":
+            m = _ENTITY.match(text, i)
+            if m is None:
+                raise _bad(f"can't parse entities: Character entity expected at byte offset "
+                           f"{offset(i)}")
+            if m.group(3) is not None:
+                if m.group(3) not in _NAMED_ENTITIES:
+                    raise _bad(f"can't parse entities: Unsupported HTML entity "
+                               f"\"&{m.group(3)};\" at byte offset {offset(i)}")
+                ch = _NAMED_ENTITIES[m.group(3)]
+            else:
+                ch = chr(int(m.group(1)) if m.group(1) else int(m.group(2), 16))
+            plain.append(ch)
+            length += _utf16_len(ch)
+            i = m.end()
+        elif c == ">":
+            # Telegram tolerates a bare ">", but the docs ask for "&gt;"; be as strict as they.
+            raise _bad(f"can't parse entities: Unexpected \">\" at byte offset {offset(i)}")
+        else:
+            plain.append(c)
+            length += _utf16_len(c)
+            i += 1
+    if stack:
+        raise _bad(f"can't parse entities: Can't find end tag corresponding to start tag "
+                   f"\"{stack[-1][0]}\"")
+    return "".join(plain), sorted(entities, key=lambda e: (e["offset"], -e["length"]))
+
+
+@dataclass(frozen=True)
+class Button:
+    """One inline keyboard button."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class BotMessage:
+    """A message the bot sent, as the user currently sees it (after any edits)."""
+
+    chat_id: int
+    message_id: int
+    text: str  # plain text as displayed (markup parsed away)
+    raw: str  # the text exactly as the bot sent it
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    date: int = 0
+    edits: list[str] = field(default_factory=list)  # earlier plain texts, oldest first
+    kind: str = "text"
+
+    @property
+    def keyboard(self) -> list[list[Button]]:
+        """The inline keyboard, or [] when there is none."""
+        if not self.reply_markup or "inline_keyboard" not in self.reply_markup:
+            return []
+        return [[Button(b.get("text", ""), b.get("callback_data"), b.get("url")) for b in row]
+                for row in self.reply_markup["inline_keyboard"]]
+
+    @property
+    def buttons(self) -> list[Button]:
+        """All inline buttons, row by row."""
+        return [b for row in self.keyboard for b in row]
+
+    @property
+    def has_keyboard(self) -> bool:
+        return bool(self.buttons)
+
+    def button(self, label: str) -> Button:
+        """The button whose text contains `label` (case-insensitive); AssertionError if none."""
+        found = [b for b in self.buttons if label.lower() in b.text.lower()]
+        if not found:
+            raise AssertionError(f"no button {label!r} in {[b.text for b in self.buttons]}")
+        return found[0]
+
+
+@dataclass
+class Call:
+    """One request the bot made, with its parameters and what the stand-in answered."""
+
+    method: str  # as written in the URL
+    params: dict[str, Any]
+    status: int = 0
+    fault: str | None = None
+    started: float = 0.0
+
+
+@dataclass
+class CallbackAnswer:
+    """What the bot answered to a callback query."""
+
+    text: str | None
+    show_alert: bool
+
+
+@dataclass
+class _Fault:
+    method: str
+    kind: str
+    count: int
+    retry_after: int
+    chat_id: int | None
+
+
+@dataclass
+class _Request:
+    method: str
+    target: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class _Drop(Exception):
+    """Close the connection after half a response."""
+
+
+class _Hold(Exception):
+    """Never answer; wait for the client to give up."""
+
+
+class BotAPIStandIn:
+    """The Bot API on 127.0.0.1, random port. Use as `async with BotAPIStandIn() as api:`."""
+
+    def __init__(self, token: str = DEFAULT_TOKEN, *, bot_username: str = "heel_test_bot",
+                 hold_seconds: float = 30.0) -> None:
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0]) if token.split(":", 1)[0].isdigit() else 1
+        self.bot_username = bot_username
+        self.hold_seconds = hold_seconds
+        self.calls: list[Call] = []
+        self.token_seen_in_paths: set[str] = set()
+        self.commands: list[dict[str, Any]] = []
+        self.callback_answers: dict[str, CallbackAnswer] = {}
+        self.webhook: dict[str, Any] | None = None
+        self.blocked: set[int] = set()
+        self._server: asyncio.Server | None = None
+        self._port = 0
+        self._connections: set[asyncio.Task[None]] = set()
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._changed = asyncio.Event()  # set and replaced on every change (see _touch)
+        self._update_ids = itertools.count(700_000)
+        self._query_ids = itertools.count(1)
+        self._updates: list[dict[str, Any]] = []  # not yet confirmed by an offset
+        self._confirmed_below = 0
+        self._poll_generation = 0
+        self._chats: dict[int, dict[str, Any]] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._bot_messages: dict[int, list[BotMessage]] = {}
+        self._user_messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self._queries: dict[str, dict[str, Any]] = {}
+        self._faults: list[_Fault] = []
+        self._inflight = 0
+        self._last_activity = time.monotonic()
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_client: httpx.AsyncClient | None = None
+
+    # ----------------------------------------------------------------- lifecycle
+
+    async def __aenter__(self) -> BotAPIStandIn:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._on_connection, "127.0.0.1", 0)
+        self._port = self._server.sockets[0].getsockname()[1]
+
+    async def close(self) -> None:
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+        if self._webhook_client is not None:
+            await self._webhook_client.aclose()
+        if self._server is not None:
+            self._server.close()
+        for writer in list(self._writers):
+            writer.close()
+        for task in list(self._connections):
+            task.cancel()
+        if self._connections:
+            await asyncio.gather(*self._connections, return_exceptions=True)
+        if self._server is not None:
+            await self._server.wait_closed()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def base_url(self) -> str:
+        """For `ApplicationBuilder().base_url(...)`: PTB appends `<token>/<method>`."""
+        return f"http://127.0.0.1:{self._port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/file/bot"
+
+    # ----------------------------------------------------------------- users' side
+
+    def add_chat(self, chat_id: int, chat_type: str = "private") -> dict[str, Any]:
+        """Make a chat known (the bot can only write to chats that wrote to it)."""
+        if chat_id not in self._chats:
+            if chat_type == "private":
+                chat = {"id": chat_id, "type": "private", "first_name": f"Runner{chat_id}"}
+            else:
+                chat = {"id": chat_id, "type": chat_type, "title": f"Runners {chat_id}"}
+            self._chats[chat_id] = chat
+            self._message_ids[chat_id] = itertools.count(1)
+            self._bot_messages[chat_id] = []
+        return self._chats[chat_id]
+
+    def _user(self, chat_id: int, user_id: int | None) -> dict[str, Any]:
+        uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 4242)
+        return {"id": uid, "is_bot": False, "first_name": f"Runner{uid}", "language_code": "en"}
+
+    def user_message(self, chat_id: int, *, chat_type: str = "private",
+                     user_id: int | None = None, **content: Any) -> dict[str, Any]:
+        """A new user message (recorded, not queued): `content` is e.g. text=... or sticker=...."""
+        chat = self.add_chat(chat_id, chat_type)
+        message = {"message_id": next(self._message_ids[chat_id]),
+                   "from": self._user(chat_id, user_id), "chat": dict(chat),
+                   "date": int(time.time()), **content}
+        text = content.get("text")
+        if isinstance(text, str) and text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": _utf16_len(command)}]
+        self._user_messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def text_update(self, chat_id: int, text: str, *, chat_type: str = "private",
+                    user_id: int | None = None) -> dict[str, Any]:
+        """An update carrying a text message, not queued (e.g. to POST to a webhook)."""
+        return {"update_id": next(self._update_ids),
+                "message": self.user_message(chat_id, chat_type=chat_type, user_id=user_id,
+                                             text=text)}
+
+    def queue(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue an update for getUpdates (or webhook delivery); gives it an id if it has none."""
+        update.setdefault("update_id", next(self._update_ids))
+        self._updates.append(update)
+        self._touch()
+        return update
+
+    def send_text(self, chat_id: int, text: str, *, chat_type: str = "private",
+                  user_id: int | None = None) -> dict[str, Any]:
+        """The user types `text`; returns the message."""
+        update = self.text_update(chat_id, text, chat_type=chat_type, user_id=user_id)
+        self.queue(update)
+        return update["message"]
+
+    def send_message(self, chat_id: int, *, chat_type: str = "private", **content: Any,
+                     ) -> dict[str, Any]:
+        """The user sends any kind of message (`content` is the Message fields)."""
+        message = self.user_message(chat_id, chat_type=chat_type, **content)
+        self.queue({"message": message})
+        return message
+
+    def send_sticker(self, chat_id: int) -> dict[str, Any]:
+        return self.send_message(chat_id, sticker={
+            "file_id": "CAACAgIAAxkBAAEB", "file_unique_id": "AgADsticker", "type": "regular",
+            "width": 512, "height": 512, "is_animated": False, "is_video": False, "emoji": "🏃"})
+
+    def send_photo(self, chat_id: int) -> dict[str, Any]:
+        return self.send_message(chat_id, photo=[
+            {"file_id": "AgACAgIAAxkBAAEBphoto1", "file_unique_id": "AQADp1", "width": 90,
+             "height": 67, "file_size": 1200},
+            {"file_id": "AgACAgIAAxkBAAEBphoto2", "file_unique_id": "AQADp2", "width": 800,
+             "height": 600, "file_size": 52000}])
+
+    def send_location(self, chat_id: int) -> dict[str, Any]:
+        return self.send_message(chat_id, location={"latitude": 52.52, "longitude": 13.405})
+
+    def send_voice(self, chat_id: int) -> dict[str, Any]:
+        return self.send_message(chat_id, voice={
+            "file_id": "AwACAgIAAxkBAAEBvoice", "file_unique_id": "AgADvoice", "duration": 3,
+            "mime_type": "audio/ogg"})
+
+    def send_document(self, chat_id: int) -> dict[str, Any]:
+        return self.send_message(chat_id, document={
+            "file_id": "BQACAgIAAxkBAAEBdoc", "file_unique_id": "AgADdoc",
+            "file_name": "x-ray.pdf", "mime_type": "application/pdf"})
+
+    def edit_text(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
+        """The user edits one of their messages: an `edited_message` update."""
+        original = self._user_messages[(chat_id, message_id)]
+        edited = {**original, "text": text, "edit_date": int(time.time())}
+        self._user_messages[(chat_id, message_id)] = edited
+        self.queue({"edited_message": edited})
+        return edited
+
+    def press(self, chat_id: int, message_id: int, data: str, *,
+              user_id: int | None = None) -> str:
+        """The user presses a button with `data` on the bot's message; returns the query id.
+
+        Any data may be pressed (a stale keyboard cached by a client, or a forged query); use
+        `press_button` to press only what the message currently shows.
+        """
+        message = self._find_bot_message(chat_id, message_id)
+        query_id = f"{chat_id}-{next(self._query_ids)}"
+        self._queries[query_id] = {"chat_id": chat_id}
+        self.queue({"callback_query": {
+            "id": query_id, "from": self._user(chat_id, user_id),
+            "message": self._message_json(message), "chat_instance": f"ci{chat_id}",
+            "data": data}})
+        return query_id
+
+    def press_button(self, chat_id: int, message_id: int, label: str) -> str:
+        """Press the visible button whose text contains `label`; returns the query id."""
+        message = self._find_bot_message(chat_id, message_id)
+        button = message.button(label)
+        if button.callback_data is None:
+            raise AssertionError(f"button {button.text!r} has no callback data")
+        return self.press(chat_id, message_id, button.callback_data)
+
+    # ----------------------------------------------------------------- inspection
+
+    def transcript(self, chat_id: int) -> list[BotMessage]:
+        """The bot's messages in this chat, in order, as they look now (copies)."""
+        return [copy.deepcopy(m) for m in self._bot_messages.get(chat_id, [])]
+
+    def last(self, chat_id: int) -> BotMessage:
+        """The bot's latest message in this chat."""
+        messages = self._bot_messages.get(chat_id)
+        if not messages:
+            raise AssertionError(f"the bot has not written to chat {chat_id}")
+        return copy.deepcopy(messages[-1])
+
+    def chats_written(self) -> set[int]:
+        """Every chat the bot has sent a message to."""
+        return {c for c, ms in self._bot_messages.items() if ms}
+
+    def methods(self, method: str | None = None, *, ok_only: bool = False) -> list[Call]:
+        """Calls made, optionally only of one method (case-insensitive) / only successful ones."""
+        return [c for c in self.calls
+                if (method is None or c.method.lower() == method.lower())
+                and (not ok_only or c.status == 200)]
+
+    def unanswered_queries(self) -> list[str]:
+        """Callback queries the bot has not answered (a spinning button for the user)."""
+        return [q for q in self._queries if q not in self.callback_answers]
+
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by the bot."""
+        return len(self._updates)
+
+    async def wait_for(self, chat_id: int, predicate: Callable[[list[BotMessage]], object],
+                       within: float = 10.0) -> list[BotMessage]:
+        """Wait until `predicate(transcript(chat_id))` is true; returns that transcript."""
+
+        def check() -> bool:
+            return bool(predicate(self.transcript(chat_id)))
+
+        await self._wait(check, within, lambda: f"chat {chat_id}: "
+                         f"{[m.text[:60] for m in self.transcript(chat_id)]}")
+        return self.transcript(chat_id)
+
+    async def wait_messages(self, chat_id: int, count: int,
+                            within: float = 10.0) -> list[BotMessage]:
+        """Wait until the bot has sent at least `count` messages to the chat."""
+        return await self.wait_for(chat_id, lambda t: len(t) >= count, within)
+
+    async def wait_answer(self, query_id: str, within: float = 10.0) -> CallbackAnswer:
+        """Wait until the bot answers the callback query."""
+        await self._wait(lambda: query_id in self.callback_answers, within,
+                         lambda: f"callback query {query_id} not answered")
+        return self.callback_answers[query_id]
+
+    async def wait_until(self, condition: Callable[[], object], within: float = 10.0) -> None:
+        """Wait until `condition()` is true (re-checked whenever the stand-in sees activity)."""
+        await self._wait(lambda: bool(condition()), within, lambda: "condition")
+
+    async def wait_idle(self, quiet: float = 0.2, within: float = 15.0) -> None:
+        """Wait until every queued update was fetched and confirmed, no bot request is in flight
+        (long polls aside), and nothing happened for `quiet` seconds.
+
+        A heuristic for "the bot has nothing more to say": prefer `wait_for` when a reply is
+        expected; use this before asserting that something did NOT happen.
+        """
+        deadline = time.monotonic() + within
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"not idle: {len(self._updates)} updates pending, "
+                                     f"{self._inflight} requests in flight")
+            await self._wait(lambda: not self._updates and self._inflight == 0, remaining,
+                             lambda: f"{len(self._updates)} updates pending")
+            since = time.monotonic() - self._last_activity
+            if since >= quiet and not self._updates and self._inflight == 0:
+                return
+            await asyncio.sleep(max(quiet - since, 0.01))
+
+    async def _wait(self, check: Callable[[], bool], within: float,
+                    describe: Callable[[], str]) -> None:
+        try:
+            async with asyncio.timeout(within):
+                await self._until(check)
+        except TimeoutError:
+            raise AssertionError(f"timed out after {within}s waiting: {describe()}") from None
+
+    # ----------------------------------------------------------------- faults
+
+    def fail_next(self, method: str, kind: str, count: int = 1, retry_after: int = 1,
+                  chat_id: int | None = None) -> None:
+        """Make the next `count` calls of `method` (optionally only for `chat_id`) fail."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; one of {FAULT_KINDS}")
+        self._faults.append(_Fault(method.lower(), kind, count, retry_after, chat_id))
+
+    def faults_left(self) -> int:
+        return sum(f.count for f in self._faults)
+
+    def block(self, chat_id: int) -> None:
+        """The user blocks the bot: every send to their chat gets 403 Forbidden."""
+        self.blocked.add(chat_id)
+
+    def _take_fault(self, method: str, params: dict[str, Any]) -> _Fault | None:
+        for fault in self._faults:
+            if fault.method != method or fault.count <= 0:
+                continue
+            if fault.chat_id is not None and _int_or_none(params.get("chat_id")) != fault.chat_id:
+                continue
+            fault.count -= 1
+            self._faults = [f for f in self._faults if f.count > 0]
+            return fault
+        return None
+
+    # ----------------------------------------------------------------- webhook helper
+
+    async def post_webhook(self, url: str, update: dict[str, Any], secret: str | None = None,
+                           ) -> httpx.Response:
+        """POST an update to the bot's webhook server as Telegram would."""
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        async with httpx.AsyncClient(timeout=10) as client:
+            return await client.post(url, content=json.dumps(update).encode(), headers=headers)
+
+    async def _deliver_webhook(self) -> None:
+        """While a webhook is set, push queued updates to it in order, retrying on failure."""
+        client = self._webhook_client = self._webhook_client or httpx.AsyncClient(timeout=10)
+        while True:
+            await self._until(lambda: bool(self._updates) and bool(self.webhook))
+            hook = self.webhook
+            assert hook is not None
+            update = self._updates[0]
+            headers = {"Content-Type": "application/json"}
+            if hook.get("secret_token"):
+                headers["X-Telegram-Bot-Api-Secret-Token"] = hook["secret_token"]
+            try:
+                response = await client.post(hook["url"], content=json.dumps(update).encode(),
+                                             headers=headers)
+                delivered = 200 <= response.status_code < 300
+            except httpx.HTTPError:
+                delivered = False
+            if delivered:
+                if self._updates and self._updates[0] is update:
+                    self._updates.pop(0)
+                self._touch()
+            else:
+                await asyncio.sleep(0.05)
+
+    # ----------------------------------------------------------------- HTTP server
+
+    async def _on_connection(self, reader: asyncio.StreamReader,
+                             writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        self._writers.add(writer)
+        try:
+            while True:
+                request = await _read_request(reader)
+                if request is None:
+                    break
+                keep_alive = request.headers.get("connection", "").lower() != "close"
+                try:
+                    status, body, ctype = await self._handle(request)
+                except _Drop:
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 b"Content-Length: 400\r\n\r\n{\"ok\":tr")
+                    await writer.drain()
+                    break
+                except _Hold:
+                    with contextlib.suppress(TimeoutError, ConnectionError):
+                        async with asyncio.timeout(self.hold_seconds):
+                            while await reader.read(65536):
+                                pass
+                    break
+                head = (f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+                        f"Content-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
+                        f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n")
+                writer.write(head.encode("latin-1") + body)
+                await writer.drain()
+                if not keep_alive:
+                    break
+        except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+            pass
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            self._connections.discard(task)
+
+    async def _handle(self, request: _Request) -> tuple[int, bytes, str]:
+        path = urlsplit(request.target)
+        m = re.fullmatch(r"/bot([^/]*)/([A-Za-z]+)", path.path)
+        if m is None:
+            return 404, json.dumps({"ok": False, "error_code": 404,
+                                    "description": "Not Found"}).encode(), "application/json"
+        token, method = m.group(1), m.group(2)
+        self.token_seen_in_paths.add(token)
+        params = _parse_params(request, path.query)
+        call = Call(method, params, started=time.monotonic())
+        self.calls.append(call)
+        name = method.lower()
+        self._inflight += 1
+        self._touch()
+        try:
+            if token != self.token:
+                raise ApiError(401, "Unauthorized")
+            fault = self._take_fault(name, params)
+            if fault is not None:
+                call.fault = fault.kind
+                if fault.kind == "429":
+                    raise ApiError(429, f"Too Many Requests: retry after {fault.retry_after}",
+                                   {"retry_after": fault.retry_after})
+                if fault.kind == "500":
+                    raise ApiError(500, "Internal Server Error")
+                if fault.kind == "502":
+                    call.status = 502
+                    return 502, _NGINX_502, "text/html"
+                if fault.kind == "drop":
+                    raise _Drop
+                if fault.kind == "timeout":
+                    raise _Hold
+            handler = self._handlers().get(name)
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            if name in _SEND_METHODS:
+                chat_id = _int_or_none(params.get("chat_id"))
+                if chat_id in self.blocked:
+                    raise ApiError(403, "Forbidden: bot was blocked by the user")
+            result = await handler(params)
+            if fault is not None and fault.kind == "drop_processed":
+                raise _Drop
+            call.status = 200
+            return 200, json.dumps({"ok": True, "result": result}).encode(), "application/json"
+        except ApiError as err:
+            call.status = err.code
+            return err.code, json.dumps(err.payload()).encode(), "application/json"
+        finally:
+            self._inflight -= 1
+            self._touch()
+
+    def _handlers(self) -> dict[str, Callable[[dict[str, Any]], Awaitable[Any]]]:
+        return {
+            "getme": self._get_me, "getupdates": self._get_updates,
+            "sendmessage": self._send_message, "editmessagetext": self._edit_text,
+            "editmessagereplymarkup": self._edit_markup,
+            "answercallbackquery": self._answer_callback, "setmycommands": self._set_commands,
+            "getmycommands": self._get_commands, "deletemycommands": self._delete_commands,
+            "deletewebhook": self._delete_webhook, "setwebhook": self._set_webhook,
+            "getwebhookinfo": self._get_webhook_info, "sendchataction": self._chat_action,
+            "deletemessage": self._delete_message, "close": self._true, "logout": self._true,
+        }
+
+    def _touch(self) -> None:
+        """Wake every waiter: they re-check their condition against the new state."""
+        self._last_activity = time.monotonic()
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def _until(self, check: Callable[[], bool]) -> None:
+        while not check():
+            await self._changed.wait()
+
+    # ----------------------------------------------------------------- methods
+
+    async def _true(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def _get_me(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Heel", "username":
+                self.bot_username, "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False, "can_connect_to_business": False,
+                "has_main_web_app": False}
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active;"
+                                " use deleteWebhook to delete the webhook first")
+        offset = _int(params, "offset", 0)
+        limit = min(max(_int(params, "limit", 100), 1), 100)
+        timeout = max(float(params.get("timeout", 0) or 0), 0.0)
+        allowed = params.get("allowed_updates") or None
+        if offset > 0:
+            self._confirmed_below = max(self._confirmed_below, offset)
+        elif offset < 0:
+            keep = self._updates[offset:]
+            self._confirmed_below = keep[0]["update_id"] if keep else self._confirmed_below
+        self._updates = [u for u in self._updates if u["update_id"] >= self._confirmed_below]
+        if allowed:
+            # Updates of types the bot did not ask for are skipped, as Telegram does.
+            self._updates = [u for u in self._updates
+                             if any(k in allowed for k in u if k != "update_id")]
+        self._touch()
+        self._poll_generation += 1
+        generation = self._poll_generation
+        # A long poll is not a request "in flight" for wait_idle.
+        self._inflight -= 1
+        try:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._until(
+                        lambda: bool(self._updates) or self._poll_generation != generation)
+        finally:
+            self._inflight += 1
+        if self._poll_generation != generation:
+            raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure "
+                                "that only one bot instance is running")
+        return copy.deepcopy(self._updates[:limit])
+
+    def _chat(self, params: dict[str, Any]) -> int:
+        chat_id = _int_or_none(params.get("chat_id"))
+        if chat_id is None:
+            raise _bad("chat_id is empty")
+        if chat_id not in self._chats:
+            raise _bad("chat not found")
+        return chat_id
+
+    def _render(self, params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+        text = params.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise _bad("message text is empty")
+        mode = (params.get("parse_mode") or "").lower()
+        if mode == "html":
+            plain, entities = parse_html(text)
+        else:
+            plain, entities = text, params.get("entities") or []
+        if not plain.strip():
+            raise _bad("message text is empty")
+        if _utf16_len(plain) > 4096:
+            raise _bad("message is too long")
+        return plain, entities
+
+    def _markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        markup = params.get("reply_markup")
+        if markup is None:
+            return None
+        if not isinstance(markup, dict):
+            raise _bad("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" in markup:
+            rows = markup["inline_keyboard"]
+            if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+                raise _bad("field \"inline_keyboard\" of the InlineKeyboardMarkup should be an "
+                           "Array of Arrays")
+            if sum(len(r) for r in rows) > 100:
+                raise _bad("too many buttons")
+            for row in rows:
+                for button in row:
+                    if not isinstance(button, dict) or not button.get("text"):
+                        raise _bad("can't parse inline keyboard button: Text buttons are "
+                                   "unallowed in the inline keyboard")
+                    data = button.get("callback_data")
+                    if data is not None and not 1 <= len(str(data).encode("utf-8")) <= 64:
+                        raise _bad("BUTTON_DATA_INVALID")
+                    kinds = [k for k in button if k != "text"]
+                    if len(kinds) != 1:
+                        raise _bad("can't parse inline keyboard button: exactly one of the "
+                                   "optional fields must be used")
+            return markup if any(rows) else None
+        return None  # reply keyboards and ForceReply are not shown as inline buttons
+
+    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = self._chat(params)
+        plain, entities = self._render(params)
+        markup = self._markup(params)
+        message = BotMessage(chat_id, next(self._message_ids[chat_id]), plain,
+                             str(params["text"]), params.get("parse_mode"), markup, entities,
+                             int(time.time()))
+        self._bot_messages[chat_id].append(message)
+        self._touch()
+        return self._message_json(message)
+
+    def _find_bot_message(self, chat_id: int, message_id: int) -> BotMessage:
+        for message in self._bot_messages.get(chat_id, []):
+            if message.message_id == message_id:
+                return message
+        raise KeyError(f"no bot message {message_id} in chat {chat_id}")
+
+    def _target(self, params: dict[str, Any]) -> BotMessage:
+        if params.get("inline_message_id"):
+            raise _bad("inline messages are not supported by the stand-in")
+        chat_id = self._chat(params)
+        message_id = _int_or_none(params.get("message_id"))
+        if message_id is None:
+            raise _bad("message identifier is not specified")
+        try:
+            return self._find_bot_message(chat_id, message_id)
+        except KeyError:
+            if (chat_id, message_id) in self._user_messages:
+                raise _bad("message can't be edited") from None
+            raise _bad("message to edit not found") from None
+
+    async def _edit_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._target(params)
+        plain, entities = self._render(params)
+        # Telegram drops the inline keyboard when an edit does not repeat it.
+        markup = self._markup(params)
+        if (plain, entities, markup) == (message.text, message.entities, message.reply_markup):
+            raise _bad("message is not modified: specified new message content and reply "
+                       "markup are exactly the same as a current content and reply markup of "
+                       "the message")
+        message.edits.append(message.text)
+        message.text, message.raw, message.entities = plain, str(params["text"]), entities
+        message.parse_mode, message.reply_markup = params.get("parse_mode"), markup
+        self._touch()
+        return self._message_json(message)
+
+    async def _edit_markup(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self._target(params)
+        markup = self._markup(params)
+        if markup == message.reply_markup:
+            raise _bad("message is not modified: specified new message content and reply "
+                       "markup are exactly the same as a current content and reply markup of "
+                       "the message")
+        message.reply_markup = markup
+        self._touch()
+        return self._message_json(message)
+
+    async def _delete_message(self, params: dict[str, Any]) -> bool:
+        message = self._target(params)
+        self._bot_messages[message.chat_id].remove(message)
+        self._touch()
+        return True
+
+    async def _answer_callback(self, params: dict[str, Any]) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        if query_id not in self._queries or query_id in self.callback_answers:
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        text = params.get("text")
+        if text is not None and len(str(text)) > 200:
+            raise _bad("MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = CallbackAnswer(
+            None if text is None else str(text), _bool(params.get("show_alert")))
+        self._touch()
+        return True
+
+    async def _set_commands(self, params: dict[str, Any]) -> bool:
+        commands = params.get("commands")
+        if not isinstance(commands, list):
+            raise _bad("can't parse commands JSON object")
+        for c in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", str(c.get("command", ""))):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(str(c.get("description", ""))) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.commands = commands
+        return True
+
+    async def _get_commands(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        return list(self.commands)
+
+    async def _delete_commands(self, params: dict[str, Any]) -> bool:
+        self.commands = []
+        return True
+
+    async def _delete_webhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        if _bool(params.get("drop_pending_updates")):
+            self._updates.clear()
+        return True
+
+    async def _set_webhook(self, params: dict[str, Any]) -> bool:
+        url = str(params.get("url", ""))
+        if not url:
+            self.webhook = None
+            return True
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise _bad("secret token contains unallowed characters")
+        self.webhook = {"url": url, "secret_token": secret,
+                        "allowed_updates": params.get("allowed_updates")}
+        if _bool(params.get("drop_pending_updates")):
+            self._updates.clear()
+        if self._webhook_task is None:
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhook())
+        return True
+
+    async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        hook = self.webhook or {}
+        return {"url": hook.get("url", ""), "has_custom_certificate": False,
+                "pending_update_count": len(self._updates)}
+
+    async def _chat_action(self, params: dict[str, Any]) -> bool:
+        self._chat(params)
+        return True
+
+    def _message_json(self, message: BotMessage) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "message_id": message.message_id,
+            "from": {"id": self.bot_id, "is_bot": True, "first_name": "Heel",
+                     "username": self.bot_username},
+            "chat": dict(self._chats[message.chat_id]), "date": message.date,
+            "text": message.text}
+        if message.entities:
+            data["entities"] = message.entities
+        if message.edits:
+            data["edit_date"] = int(time.time())
+        if message.reply_markup is not None:
+            data["reply_markup"] = message.reply_markup
+        return data
+
+
+# --------------------------------------------------------------------- HTTP parsing
+
+
+async def _read_request(reader: asyncio.StreamReader) -> _Request | None:
+    line = await reader.readline()
+    if not line.strip():
+        return None
+    method, target, _version = line.decode("latin-1").rstrip("\r\n").split(" ", 2)
+    headers: dict[str, str] = {}
+    while True:
+        raw = await reader.readline()
+        if raw in (b"\r\n", b"\n", b""):
+            break
+        key, _, value = raw.decode("latin-1").partition(":")
+        headers[key.strip().lower()] = value.strip()
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        chunks = []
+        while True:
+            size = int((await reader.readline()).split(b";")[0].strip() or b"0", 16)
+            if size == 0:
+                await reader.readline()
+                break
+            chunks.append(await reader.readexactly(size))
+            await reader.readline()
+        body = b"".join(chunks)
+    else:
+        body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+    return _Request(method, target, headers, body)
+
+
+def _parse_params(request: _Request, query: str) -> dict[str, Any]:
+    raw: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    ctype = request.headers.get("content-type", "")
+    if request.body:
+        if ctype.startswith("application/json"):
+            data = json.loads(request.body)
+            if isinstance(data, dict):
+                return {**raw, **data}
+        elif ctype.startswith("multipart/form-data"):
+            raw.update(_parse_multipart(ctype, request.body))
+        else:
+            raw.update(parse_qsl(request.body.decode("utf-8"), keep_blank_values=True))
+    params: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in _OBJECT_FIELDS and isinstance(value, str):
+            try:
+                params[key] = json.loads(value)
+            except ValueError:
+                params[key] = value
+        else:
+            params[key] = value
+    return params
+
+
+def _parse_multipart(ctype: str, body: bytes) -> dict[str, Any]:
+    message = email.parser.BytesParser().parsebytes(
+        b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + body)
+    out: dict[str, Any] = {}
+    parts = message.get_payload()
+    if not isinstance(parts, list):
+        return out
+    for part in parts:
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        payload = part.get_payload(decode=True) or b""
+        if part.get_param("filename", header="content-disposition"):
+            out[str(name)] = payload
+        else:
+            out[str(name)] = payload.decode("utf-8")
+    return out
+
+
+def _int_or_none(value: object) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    return None
+
+
+def _int(params: dict[str, Any], key: str, default: int) -> int:
+    value = _int_or_none(params.get(key))
+    return default if value is None else value
+
+
+def _bool(value: object) -> bool:
+    return value is True or (isinstance(value, str) and value.lower() in ("true", "1"))
+
+
+def bot_texts(messages: Iterable[BotMessage]) -> list[str]:
+    """The plain texts of messages, for compact assertions and failure output."""
+    return [m.text for m in messages]
