@@ -6,6 +6,7 @@ problems of a load are collected and raised together as one DefinitionError.
 
 from __future__ import annotations
 
+import difflib
 import os
 import string
 from collections.abc import Callable, Iterable, Mapping
@@ -56,6 +57,12 @@ def _shown(path: Path) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
+def _guess(word: str, allowed: Iterable[str]) -> str:
+    """A hint naming the likely intended word, for a typo; empty when none is close."""
+    close = difflib.get_close_matches(word, list(allowed), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
 def _choices(allowed: Iterable[str]) -> str:
     items = sorted(allowed)
     if len(items) > 12:
@@ -92,7 +99,8 @@ class _Reader:
         allowed = (*req, *opt)
         for key in y.value:
             if key not in allowed:
-                self.fail(y.key_mark(key), f"unknown key {key!r} in {what}; allowed: "
+                self.fail(y.key_mark(key), f"unknown key {key!r} in {what}"
+                          f"{_guess(key, allowed)}; allowed: "
                           f"{', '.join(allowed)}")
         for key in req:
             if key not in y.value:
@@ -141,7 +149,8 @@ class _Reader:
         s = self.string(y, what)
         allowed = tuple(allowed)
         if s is not None and s not in allowed:
-            self.fail(y.mark, f"unknown {what} {s!r}; allowed: {_choices(allowed)}")
+            self.fail(y.mark, f"unknown {what} {s!r}{_guess(s, allowed)}; allowed: "
+                      f"{_choices(allowed)}")
             return None
         return s
 
@@ -163,7 +172,8 @@ def _read_condition(
     ok = True
     for key, val in y.value.items():
         if key not in keys:
-            r.fail(y.key_mark(key), f"unknown slot {key!r} in {what}; allowed: {_choices(keys)}")
+            r.fail(y.key_mark(key), f"unknown slot {key!r} in {what}{_guess(key, keys)}; "
+                   f"allowed: {_choices(keys)}")
             ok = False
             continue
         items = val.value if isinstance(val.value, list) else [val]
@@ -465,7 +475,8 @@ def _flatten(r: _Reader, y: Y, prefix: str, texts: dict[str, str],
         if text is None:
             continue
         if full in marks:
-            r.fail(val.mark, f"content key {full!r} is defined twice (also at {marks[full]})")
+            r.fail(y.key_mark(key), f"content key {full!r} is defined twice (also at "
+                   f"{key_marks[full]})")
             continue
         texts[full] = text.strip()
         marks[full] = val.mark
