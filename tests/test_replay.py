@@ -65,6 +65,11 @@ XFAIL: dict[str, str] = {
         "dialogs/rules.yaml (clinical): under_16 with back-of-heel pain lists sever_disease "
         "first but still gives eccentric_heel_drops (Alfredson loading, an adult tendinopathy "
         "programme) which loads the irritated growth plate; sever_disease should rule it out"),
+    "persona_whole_heel_stress_fracture_named_first": (
+        "dialogs/rules.yaml (clinical): whole_heel + hard_surface + mileage_jump ranks "
+        "calcaneal_stress_fracture first, but with squeeze_hop=no and no worsens_during "
+        "nothing escalates: self_care with a suspected stress fracture named first (should be "
+        "see_doctor, or the fracture not named first)"),
 }
 
 
