@@ -56,15 +56,15 @@ def prove(bundle: Bundle) -> list[Problem]:
         for s in req.when.slots:
             reqs_by_slot.setdefault(s, []).append(i)
 
-    problems: dict[tuple[Mark, str], Problem] = {}
+    problems: dict[Mark, Problem] = {}
     reached: set[str] = set()
     seen: set[_Walk] = set()
     least = len(vocab.levels) - 1
 
     def report(mark: Mark, message: str) -> None:
-        # One report per rule or requirement, with the first path found as its example.
-        gist = message.split(" on the path ", maxsplit=1)[0]
-        problems.setdefault((mark, gist), Problem(mark, message))
+        # One report per rule, requirement or question (each has its own mark), with the first
+        # path found as its example: the same rule failing at two levels is one thing to fix.
+        problems.setdefault(mark, Problem(mark, message))
 
     # Explicit stack: (walk, path) — paths only serve error messages.
     stack: list[tuple[_Walk, tuple[tuple[str, str], ...]]] = [

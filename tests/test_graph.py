@@ -1,0 +1,163 @@
+"""The path proofs, on the real dialog and on loadable but unsafe copies; the diagrams."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from auxil.defs import REPO, Defs, copy_defs, problem_at
+
+from bot import graph
+from bot.errors import DefinitionError
+from bot.model import OUTCOME, Bundle
+
+TRIAGE = "dialogs/triage.yaml"
+RULES = "dialogs/rules.yaml"
+VOCAB = "dialogs/vocabulary.yaml"
+
+
+@pytest.fixture
+def defs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Defs:
+    monkeypatch.chdir(tmp_path)
+    return copy_defs(tmp_path)
+
+
+def test_real_dialog_is_proven(bundle: Bundle) -> None:
+    assert graph.prove(bundle) == []
+
+
+def test_load_proven_accepts_the_real_dialog() -> None:
+    assert graph.load_proven().dialog.start == "injury"
+
+
+# ---------------------------------------------------------------- unsafe but loadable dialogs
+
+
+def skip_infection_screen(defs: Defs) -> None:
+    """Only people who walk with pain are asked about infection, diabetes, numbness…"""
+    defs.edit(TRIAGE, '      - {when: {deformity: "yes"}, goto: outcome}\n'
+              "      - goto: infection_signs\n",
+              '      - {when: {deformity: "yes"}, goto: outcome}\n'
+              "      - {when: {weight_bearing: with_pain}, goto: infection_signs}\n"
+              "      - goto: pain_location\n")
+
+
+def test_a_path_skipping_a_red_flag_question(defs: Defs) -> None:
+    skip_infection_screen(defs)
+    problems = graph.prove(defs.load())  # it loads: every question is still reachable
+    p = problem_at(problems, defs.at(RULES, "{id: infection,"), "without asking infection_signs",
+                   "which could make it urgent (rule infection)")
+    assert "weight_bearing=yes" in p.message
+    assert "infection_signs=" not in p.message
+    # The other skipped red flags are named too, each once.
+    for rule, slot in [("numbness", "numbness"), ("rest_pain", "rest_pain"),
+                       ("under_16", "age_group"), ("diabetes", "diabetes")]:
+        hits = [x for x in problems if f"(rule {rule})" in x.message]
+        assert len(hits) == 1, problems
+        assert f"without asking {slot}" in hits[0].message
+
+
+def test_unsafe_dialog_is_refused_at_start(defs: Defs) -> None:
+    skip_infection_screen(defs)
+    with pytest.raises(DefinitionError) as info:
+        graph.load_proven(defs.dialogs, defs.content)
+    assert any("without asking infection_signs" in p.message for p in info.value.problems)
+
+
+def test_weakened_triage_rule_breaks_a_requirement(defs: Defs) -> None:
+    defs.edit(RULES, "{id: pop_or_kick, when: {injury: pop_or_kick}, level: urgent",
+              "{id: pop_or_kick, when: {injury: pop_or_kick}, level: see_doctor")
+    problems = graph.prove(defs.load())
+    where = defs.at(VOCAB, "{when: {injury: pop_or_kick}, level: urgent}")
+    p = problem_at(problems, where, "the specification requires at least urgent here")
+    assert "but the rules give see_doctor on the path injury=pop_or_kick" in p.message
+
+
+def test_weakened_combined_rule(defs: Defs) -> None:
+    defs.edit(RULES, "{id: fall_deformity, when: {injury: fall_or_impact, deformity: \"yes\"}, "
+              "level: urgent", "{id: fall_deformity, when: {injury: fall_or_impact, deformity: "
+              "\"yes\"}, level: see_doctor")
+    defs.edit(RULES, "{id: deformity, when: {deformity: \"yes\"}, level: urgent",
+              "{id: deformity, when: {deformity: \"yes\"}, level: see_doctor")
+    problems = graph.prove(defs.load())
+    where = defs.at(VOCAB, "{when: {injury: fall_or_impact, deformity: \"yes\"}, level: urgent}")
+    p = problem_at(problems, where, "requires at least urgent")
+    assert "injury=fall_or_impact" in p.message
+    assert "deformity=yes" in p.message
+
+
+def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None:
+    # hard_surface only from morning_pain with whole_heel: but whole_heel skips morning_pain.
+    defs.edit(TRIAGE, "      - {when: {pain_location: [bottom_center, whole_heel]}, goto: "
+              "hard_surface}\n", "")
+    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n",
+              "      - {when: {pain_location: whole_heel}, goto: hard_surface}\n"
+              "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n")
+    problems = graph.prove(defs.load())
+    p = problem_at(problems, defs.at(TRIAGE, "hard_surface:\n    slot"),
+                   "question hard_surface is never reached")
+    assert "on every path the conditions leading to it fail" in p.message
+
+
+def test_ending_early_after_a_see_doctor_answer(defs: Defs) -> None:
+    # Stopping as soon as someone is under 16 would skip the pain questions that can still
+    # only reach see_doctor (fine), so nothing is reported…
+    defs.edit(TRIAGE, "    next:\n      - goto: pain_location\n",
+              "    next:\n      - {when: {age_group: under_16}, goto: outcome}\n"
+              "      - goto: pain_location\n")
+    assert graph.prove(defs.load()) == []
+
+
+def test_ending_early_before_an_urgent_question(defs: Defs) -> None:
+    # …but stopping after a see_doctor answer before the urgent screen is done is reported.
+    defs.edit(TRIAGE, '    next:\n      - {when: {weight_bearing: "no"}, goto: outcome}\n',
+              '    next:\n      - {when: {weight_bearing: ["no", with_pain]}, goto: outcome}\n')
+    problems = graph.prove(defs.load())
+    assert any("without asking deformity" in p.message and "weight_bearing=with_pain"
+               in p.message for p in problems), problems
+
+
+# ---------------------------------------------------------------- diagrams
+
+
+def edges(bundle: Bundle) -> list[tuple[str, str]]:
+    return sorted((q.id, t.goto) for q in bundle.dialog.questions.values() for t in q.next)
+
+
+def test_mermaid_has_every_question_and_edge(bundle: Bundle) -> None:
+    text = graph.mermaid(bundle)
+    assert text.startswith("flowchart TD\n")
+    nodes = re.findall(r"^    (\w+)\[\"", text, flags=re.M)
+    assert sorted(nodes) == sorted(bundle.dialog.questions)
+    assert re.search(rf"^    {OUTCOME}\(\[", text, flags=re.M)
+    found = re.findall(r"^    (\w+) -->\|\"[^\"]*\"\| (\w+)$", text, flags=re.M)
+    assert sorted(found) == edges(bundle)
+    assert '-->|"injury = pop_or_kick"| outcome' in text
+    assert '-->|"otherwise"| weight_bearing' in text
+
+
+def test_dot_has_every_question_and_edge(bundle: Bundle) -> None:
+    text = graph.dot(bundle)
+    assert text.startswith('digraph "triage" {')
+    assert text.rstrip().endswith("}")
+    nodes = re.findall(r'^    "(\w+)" \[label=', text, flags=re.M)
+    assert sorted(nodes) == sorted(bundle.dialog.questions)
+    assert f'"{OUTCOME}" [shape=doublecircle];' in text
+    found = re.findall(r'^    "(\w+)" -> "(\w+)" \[label="[^"]*"\];$', text, flags=re.M)
+    assert sorted(found) == edges(bundle)
+
+
+def test_diagrams_are_stable(bundle: Bundle) -> None:
+    assert graph.mermaid(bundle) == graph.mermaid(bundle)
+    assert graph.dot(bundle) == graph.dot(bundle)
+
+
+def test_readme_diagram_is_current(bundle: Bundle) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"^<!-- graph:start -->\n```mermaid\n(.*?)```\n<!-- graph:end -->$",
+                      readme, flags=re.M | re.S)
+    assert match, "README.md lacks the ```mermaid block between the graph markers"
+    assert match.group(1) == graph.mermaid(bundle), (
+        "README.md's diagram is out of date: paste the output of `heel-bot graph` between "
+        "<!-- graph:start --> and <!-- graph:end -->")
