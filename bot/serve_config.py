@@ -1,15 +1,208 @@
-"""Options of `heel-bot serve`, kept apart from the Telegram adapter so `chat` never imports it."""
+"""Options of `heel-bot serve`, kept apart from the Telegram adapter so `chat` never imports it.
+
+Every setting comes from a flag or, failing that, the environment. Anything wrong is reported
+as one line that says what to do, before any network or database work starts; the token is
+never echoed back, not even a malformed one (it may be a real token with a typo).
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import secrets
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import platformdirs
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 - the variable's name, not a token
+API_URL_ENV = "TELEGRAM_API_URL"
+DB_ENV = "HEEL_BOT_DB"
+SECRET_ENV = "HEEL_BOT_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
+DAY_SECONDS_ENV = "HEEL_BOT_DAY_SECONDS"
+
+# What @BotFather hands out: the bot's numeric id, a colon, then about 35 URL-safe characters.
+TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,64}")
+# Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook's secret token.
+SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Ports Telegram's cloud delivers webhooks to (a self-hosted Bot API server allows any).
+WEBHOOK_PORTS = (80, 88, 443, 8443)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line saying what to do."""
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Everything the Telegram adapter needs to run."""
+
+    token: str
+    api_url: str | None
+    db_path: Path
+    webhook_url: str | None = None
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    secret_token: str | None = None
+    day_seconds: float = 86400.0  # the length of a reminder "day"; tests shorten it
+
+    def __repr__(self) -> str:
+        # The token and the webhook secret must never reach a log line or a traceback.
+        return (f"ServeConfig(token='***', api_url={self.api_url!r}, db_path={self.db_path!r}, "
+                f"webhook_url={self.webhook_url!r}, listen={self.listen!r}, port={self.port}, "
+                f"secret_token={'***' if self.secret_token else None}, "
+                f"day_seconds={self.day_seconds})")
+
+    @property
+    def mode(self) -> str:
+        """'webhook' or 'polling'."""
+        return "webhook" if self.webhook_url else "polling"
+
+
+def default_db_path() -> Path:
+    """The database in the user's data directory (e.g. ~/.local/share/heel-bot/)."""
+    return platformdirs.user_data_path("heel-bot", appauthor=False) / "heel-bot.sqlite3"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The serve subcommand's flags (placeholder until the Telegram adapter lands)."""
+    """The serve subcommand's flags; each falls back to an environment variable."""
+    parser.add_argument("--token", default=None, metavar="TOKEN",
+                        help=f"the bot token from @BotFather (default: ${TOKEN_ENV}; prefer the "
+                             "variable, command lines are visible to other users)")
+    parser.add_argument("--api-url", default=None, metavar="URL",
+                        help=f"base URL of a self-hosted Bot API server, e.g. "
+                             f"http://127.0.0.1:8081/bot (default: ${API_URL_ENV}, else "
+                             "Telegram's own)")
+    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
+                        help=f"SQLite file for conversations and reminders (default: ${DB_ENV}, "
+                             f"else {default_db_path()})")
+    parser.add_argument("--webhook-url", default=None, metavar="URL",
+                        help="receive updates by webhook at this public URL instead of long "
+                             "polling")
+    parser.add_argument("--listen", default=None, metavar="ADDRESS",
+                        help="address the webhook server listens on (default: 127.0.0.1)")
+    parser.add_argument("--port", default=None, metavar="PORT",
+                        help="port the webhook server listens on (default: 8443)")
+    parser.add_argument("--secret-token", default=None, metavar="SECRET",
+                        help=f"secret Telegram sends with every webhook call (default: "
+                             f"${SECRET_ENV}, else a random one per run)")
+    # Shortens reminder "days" for trying check-ins out by hand and for end-to-end tests.
+    parser.add_argument("--day-seconds", default=None, help=argparse.SUPPRESS)
+
+
+def _pick(args: argparse.Namespace, name: str, env: Mapping[str, str],
+          var: str | None) -> str | None:
+    value = getattr(args, name, None)
+    if value is None and var is not None:
+        value = env.get(var) or None
+    return None if value is None else str(value).strip() or None
+
+
+def _check_url(url: str, what: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"{what} must be an http:// or https:// URL with a host, got "
+                          f"{url!r}")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ConfigError(f"{what} has an invalid port: {url!r}") from None
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{what} must not have a query or fragment: {url!r}")
+    return url
+
+
+def api_base_url(url: str) -> str:
+    """A Bot API base URL ending where the token goes (`…/bot`), as the builder wants it."""
+    url = url.rstrip("/")
+    if urlsplit(url).path in ("", "/"):
+        url += "/bot"
+    return url
+
+
+def api_file_url(base_url: str) -> str:
+    """The file download URL that belongs with a base URL: …/bot → …/file/bot."""
+    head, _, last = base_url.rpartition("/")
+    return f"{head}/file/{last}"
+
+
+def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig:
+    """Build the configuration from flags, then the environment; ConfigError if unusable."""
+    token = _pick(args, "token", env, TOKEN_ENV)
+    if token is None:
+        raise ConfigError(f"no bot token: create a bot with @BotFather in Telegram, then set "
+                          f"{TOKEN_ENV} (or pass --token)")
+    if not TOKEN_RE.fullmatch(token):
+        raise ConfigError(f"the bot token is malformed: expected digits, a colon and about 35 "
+                          f"letters, digits, - or _, exactly as @BotFather gives it; check "
+                          f"{TOKEN_ENV} (or --token) for quotes, spaces or a missing part")
+
+    api_url = _pick(args, "api_url", env, API_URL_ENV)
+    if api_url is not None:
+        api_url = api_base_url(_check_url(api_url, f"the Bot API URL ({API_URL_ENV} or "
+                                                   "--api-url)"))
+
+    db = _pick(args, "db", env, DB_ENV)
+    db_path = Path(db).expanduser() if db else default_db_path()
+    if db_path.exists() and db_path.is_dir():
+        raise ConfigError(f"the database path {db_path} is a folder; give a file name in "
+                          f"{DB_ENV} (or --db)")
+
+    webhook_url = _pick(args, "webhook_url", env, None)
+    listen = _pick(args, "listen", env, None) or "127.0.0.1"
+    port_text = _pick(args, "port", env, None)
+    port = 8443
+    if port_text is not None:
+        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+            raise ConfigError(f"--port must be a number from 1 to 65535, got {port_text!r}")
+        port = int(port_text)
+    secret = _pick(args, "secret_token", env, SECRET_ENV)
+    if secret is not None and not SECRET_RE.fullmatch(secret):
+        raise ConfigError(f"the webhook secret ({SECRET_ENV} or --secret-token) must be 1 to "
+                          "256 characters of A-Z, a-z, 0-9, _ and -")
+    if webhook_url is not None:
+        _check_url(webhook_url, "--webhook-url")
+        parts = urlsplit(webhook_url)
+        if api_url is None and parts.scheme != "https":
+            raise ConfigError("--webhook-url must start with https:// (Telegram only calls "
+                              "HTTPS webhooks, unless --api-url points at your own Bot API "
+                              "server)")
+        if api_url is None and (parts.port or 443) not in WEBHOOK_PORTS:
+            raise ConfigError(f"--webhook-url must use port 443, 80, 88 or 8443 (Telegram "
+                              f"calls no other), got {parts.port}")
+        # Without a secret anyone who finds the URL could post fake updates.
+        secret = secret or secrets.token_urlsafe(32)
+
+    day_text = _pick(args, "day_seconds", env, DAY_SECONDS_ENV)
+    day_seconds = 86400.0
+    if day_text is not None:
+        try:
+            day_seconds = float(day_text)
+        except ValueError:
+            day_seconds = -1.0
+        if not 0 < day_seconds < 1e9:
+            raise ConfigError(f"{DAY_SECONDS_ENV} must be a positive number of seconds, got "
+                              f"{day_text!r}")
+
+    return ServeConfig(token=token, api_url=api_url, db_path=db_path, webhook_url=webhook_url,
+                       listen=listen, port=port, secret_token=secret, day_seconds=day_seconds)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the Telegram bot."""
-    print("heel-bot serve: the Telegram adapter is not built yet (issue 3).")
-    return 2
+    """Run the Telegram bot; a configuration problem is one line on stderr and exit code 2."""
+    try:
+        config = config_from(args, os.environ)
+    except ConfigError as exc:
+        print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    # Imported here so that `heel-bot chat` and the other commands never load telegram.
+    from bot import loader  # noqa: PLC0415
+    from bot.engine import Engine  # noqa: PLC0415
+    from bot.telegram_app import run as serve  # noqa: PLC0415
+
+    engine = Engine(loader.load(getattr(args, "dialogs", None), getattr(args, "content", None)))
+    return serve(config, engine)

@@ -41,7 +41,60 @@ CORE: frozenset[str] = frozenset(
 )
 
 # The Telegram adapter.
-TELEGRAM: frozenset[str] = frozenset()
+TELEGRAM: frozenset[str] = frozenset(
+    {
+        "tg.commands.start",
+        "tg.commands.help",
+        "tg.commands.back",
+        "tg.commands.restart",
+        "tg.commands.why",
+        "tg.commands.summary",
+        "tg.commands.learn",
+        "tg.commands.remind",
+        "tg.commands.forget",
+        "tg.commands.privacy",
+        "tg.welcome_back",
+        "tg.answered",
+        "tg.stale",
+        "tg.non_text",
+        "tg.private_only",
+        "tg.unknown_command",
+        "tg.outcome_footer",
+        "tg.error",
+        "tg.button.back",
+        "tg.button.why",
+        "tg.button.summary",
+        "tg.button.learn",
+        "tg.button.restart",
+        "tg.button.remind_days",
+        "tg.button.cancel",
+        "tg.button.forget_yes",
+        "tg.button.forget_no",
+        "tg.button.better",
+        "tg.button.same",
+        "tg.button.worse",
+        "tg.privacy",
+        "tg.forget.ask",
+        "tg.forget.done",
+        "tg.forget.kept",
+        "tg.remind.set",
+        "tg.remind.none",
+        "tg.remind.list",
+        "tg.remind.item",
+        "tg.remind.item_one",
+        "tg.remind.item_today",
+        "tg.remind.cancelled",
+        "tg.remind.gone",
+        "tg.remind.too_many",
+        "tg.checkin.ask",
+        "tg.checkin.short",
+        "tg.checkin.better",
+        "tg.checkin.same_early",
+        "tg.checkin.same_long",
+        "tg.checkin.worse",
+        "tg.checkin.restart",
+    }
+)
 
 ALL: frozenset[str] = CORE | TELEGRAM
 
@@ -52,4 +105,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ui.why": frozenset({"text"}),
     "ui.summary.level": frozenset({"level"}),
     "ui.summary.level_so_far": frozenset({"level"}),
+    "tg.answered": frozenset({"question", "answer"}),
+    "tg.button.remind_days": frozenset({"days"}),
+    "tg.button.cancel": frozenset({"when"}),
+    "tg.remind.set": frozenset({"days"}),
+    "tg.remind.item": frozenset({"days"}),
+    "tg.remind.too_many": frozenset({"max"}),
+    "tg.checkin.ask": frozenset({"days"}),
 }

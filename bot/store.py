@@ -1,0 +1,275 @@
+"""Where the Telegram bot keeps conversations and check-in reminders: one SQLite file.
+
+Each chat's row is read when its update arrives and written (committed) before the reply goes
+out, so a crash at any moment loses no answer. Opening the store reads nothing but the schema
+version, so a hundred thousand stored conversations cost nothing at start-up.
+
+Stored per chat: the chat id, the conversation state (the engine's JSON), timestamps and
+reminders — nothing else. The file is created with mode 0600 because it holds health answers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Each migration is the list of statements that brings the schema from version i to i + 1
+# (PRAGMA user_version). Append only: never edit a migration that has shipped.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """CREATE TABLE conversations (
+               chat_id INTEGER PRIMARY KEY,
+               state   TEXT    NOT NULL,
+               created REAL    NOT NULL,
+               updated REAL    NOT NULL
+           )""",
+    ),
+    (
+        """CREATE TABLE reminders (
+               id      INTEGER PRIMARY KEY AUTOINCREMENT,
+               chat_id INTEGER NOT NULL,
+               due_at  REAL    NOT NULL,
+               days    INTEGER NOT NULL,
+               created REAL    NOT NULL
+           )""",
+        "CREATE INDEX reminders_by_chat ON reminders (chat_id)",
+        "CREATE INDEX reminders_by_due ON reminders (due_at)",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database file cannot be used; the message names the file and what to do."""
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A check-in booked by a chat: due at `due_at` (Unix time), `days` after booking."""
+
+    id: int
+    chat_id: int
+    due_at: float
+    days: int
+    created: float
+
+
+_SELECT_REMINDERS = "SELECT id, chat_id, due_at, days, created FROM reminders "
+
+
+def _reminder(row: tuple[Any, ...]) -> Reminder:
+    return Reminder(int(row[0]), int(row[1]), float(row[2]), int(row[3]), float(row[4]))
+
+
+class Store:
+    """The SQLite store. Methods are synchronous and quick (one indexed statement each)."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,
+                 trace: Callable[[str], None] | None = None) -> None:
+        self.path = Path(path).expanduser()
+        self._clock = clock
+        # Handlers and jobs run on one event loop, but the lock keeps the connection safe if
+        # a caller ever uses it from another thread (e.g. a test reading the file).
+        self._lock = threading.RLock()
+        self._create_private_file()
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(self._cannot_open(exc)) from None
+        if trace is not None:
+            self._db.set_trace_callback(trace)
+        try:
+            self._setup()
+        except StoreError:
+            self._db.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise StoreError(self._explain(exc)) from None
+
+    # ------------------------------------------------------------ opening
+
+    def _create_private_file(self) -> None:
+        """Create the file with mode 0600 before SQLite opens it (SQLite would use 0644)."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create or open the database file "
+                             f"({exc.strerror}); check the folder's permissions, or set "
+                             "HEEL_BOT_DB (or --db) to a file you can write") from None
+        try:
+            mode = stat.S_IMODE(os.fstat(fd).st_mode)
+            if mode & 0o077:
+                # A file made by hand or an older tool: health answers are not for others.
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
+
+    def _setup(self) -> None:
+        db = self._db
+        db.execute("PRAGMA busy_timeout = 5000")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
+        if mode is None or str(mode[0]).lower() != "wal":
+            raise StoreError(f"{self.path}: SQLite could not switch the file to WAL mode "
+                             f"(got {mode[0] if mode else 'nothing'}); use a local disk, not a "
+                             "network share, for HEEL_BOT_DB")
+        # NORMAL in WAL mode: a commit survives the process being killed (kill -9); only a
+        # power cut can lose the last few commits, and it never corrupts the file.
+        db.execute("PRAGMA synchronous = NORMAL")
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: the database was written by a newer heel-bot "
+                             f"(schema {version}, this one knows {SCHEMA_VERSION}); upgrade "
+                             "heel-bot or point HEEL_BOT_DB at another file")
+        for number in range(version, SCHEMA_VERSION):
+            with self._transaction():
+                for statement in MIGRATIONS[number]:
+                    db.execute(statement)
+                # PRAGMA user_version takes no parameters; `number` is an int from range().
+                db.execute(f"PRAGMA user_version = {number + 1}")
+
+    def _cannot_open(self, exc: sqlite3.Error) -> str:
+        return (f"{self.path}: cannot open the database ({exc}); check the file and folder "
+                "permissions, or set HEEL_BOT_DB (or --db) to a file you can write")
+
+    def _explain(self, exc: sqlite3.Error) -> str:
+        text = str(exc)
+        if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+            return self._cannot_open(exc)
+        return (f"{self.path}: not a heel-bot database, or the file is damaged ({text}); move "
+                "it aside (the bot then starts a new one) or set HEEL_BOT_DB to another file")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT: every write is committed before the method returns."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+
+    def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            try:
+                return list(self._db.execute(sql, params).fetchall())
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+
+    def _write(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        with self._transaction():
+            try:
+                return self._db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise StoreError(self._explain(exc)) from None
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open file."""
+        return int(self._read("PRAGMA user_version")[0][0])
+
+    def close(self) -> None:
+        """Checkpoint and close; the store cannot be used afterwards."""
+        with self._lock:
+            self._db.close()
+
+    # ------------------------------------------------------------ conversations
+
+    def load(self, chat_id: int) -> str | None:
+        """The chat's stored conversation state (JSON), or None."""
+        rows = self._read("SELECT state FROM conversations WHERE chat_id = ?", (chat_id,))
+        return str(rows[0][0]) if rows else None
+
+    def save(self, chat_id: int, state_json: str) -> None:
+        """Store the chat's conversation state (committed when this returns)."""
+        now = self._clock()
+        self._write("INSERT INTO conversations (chat_id, state, created, updated) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET "
+                    "state = excluded.state, updated = excluded.updated",
+                    (chat_id, state_json, now, now))
+
+    def updated(self, chat_id: int) -> float | None:
+        """When the chat's conversation was last written (Unix time), or None."""
+        rows = self._read("SELECT updated FROM conversations WHERE chat_id = ?", (chat_id,))
+        return float(rows[0][0]) if rows else None
+
+    def forget(self, chat_id: int) -> None:
+        """Delete every row of the chat, in every table."""
+        with self._transaction():
+            self._db.execute("DELETE FROM conversations WHERE chat_id = ?", (chat_id,))
+            self._db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+
+    def count(self) -> int:
+        """How many conversations are stored."""
+        return int(self._read("SELECT count(*) FROM conversations")[0][0])
+
+    def chat_rows(self, chat_id: int) -> int:
+        """How many rows, in all tables, belong to the chat (0 after `forget`)."""
+        rows = self._read("SELECT (SELECT count(*) FROM conversations WHERE chat_id = ?) + "
+                          "(SELECT count(*) FROM reminders WHERE chat_id = ?)",
+                          (chat_id, chat_id))
+        return int(rows[0][0])
+
+    # ------------------------------------------------------------ reminders
+
+    def add_reminder(self, chat_id: int, due_at: float, days: int) -> int:
+        """Book a check-in; returns its id."""
+        cur = self._write("INSERT INTO reminders (chat_id, due_at, days, created) "
+                          "VALUES (?, ?, ?, ?)", (chat_id, due_at, days, self._clock()))
+        assert cur.lastrowid is not None
+        return int(cur.lastrowid)
+
+    def reminder(self, reminder_id: int) -> Reminder | None:
+        """One reminder by id, or None when it is gone (cancelled, sent or forgotten)."""
+        rows = self._read(_SELECT_REMINDERS + "WHERE id = ?",
+                          (reminder_id,))
+        return _reminder(rows[0]) if rows else None
+
+    def reminders(self, chat_id: int) -> list[Reminder]:
+        """The chat's reminders, soonest first."""
+        rows = self._read(_SELECT_REMINDERS + "WHERE chat_id = ? "
+                          "ORDER BY due_at, id", (chat_id,))
+        return [_reminder(r) for r in rows]
+
+    def due_reminders(self, now: float | None = None) -> list[Reminder]:
+        """Reminders due at or before `now` (default: the clock), soonest first."""
+        at = self._clock() if now is None else now
+        rows = self._read(_SELECT_REMINDERS + "WHERE due_at <= ? "
+                          "ORDER BY due_at, id", (at,))
+        return [_reminder(r) for r in rows]
+
+    def all_reminders(self) -> list[Reminder]:
+        """Every reminder, soonest first (to schedule them at start-up)."""
+        rows = self._read(_SELECT_REMINDERS + "ORDER BY due_at, id")
+        return [_reminder(r) for r in rows]
+
+    def delete_reminder(self, reminder_id: int, chat_id: int | None = None) -> bool:
+        """Delete a reminder (only if it belongs to `chat_id`, when given); True if deleted."""
+        if chat_id is None:
+            cur = self._write("DELETE FROM reminders WHERE id = ?", (reminder_id,))
+        else:
+            cur = self._write("DELETE FROM reminders WHERE id = ? AND chat_id = ?",
+                              (reminder_id, chat_id))
+        return cur.rowcount > 0
+
+    def delete_reminders(self, chat_id: int) -> int:
+        """Delete all of a chat's reminders (e.g. the user blocked the bot); how many."""
+        return self._write("DELETE FROM reminders WHERE chat_id = ?", (chat_id,)).rowcount
