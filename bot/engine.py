@@ -190,6 +190,10 @@ class Engine:
     def back(self, state: State) -> Reply:
         """Undo the last answer and ask that question again."""
         if not state.history:
+            if state.detour is not None:
+                # Back from a question brought forward before any answer: return from the detour.
+                new = State(state.version, state.detour, state.answers, (), None, state.turn + 1)
+                return self._reply(new, (Notice("ui.back_done"),))
             return self._reply(state, (Notice("ui.back_none"),), changed=False)
         last = state.history[-1]
         slot = self.dialog.questions[last.question].slot

@@ -227,7 +227,7 @@ def _read_vocabulary(r: _Reader, y: Y) -> Vocabulary | None:
     if "never_advise" in m:
         nm = m["never_advise"]
         for cause_key, lst in (nm.value if isinstance(nm.value, dict) else {}).items():
-            if cause_key not in causes:
+            if cause_key not in causes and cause_key not in levels:
                 r.fail(nm.key_mark(cause_key), f"unknown cause {cause_key!r}; allowed: "
                        f"{_choices(causes)}")
                 continue
@@ -285,6 +285,22 @@ def _read_dialog(r: _Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | Non
     return Dialog(name, version, start, questions, tuple(nets), file)
 
 
+def _read_range(r: _Reader, y: Y) -> tuple[int, int] | None:
+    """`numbers: [low, high]`: whole numbers, low ≤ high."""
+    items = r.seq(y, "numbers")
+    ints = [r.integer(i, "each bound of numbers") for i in items]
+    if len(ints) != 2 or None in ints:
+        if len(ints) != 2:
+            r.fail(y.mark, "numbers must be a list of two whole numbers: [low, high]")
+        return None
+    low, high = ints
+    assert low is not None and high is not None
+    if low > high:
+        r.fail(y.mark, f"numbers: the low bound {low} is above the high bound {high}")
+        return None
+    return low, high
+
+
 def _read_question(
     r: _Reader, qid: str, y: Y, vocab: Vocabulary, targets: tuple[str, ...], *,
     mark: Mark
@@ -303,7 +319,7 @@ def _read_question(
     options: list[Option] = []
     seen: set[str] = set()
     for item in r.seq(m["options"], f"{what}: options"):
-        om = r.mapping(item, f"an option of {qid}", ("value", "label"), ("match",))
+        om = r.mapping(item, f"an option of {qid}", ("value", "label"), ("match", "numbers"))
         if om is None or "value" not in om or "label" not in om:
             continue
         value = r.member(om["value"], f"value of slot {slot}", values)
@@ -316,7 +332,8 @@ def _read_question(
             r.fail(item.mark, f"{what} offers the value {value!r} twice")
             continue
         seen.add(value)
-        options.append(Option(value, label, match))
+        numbers = _read_range(r, om["numbers"]) if "numbers" in om else None
+        options.append(Option(value, label, match, numbers))
     missing = [v for v in values if v not in seen]
     offered = m["options"].value
     if missing and isinstance(offered, list) and len(options) == len(offered):
@@ -424,9 +441,10 @@ def _read_rules(r: _Reader, y: Y, vocab: Vocabulary) -> Rules | None:
                    f"got {xm.kind}")
         else:
             for cause_key, lst in xm.value.items():
-                if cause_key not in vocab.causes:
-                    r.fail(xm.key_mark(cause_key), f"unknown cause {cause_key!r}; allowed: "
-                           f"{_choices(vocab.causes)}")
+                # A key is a cause (while it is listed) or a level (for every such outcome).
+                if cause_key not in vocab.causes and cause_key not in vocab.levels:
+                    r.fail(xm.key_mark(cause_key), f"unknown cause or level {cause_key!r}; "
+                           f"allowed: {_choices((*vocab.causes, *vocab.levels))}")
                     continue
                 ids = [r.member(a, "advice id", vocab.advice) for a in r.seq(lst, "advice")]
                 contra[cause_key] = frozenset(a for a in ids if a)
@@ -532,12 +550,22 @@ def short_key(question_id: str) -> str:
 
 
 def _alarming(vocab: Vocabulary, rules: Rules) -> dict[str, frozenset[str]]:
-    out: dict[str, set[str]] = {}
+    """Per slot, the values that on their own reach the most urgent level that slot can give.
+
+    Red-flag words typed later re-ask a question unless its answer is already one of these:
+    after "a fall" (see a doctor), a typed "pop" (urgent) must still bring the question back.
+    """
+    best: dict[str, tuple[int, set[str]]] = {}
     for rule in rules.triage:
-        if len(rule.when.tests) == 1 and rule.level != vocab.least_urgent:
-            slot, values = rule.when.tests[0]
-            out.setdefault(slot, set()).update(values)
-    return {k: frozenset(v) for k, v in out.items()}
+        if len(rule.when.tests) != 1 or rule.level == vocab.least_urgent:
+            continue
+        slot, values = rule.when.tests[0]
+        rank = vocab.rank(rule.level)
+        if slot not in best or rank < best[slot][0]:
+            best[slot] = (rank, set(values))
+        elif rank == best[slot][0]:
+            best[slot][1].update(values)
+    return {k: frozenset(v) for k, (_, v) in best.items()}
 
 
 def _structure(r: _Reader, d: Dialog) -> None:

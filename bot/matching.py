@@ -24,7 +24,8 @@ YES_WORDS = frozenset(
 NO_WORDS = frozenset(["no", "n", "nope", "nah", "nay", "never", "none", "negative", "false", "👎"])
 YES_PHRASES = ("i do", "it does", "it is", "i can", "i have", "of course")
 NO_PHRASES = ("not really", "i don't", "i do not", "it doesn't", "it does not", "it isn't",
-              "not at all", "i haven't", "i have not")
+              "it is not", "not at all", "i haven't", "i have not", "not that i know",
+              "not that i've noticed", "i'm not", "i am not", "it's not", "there isn't")
 UNSURE_PHRASES = ("not sure", "unsure", "don't know", "dont know", "do not know", "idk",
                   "no idea", "dunno", "maybe", "perhaps", "can't tell", "cannot tell",
                   "not certain", "no clue", "hard to say", "?")
@@ -100,6 +101,7 @@ class QuestionMatcher:
                 self.exact.setdefault(form, opt.value)
         self.yes_no = "yes" in self.values and "no" in self.values
         self.words = [(o.value, _phrase_rx(list(o.match))) for o in question.options]
+        self.ranges = [(o.value, o.numbers) for o in question.options if o.numbers]
 
     def match(self, text: str) -> Match:
         """Understand `text` as an answer to this question."""
@@ -109,24 +111,63 @@ class QuestionMatcher:
         if norm in self.exact:
             return Match(Kind.MATCHED, self.exact[norm])
         number = re.fullmatch(r"(?:option |number |#)?(\d{1,3})", norm)
-        if number:
-            i = int(number.group(1))
-            ok = 1 <= i <= len(self.values)
-            return Match(Kind.MATCHED, self.values[i - 1]) if ok else UNMATCHED
+        if number and 1 <= int(number.group(1)) <= len(self.values):
+            return Match(Kind.MATCHED, self.values[int(number.group(1)) - 1])
         if any(_contains(norm, p) for p in UNSURE_PHRASES):
             return Match(Kind.UNSURE)
-        if self.yes_no:
-            first = norm.split(" ", 1)[0].strip(_EDGE_PUNCT)
-            if first in YES_WORDS or any(norm.startswith(p) for p in YES_PHRASES):
-                return Match(Kind.MATCHED, "yes")
-            if first in NO_WORDS or any(norm.startswith(p) for p in NO_PHRASES):
-                return Match(Kind.MATCHED, "no")
-        hits = [value for value, rx in self.words if rx is not None and rx.search(norm)]
+        hits: dict[str, list[tuple[int, int]]] = {}
+        for value, rx in self.words:
+            spans = [m.span() for m in rx.finditer(norm)] if rx is not None else []
+            if spans:
+                hits[value] = spans
+        # A negation outside the matched words ("I didn't feel a pop") turns the words around:
+        # such hits are not trusted, except those for "no". Negative words inside a matched
+        # phrase ("can't" for "cannot walk") are the answer itself.
+        remainder = list(norm)
+        for spans in hits.values():
+            for a, b in spans:
+                remainder[a:b] = " " * (b - a)
+        if NEGATIONS.search("".join(remainder)):
+            hits = {v: s for v, s in hits.items() if v == "no"}
+        generic = self._yes_or_no(norm) if self.yes_no else None
         if len(hits) == 1:
-            if self.yes_no and hits[0] == "yes" and NEGATIONS.search(norm):
-                return UNMATCHED
-            return Match(Kind.MATCHED, hits[0])
+            (value,) = hits
+            # A specific option ("yes, but it hurts" → with pain) beats a bare yes or no.
+            if generic is None or generic == value or value not in ("yes", "no"):
+                return Match(Kind.MATCHED, value)
+            return UNMATCHED
+        if hits:
+            return UNMATCHED
+        if generic is not None:
+            return Match(Kind.MATCHED, generic)
+        return self._ranged(norm)
+
+    def _yes_or_no(self, norm: str) -> str | None:
+        first = norm.split(" ", 1)[0].strip(_EDGE_PUNCT)
+        if first in NO_WORDS or any(_starts(norm, p) for p in NO_PHRASES):
+            return "no"
+        if NEGATIONS.search(norm):
+            return None
+        if first in YES_WORDS or any(_starts(norm, p) for p in YES_PHRASES):
+            return "yes"
+        return None
+
+    def _ranged(self, norm: str) -> Match:
+        """A number typed in words ("I'm 34") for an option that takes a range of numbers."""
+        if self.ranges:
+            found = re.search(r"(?<![\w.])(\d{1,3})(?![\w.])", norm)
+            if found:
+                n = int(found.group(1))
+                for value, (low, high) in self.ranges:
+                    if low <= n <= high:
+                        return Match(Kind.MATCHED, value)
         return UNMATCHED
+
+
+def _starts(norm: str, phrase: str) -> bool:
+    """Whether `norm` starts with the whole words of `phrase` ("i can" is not "i can't")."""
+    return norm.startswith(phrase) and (len(norm) == len(phrase) or not (
+        norm[len(phrase)].isalnum() or norm[len(phrase)] == "'"))
 
 
 def _contains(norm: str, phrase: str) -> bool:

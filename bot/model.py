@@ -96,6 +96,7 @@ class Option:
     value: str
     label: str  # content key
     match: tuple[str, ...] = ()
+    numbers: tuple[int, int] | None = None  # typed numbers in this range choose it (e.g. age)
 
 
 @dataclass(frozen=True)

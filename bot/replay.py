@@ -142,7 +142,7 @@ class Replayer:
         state, text = opening.state, to_plain(opening.doc)
         notices: list[str] = []
         asked: list[str] = [state.node]
-        for i, turn in enumerate(turns[:MAX_TURNS], start=1):
+        for i, turn in enumerate(turns, start=1):
             where = f"turn {i}"
             if not isinstance(turn, dict) or len(turn) != 1:
                 raise CaseError(f"{where}: each turn is a mapping with one of {TURN_KEYS}")

@@ -3,7 +3,7 @@
 Pure functions. The level is the most urgent that any triage rule reaches (so an outcome can
 never fall below a red flag); causes are ranked by summed sign scores, with the causes named by
 fired triage rules first; advice is collected by the advice rules, then every advice that a
-listed cause contraindicates is removed.
+listed cause, or the outcome's level, contraindicates is removed.
 """
 
 from __future__ import annotations
@@ -66,8 +66,8 @@ def choose_advice(
     for rule in rules.advice:
         if rule.when.holds(answers, level, causes):
             chosen.update(rule.add)
-    for cause in causes:
-        chosen -= rules.contraindications.get(cause, frozenset())
+    for key in (*causes, level):
+        chosen -= rules.contraindications.get(key, frozenset())
     return tuple(a for a in vocab.advice if a in chosen)
 
 

@@ -22,55 +22,7 @@ FILES = sorted(FOLDER.glob("*.yaml"))
 MIN_FILES = 30
 
 # stem -> why the bot fails this conversation (a bug or clinical error, not a test mistake).
-XFAIL: dict[str, str] = {
-    "turns_cant_walk_is_not_yes": (
-        "bot/matching.py: YES_PHRASES are matched as prefixes, so 'I can't walk on it' at "
-        "weight_bearing starts with 'i can' and is recorded as 'yes' (walk normally): an urgent "
-        "answer read as its opposite (under-triage)"),
-    "turns_negated_yes_phrases_are_not_yes": (
-        "bot/matching.py: YES_PHRASES are checked (as prefixes) before NO_PHRASES, so "
-        "\"it isn't\", \"I don't\" and \"I haven't\" are read as 'yes' ('it is', 'i do', "
-        "'i have')"),
-    "turns_no_at_injury_question": (
-        "bot/matching.py: 'no'/'nope' are only understood on yes/no questions, so the plain "
-        "answer to 'Did the pain start suddenly with an injury?' is refused (should be none)"),
-    "turns_denied_pop_is_not_a_pop": (
-        "bot/matching.py: negation is only checked on yes/no questions, so 'I didn't feel any "
-        "pop' is taken as pop_or_kick and ends as urgent achilles_rupture; it should be "
-        "unmatched and asked again"),
-    "turns_fall_then_pop_after_outcome": (
-        "bot/engine.py answer() + loader._alarming: injury=fall_or_impact counts as already "
-        "alarming, so a pop reported later is ignored (outcome stays see_doctor instead of "
-        "urgent achilles_rupture); only the most urgent value should stop the safety net"),
-    "turns_someone_kicked_me_reopens_injury": (
-        "dialogs/triage.yaml safety_net: 'kicked me' / 'as if someone kicked' is not among the "
-        "injury words ('kicked in', 'felt a kick'), so a textbook rupture description after "
-        "'came on gradually' is taken as 'back of the heel' and never escalated"),
-    "turns_gap_in_tendon_no_stretching": (
-        "dialogs/rules.yaml: an urgent outcome without a rupture/fracture cause (deformity via "
-        "the safety net) still lists calf_stretch, heel_lift and eccentric_heel_drops from the "
-        "tendinopathy signs, contradicting level.urgent.meanwhile ('don't stretch')"),
-    "turns_cannot_walk_after_outcome_no_stretching": (
-        "dialogs/rules.yaml: cannot_bear_weight reached after the outcome makes it urgent but "
-        "keeps calf_stretch, plantar_stretch, night_splint, massage and eccentric_heel_drops; "
-        "stretching/loading advice needs a level guard, not only cause contraindications"),
-    "turns_yes_but_it_hurts": (
-        "bot/matching.py: a leading yes-word wins over the option's own words, so 'yes but it "
-        "hurts' is recorded as 'Yes, I can walk normally' instead of with_pain (the summary "
-        "for the clinician says the opposite)"),
-    "turns_age_typed_as_number": (
-        "bot/matching.py: 'How old are you?' does not understand a typed age ('I'm 34', "
-        "'12'); numbers are only option numbers"),
-    "persona_teen_back_of_heel_no_heel_drops": (
-        "dialogs/rules.yaml (clinical): under_16 with back-of-heel pain lists sever_disease "
-        "first but still gives eccentric_heel_drops (Alfredson loading, an adult tendinopathy "
-        "programme) which loads the irritated growth plate; sever_disease should rule it out"),
-    "persona_whole_heel_stress_fracture_named_first": (
-        "dialogs/rules.yaml (clinical): whole_heel + hard_surface + mileage_jump ranks "
-        "calcaneal_stress_fracture first, but with squeeze_hop=no and no worsens_during "
-        "nothing escalates: self_care with a suspected stress fracture named first (should be "
-        "see_doctor, or the fracture not named first)"),
-}
+XFAIL: dict[str, str] = {}
 
 
 def _param(path: Path) -> object:
@@ -230,8 +182,6 @@ def test_replayer_passes_a_right_case(engine: Engine, tmp_path: Path) -> None:
     assert result.ok, result.reason
 
 
-@pytest.mark.xfail(strict=True, reason="bot/replay.py plays turns[:MAX_TURNS] and silently "
-                   "drops the rest, so checks after turn 60 never run; it should fail instead")
 def test_replayer_does_not_drop_turns_past_the_limit(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "case.yaml"
     path.write_text("title: t\nturns:\n" + "  - user: help\n" * 60
