@@ -1,0 +1,146 @@
+"""Typed messages: commands and answers, as the terminal and the replay see them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.engine import Engine, State
+from bot.model import Bundle
+from bot.render import to_plain
+from bot.session import Session
+
+CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "infection_signs": "no",
+         "diabetes": "no", "numbness": "no", "rest_pain": "no", "age_group": "16_plus"}
+
+
+@pytest.fixture
+def session(engine: Engine) -> Session:
+    return Session(engine)
+
+
+def to(engine: Engine, node: str) -> State:
+    state = engine.new_state()
+    while state.node != node:
+        q = engine.dialog.questions[state.node]
+        state = engine.choose(state, q.id, CLEAR[q.slot]).state
+    return state
+
+
+def test_opening(session: Session, bundle: Bundle) -> None:
+    turn = session.opening()
+    text = to_plain(turn.doc)
+    assert text.startswith(bundle.content["ui.welcome"].split("\n")[0])
+    assert bundle.content["ui.disclaimer"] in text
+    assert bundle.content["q.injury.text"] in text
+    assert turn.state.node == "injury"
+    assert not turn.quit
+
+
+def test_typed_answer(session: Session) -> None:
+    state = session.opening().state
+    turn = session.handle(state, "it came on gradually")
+    assert turn.reply is not None
+    assert turn.reply.answered == ("injury", "none")
+    assert turn.command is None
+    assert turn.state.node == "weight_bearing"
+
+
+@pytest.mark.parametrize("text", ["/back", "/back@somebot", "back", "Back", "undo", "go back"])
+def test_back_spellings(session: Session, engine: Engine, text: str) -> None:
+    state = to(engine, "deformity")
+    turn = session.handle(state, text)
+    assert turn.command == "back"
+    assert turn.state.node == "weight_bearing"
+    assert "weight_bearing" not in turn.state.answers
+
+
+def test_back_at_the_first_question(session: Session, bundle: Bundle) -> None:
+    state = session.opening().state
+    turn = session.handle(state, "/back")
+    assert turn.state == state
+    assert bundle.content["ui.back_none"] in to_plain(turn.doc)
+
+
+@pytest.mark.parametrize("text", ["restart", "/restart", "/start", "start over"])
+def test_restart(session: Session, engine: Engine, bundle: Bundle, text: str) -> None:
+    state = to(engine, "pain_location")
+    turn = session.handle(state, text)
+    assert turn.state.node == "injury"
+    assert turn.state.answers == {}
+    assert bundle.content["ui.restarted"] in to_plain(turn.doc)
+
+
+def test_why_summary_help_leave_state_alone(session: Session, engine: Engine,
+                                            bundle: Bundle) -> None:
+    state = to(engine, "numbness")
+    c = bundle.content
+    why = session.handle(state, "why?")
+    assert why.state == state
+    assert c["q.numbness.why"] in to_plain(why.doc)
+    summary = session.handle(state, "/summary")
+    assert summary.state == state
+    assert c["ui.summary.title"] in to_plain(summary.doc)
+    assert c["q.injury.short"] in to_plain(summary.doc)
+    helped = session.handle(state, "help")
+    assert helped.state == state
+    assert c["ui.help"] in to_plain(helped.doc)
+    assert c["q.numbness.text"] in to_plain(helped.doc)  # the question again
+
+
+def test_quit(session: Session, bundle: Bundle) -> None:
+    state = session.opening().state
+    turn = session.handle(state, "/quit")
+    assert turn.quit
+    assert turn.state == state
+    assert to_plain(turn.doc) == bundle.content["ui.quit"]
+
+
+def test_learn(session: Session, bundle: Bundle) -> None:
+    state = session.opening().state
+    menu = session.handle(state, "learn")
+    assert menu.command == "learn"
+    assert bundle.content["ui.learn.menu"] in to_plain(menu.doc)
+    shoes = next(t for t in bundle.learn if t.id == "shoes")
+    for text in ("learn shoes", "/learn shoes", "/learn@somebot shoes",
+                 f"learn {bundle.learn.index(shoes) + 1}"):
+        page = session.handle(state, text)
+        assert page.state == state
+        assert bundle.content[shoes.title] in to_plain(page.doc), text
+    unknown = session.handle(state, "learn knitting")
+    assert bundle.content["ui.learn.unknown"] in to_plain(unknown.doc)
+    assert unknown.state == state
+
+
+def test_words_that_are_also_commands_only_alone(session: Session, engine: Engine) -> None:
+    state = to(engine, "pain_location")
+    turn = session.handle(state, "at the back of the heel")
+    assert turn.command is None
+    assert turn.state.answers["pain_location"] == "back"
+
+
+def test_safety_net_through_the_session(session: Session, engine: Engine,
+                                        bundle: Bundle) -> None:
+    state = to(engine, "pain_location")
+    turn = session.handle(state, "I can't walk on it now")
+    assert turn.state.node == "weight_bearing"
+    text = to_plain(turn.doc)
+    assert bundle.content["ui.safety_net"] in text
+    assert bundle.content["q.weight_bearing.text"] in text
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u202e\u202c", "😀" * 50, "x" * 10_000, "/",
+                                  "\x00\x01", "learn", "/learn@", "@@@"])
+def test_odd_messages_do_not_crash(session: Session, text: str) -> None:
+    state = session.opening().state
+    turn = session.handle(state, text)
+    assert turn.doc
+
+
+def test_outcome_reached_by_typing(session: Session, bundle: Bundle) -> None:
+    # "it popped" at the injury question answers it: urgent at once.
+    turn = session.handle(session.opening().state, "it popped")
+    assert turn.state.finished
+    assert bundle.content["level.urgent.title"] in to_plain(turn.doc)
+    after = session.handle(turn.state, "hello")
+    assert after.state == turn.state
+    assert to_plain(after.doc) == bundle.content["ui.finished"]
