@@ -41,7 +41,7 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -228,11 +228,19 @@ class BotMessage:
         return bool(self.buttons)
 
     def button(self, label: str) -> Button:
-        """The button whose text contains `label` (case-insensitive); AssertionError if none."""
-        found = [b for b in self.buttons if label.lower() in b.text.lower()]
-        if not found:
-            raise AssertionError(f"no button {label!r} in {[b.text for b in self.buttons]}")
-        return found[0]
+        """The button showing `label`: its whole text if one matches exactly, else the one
+        ending with it, else the one containing it (case-insensitive); AssertionError if
+        there is none or the choice is ambiguous."""
+        want = label.strip().casefold()
+        texts = [(b, b.text.strip().casefold()) for b in self.buttons]
+        for test in (str.__eq__, str.endswith, str.__contains__):
+            found = [b for b, t in texts if test(t, want)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise AssertionError(f"button {label!r} is ambiguous in "
+                                     f"{[b.text for b in self.buttons]}")
+        raise AssertionError(f"no button {label!r} in {[b.text for b in self.buttons]}")
 
 
 @dataclass
@@ -510,10 +518,14 @@ class BotAPIStandIn:
 
     async def wait_for(self, chat_id: int, predicate: Callable[[list[BotMessage]], object],
                        within: float = 10.0) -> list[BotMessage]:
-        """Wait until `predicate(transcript(chat_id))` is true; returns that transcript."""
+        """Wait until `predicate(transcript)` is true; returns a copy of that transcript.
+
+        The predicate sees the live messages (re-checked on every change, so no copies are
+        made while waiting): it must only read them.
+        """
 
         def check() -> bool:
-            return bool(predicate(self.transcript(chat_id)))
+            return bool(predicate(self._bot_messages.get(chat_id, [])))
 
         await self._wait(check, within, lambda: f"chat {chat_id}: "
                          f"{[m.text[:60] for m in self.transcript(chat_id)]}")
@@ -523,6 +535,29 @@ class BotAPIStandIn:
                             within: float = 10.0) -> list[BotMessage]:
         """Wait until the bot has sent at least `count` messages to the chat."""
         return await self.wait_for(chat_id, lambda t: len(t) >= count, within)
+
+    async def wait_text(self, chat_id: int, needle: str, after: int = 0, *,
+                        keyboard: bool | None = None, within: float = 10.0) -> BotMessage:
+        """The first bot message with id > `after` whose text contains `needle` (optionally
+        only one that has / has not an inline keyboard), once there is one."""
+
+        def found(transcript: list[BotMessage]) -> BotMessage | None:
+            for m in transcript:
+                if m.message_id > after and needle in m.text and (
+                        keyboard is None or m.has_keyboard == keyboard):
+                    return m
+            return None
+
+        transcript = await self.wait_for(chat_id, found, within)
+        message = found(transcript)
+        assert message is not None
+        return message
+
+    def last_id(self, chat_id: int) -> int:
+        """The newest message id in the chat (user's or bot's), 0 if none."""
+        messages = [m.message_id for m in self._bot_messages.get(chat_id, [])]
+        messages += [mid for (cid, mid) in self._user_messages if cid == chat_id]
+        return max(messages, default=0)
 
     async def wait_answer(self, query_id: str, within: float = 10.0) -> CallbackAnswer:
         """Wait until the bot answers the callback query."""
@@ -1074,3 +1109,117 @@ def _bool(value: object) -> bool:
 def bot_texts(messages: Iterable[BotMessage]) -> list[str]:
     """The plain texts of messages, for compact assertions and failure output."""
     return [m.text for m in messages]
+
+
+# --------------------------------------------------------------------- running an Application
+
+
+@contextlib.asynccontextmanager
+async def running(app: Any, *, webhook: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+    """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop.
+
+    The same steps in the same order (initialize, post_init, the updater, start; then
+    updater.stop, stop, post_stop, shutdown, post_shutdown), so hooks an adapter registers on
+    the builder run exactly as in production. Polls with `timeout=1` and no pause between polls;
+    with `webhook` (keyword arguments for `Updater.start_webhook`), serves a webhook instead.
+    """
+    await app.initialize()
+    try:
+        if app.post_init:
+            await app.post_init(app)
+        if webhook is not None:
+            await app.updater.start_webhook(**webhook)
+        else:
+            await app.updater.start_polling(poll_interval=0, timeout=1)
+        await app.start()
+        yield app
+    finally:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+# --------------------------------------------------------------------- heel-bot conversations
+
+
+@dataclass(frozen=True)
+class Step:
+    """One answer of a planned conversation."""
+
+    question: str  # question id
+    value: str  # option value
+    label: str  # the option's text: the button to press, or what to type
+    text: str  # the question's text, as the user reads it
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A whole conversation worked out with the engine: the answers and where they lead."""
+
+    steps: tuple[Step, ...]
+    level: str
+    level_title: str
+
+
+def plan(engine: Any, choices: dict[str, str]) -> Plan:
+    """Walk the engine with `choices` (question id -> value) until the outcome."""
+    content = engine.bundle.content
+    state = engine.new_state()
+    steps: list[Step] = []
+    while not state.finished:
+        q = engine.dialog.questions[state.node]
+        if q.id not in choices:
+            raise KeyError(f"the plan has no answer for {q.id!r}")
+        value = choices[q.id]
+        option = q.option(value)
+        steps.append(Step(q.id, value, content[option.label], content[q.text]))
+        state = engine.choose(state, q.id, value).state
+    level = engine.outcome(state).level
+    return Plan(tuple(steps), level, content[f"level.{level}.title"])
+
+
+async def start_chat(api: BotAPIStandIn, chat_id: int, first: Step,
+                     within: float = 10.0) -> BotMessage:
+    """Send /start; returns the message asking the first question (with its keyboard)."""
+    sent = api.send_text(chat_id, "/start")
+    return await api.wait_text(chat_id, first.text, sent["message_id"], keyboard=True,
+                               within=within)
+
+
+async def answer_by_buttons(api: BotAPIStandIn, chat_id: int, question: BotMessage,
+                            steps: Iterable[Step], then: str, *,
+                            within: float = 10.0) -> BotMessage:
+    """Press each step's button on the current question message, checking that the next
+    question (or, at the end, a message containing `then`) follows; returns that last one."""
+    steps = list(steps)
+    current = question
+    for i, step in enumerate(steps):
+        assert step.text in current.text, (step.text, current.text)
+        query = api.press_button(chat_id, current.message_id, step.label)
+        await api.wait_answer(query, within)
+        if i + 1 < len(steps):
+            current = await api.wait_text(chat_id, steps[i + 1].text, current.message_id,
+                                          keyboard=True, within=within)
+        else:
+            current = await api.wait_text(chat_id, then, current.message_id, within=within)
+    return current
+
+
+async def answer_by_typing(api: BotAPIStandIn, chat_id: int, steps: Iterable[Step],
+                           then: str, *, typed: dict[str, str] | None = None,
+                           within: float = 10.0) -> BotMessage:
+    """Type each step's label (or `typed[question id]`), checking what follows as above."""
+    steps = list(steps)
+    reply: BotMessage | None = None
+    for i, step in enumerate(steps):
+        sent = api.send_text(chat_id, (typed or {}).get(step.question, step.label))
+        needle = steps[i + 1].text if i + 1 < len(steps) else then
+        reply = await api.wait_text(chat_id, needle, sent["message_id"], within=within)
+    assert reply is not None
+    return reply
