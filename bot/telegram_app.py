@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import html
 import logging
+import os
 import re
 import sys
 import time
@@ -998,6 +999,9 @@ def build_application(config: ServeConfig, engine: Engine | None = None, *,
     database file is reported (StoreError) before anything connects to Telegram.
     """
     protect_logs(config.token, config.secret_token)
+    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
+    # a RetryAfter, i.e. on every flood-limit answer. Nothing here reads those attributes.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     engine = engine or Engine(loader.load())
     store = Store(config.db_path)
     processor = ChatOrderedProcessor()
