@@ -12,26 +12,31 @@ bot token never appears.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from auxil.botapi import (
     BotAPIStandIn,
-    BotMessage,
     Plan,
     answer_by_buttons,
     answer_by_typing,
+    book,
+    containing,
+    heel_bot,
+    outcome_buttons,
     plan,
-    running,
+    prefix,
+    reach_outcome,
+    reminders,
+    rows,
     start_chat,
+    stored,
+    text,
 )
 
-from bot.engine import Engine, State
-from bot.serve_config import ServeConfig
+from bot.engine import Engine
 from bot.store import Store
 
 SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
@@ -106,83 +111,6 @@ def achilles(engine: Engine) -> Plan:
 @pytest.fixture(scope="module")
 def fall(engine: Engine) -> Plan:
     return plan(engine, FALL)
-
-
-def text(engine: Engine, key: str, **params: object) -> str:
-    """A content text as the user reads it (its first line, for texts with paragraphs)."""
-    value: str = engine.bundle.content.get(key, **params) if params else \
-        engine.bundle.content[key]
-    return value.strip().splitlines()[0]
-
-
-def prefix(engine: Engine, key: str) -> str:
-    """A content text up to its first placeholder (for values the test cannot predict)."""
-    return str(engine.bundle.content[key]).split("{", 1)[0].strip()
-
-
-@contextlib.asynccontextmanager
-async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine,
-                   **settings: Any) -> AsyncIterator[Any]:
-    """The production Application on `db`, polling the stand-in, stopped cleanly after."""
-    from bot.telegram_app import build_application
-
-    config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
-    async with running(build_application(config, engine)) as app:
-        yield app
-
-
-def stored(db: Path, chat_id: int) -> State | None:
-    """The chat's conversation as the store holds it."""
-    store = Store(db)
-    try:
-        raw = store.load(chat_id)
-    finally:
-        store.close()
-    return None if raw is None else State.from_json(raw)
-
-
-def rows(db: Path, chat_id: int) -> int:
-    store = Store(db)
-    try:
-        return store.chat_rows(chat_id)
-    finally:
-        store.close()
-
-
-def reminders(db: Path, chat_id: int) -> int:
-    store = Store(db)
-    try:
-        return len(store.reminders(chat_id))
-    finally:
-        store.close()
-
-
-def containing(transcript: list[BotMessage], needle: str) -> list[BotMessage]:
-    return [m for m in transcript if needle in m.text]
-
-
-def with_button(transcript: list[BotMessage], label: str, after: int = 0) -> BotMessage:
-    """The last message after `after` that shows a button `label`."""
-    for m in reversed(transcript):
-        if m.message_id > after:
-            with contextlib.suppress(AssertionError):
-                m.button(label)
-                return m
-    raise AssertionError(f"no {label!r} button in {[m.text[:40] for m in transcript]}")
-
-
-async def reach_outcome(api: BotAPIStandIn, chat_id: int, p: Plan) -> BotMessage:
-    first = await start_chat(api, chat_id, p.steps[0])
-    return await answer_by_buttons(api, chat_id, first, p.steps, p.level_title)
-
-
-async def outcome_buttons(api: BotAPIStandIn, engine: Engine, chat_id: int,
-                          outcome: BotMessage) -> BotMessage:
-    """The message carrying the outcome's buttons (the outcome itself, or its last part)."""
-    label = text(engine, "tg.button.summary")
-    await api.wait_for(chat_id, lambda t: any(
-        m.message_id >= outcome.message_id and label in [b.text for b in m.buttons] for m in t))
-    return with_button(api.transcript(chat_id), label, outcome.message_id - 1)
 
 
 # ------------------------------------------------------------------ conversations
@@ -425,16 +353,6 @@ async def test_help_before_any_conversation_shows_help(api: BotAPIStandIn, db: P
 
 
 # ------------------------------------------------------------------ reminders
-
-
-async def book(api: BotAPIStandIn, engine: Engine, chat: int, p: Plan, days: int) -> BotMessage:
-    outcome = await reach_outcome(api, chat, p)
-    footer = await outcome_buttons(api, engine, chat, outcome)
-    query = api.press_button(chat, footer.message_id,
-                             text(engine, "tg.button.remind_days", days=str(days)))
-    await api.wait_answer(query)
-    return await api.wait_text(chat, text(engine, "tg.remind.set", days=str(days)),
-                               footer.message_id)
 
 
 async def test_a_reminder_fires_and_the_check_in_answers(api: BotAPIStandIn, db: Path,

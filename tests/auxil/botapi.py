@@ -29,6 +29,10 @@ duplicate in a transcript is a real bug in the bot. Kinds:
 `drop_processed` is the one exception: it processes the request, then drops the connection —
 the case where a client cannot know whether its message went out (a retry may duplicate it).
 It exists to document that ambiguity; fault tests use "drop".
+
+Below the stand-in: `running(app)`, which runs any PTB Application inside the test's loop
+exactly as `run_polling`/`run_webhook` would, and helpers that drive heel-bot through the
+stand-in (plans worked out with the engine, conversations by buttons or typing, store reads).
 """
 
 from __future__ import annotations
@@ -43,10 +47,15 @@ import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+
+from bot.engine import Engine, State
+from bot.serve_config import ServeConfig
+from bot.store import Store
 
 DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 
@@ -307,6 +316,7 @@ class BotAPIStandIn:
         self._connections: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
         self._changed = asyncio.Event()  # set and replaced on every change (see _touch)
+        self._chat_changed: dict[int, asyncio.Event] = {}
         self._update_ids = itertools.count(700_000)
         self._query_ids = itertools.count(1)
         self._updates: list[dict[str, Any]] = []  # not yet confirmed by an offset
@@ -528,7 +538,7 @@ class BotAPIStandIn:
             return bool(predicate(self._bot_messages.get(chat_id, [])))
 
         await self._wait(check, within, lambda: f"chat {chat_id}: "
-                         f"{[m.text[:60] for m in self.transcript(chat_id)]}")
+                         f"{[m.text[:60] for m in self.transcript(chat_id)]}", chat_id)
         return self.transcript(chat_id)
 
     async def wait_messages(self, chat_id: int, count: int,
@@ -561,8 +571,9 @@ class BotAPIStandIn:
 
     async def wait_answer(self, query_id: str, within: float = 10.0) -> CallbackAnswer:
         """Wait until the bot answers the callback query."""
+        chat_id = self._queries[query_id]["chat_id"] if query_id in self._queries else None
         await self._wait(lambda: query_id in self.callback_answers, within,
-                         lambda: f"callback query {query_id} not answered")
+                         lambda: f"callback query {query_id} not answered", chat_id)
         return self.callback_answers[query_id]
 
     async def wait_until(self, condition: Callable[[], object], within: float = 10.0) -> None:
@@ -590,10 +601,10 @@ class BotAPIStandIn:
             await asyncio.sleep(max(quiet - since, 0.01))
 
     async def _wait(self, check: Callable[[], bool], within: float,
-                    describe: Callable[[], str]) -> None:
+                    describe: Callable[[], str], chat_id: int | None = None) -> None:
         try:
             async with asyncio.timeout(within):
-                await self._until(check)
+                await self._until(check, chat_id)
         except TimeoutError:
             raise AssertionError(f"timed out after {within}s waiting: {describe()}") from None
 
@@ -767,15 +778,22 @@ class BotAPIStandIn:
             "deletemessage": self._delete_message, "close": self._true, "logout": self._true,
         }
 
-    def _touch(self) -> None:
-        """Wake every waiter: they re-check their condition against the new state."""
+    def _touch(self, chat_id: int | None = None) -> None:
+        """Wake the waiters: those on any change, and those on `chat_id`'s changes. They
+        re-check their condition against the new state. (Per-chat events keep hundreds of
+        waiting chats from re-checking on every change in every other chat.)"""
         self._last_activity = time.monotonic()
         self._changed.set()
         self._changed = asyncio.Event()
+        if chat_id is not None and chat_id in self._chat_changed:
+            self._chat_changed.pop(chat_id).set()
 
-    async def _until(self, check: Callable[[], bool]) -> None:
+    async def _until(self, check: Callable[[], bool], chat_id: int | None = None) -> None:
         while not check():
-            await self._changed.wait()
+            if chat_id is None:
+                await self._changed.wait()
+            else:
+                await self._chat_changed.setdefault(chat_id, asyncio.Event()).wait()
 
     # ----------------------------------------------------------------- methods
 
@@ -882,7 +900,7 @@ class BotAPIStandIn:
                              str(params["text"]), params.get("parse_mode"), markup, entities,
                              int(time.time()))
         self._bot_messages[chat_id].append(message)
-        self._touch()
+        self._touch(chat_id)
         return self._message_json(message)
 
     def _find_bot_message(self, chat_id: int, message_id: int) -> BotMessage:
@@ -917,7 +935,7 @@ class BotAPIStandIn:
         message.edits.append(message.text)
         message.text, message.raw, message.entities = plain, str(params["text"]), entities
         message.parse_mode, message.reply_markup = params.get("parse_mode"), markup
-        self._touch()
+        self._touch(message.chat_id)
         return self._message_json(message)
 
     async def _edit_markup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -928,13 +946,13 @@ class BotAPIStandIn:
                        "markup are exactly the same as a current content and reply markup of "
                        "the message")
         message.reply_markup = markup
-        self._touch()
+        self._touch(message.chat_id)
         return self._message_json(message)
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
         message = self._target(params)
         self._bot_messages[message.chat_id].remove(message)
-        self._touch()
+        self._touch(message.chat_id)
         return True
 
     async def _answer_callback(self, params: dict[str, Any]) -> bool:
@@ -946,7 +964,7 @@ class BotAPIStandIn:
             raise _bad("MESSAGE_TOO_LONG")
         self.callback_answers[query_id] = CallbackAnswer(
             None if text is None else str(text), _bool(params.get("show_alert")))
-        self._touch()
+        self._touch(self._queries[query_id]["chat_id"])
         return True
 
     async def _set_commands(self, params: dict[str, Any]) -> bool:
@@ -1223,3 +1241,99 @@ async def answer_by_typing(api: BotAPIStandIn, chat_id: int, steps: Iterable[Ste
         reply = await api.wait_text(chat_id, needle, sent["message_id"], within=within)
     assert reply is not None
     return reply
+
+
+def text(engine: Engine, key: str, **params: object) -> str:
+    """A content text as the user reads it (its first line, for texts with paragraphs)."""
+    value: str = engine.bundle.content.get(key, **params) if params else \
+        engine.bundle.content[key]
+    return value.strip().splitlines()[0]
+
+
+def prefix(engine: Engine, key: str) -> str:
+    """A content text up to its first placeholder (for values the test cannot predict)."""
+    return str(engine.bundle.content[key]).split("{", 1)[0].strip()
+
+
+@contextlib.asynccontextmanager
+async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *,
+                   build: dict[str, Any] | None = None, webhook: dict[str, Any] | None = None,
+                   **settings: Any) -> AsyncIterator[Any]:
+    """The production Application (`build_application`, with `build` as extra keyword
+    arguments) on `db` and the stand-in, polling (or serving `webhook`), stopped cleanly after.
+    `settings` are ServeConfig fields."""
+    from bot.telegram_app import build_application
+
+    config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
+    async with running(build_application(config, engine, **(build or {})),
+                       webhook=webhook) as app:
+        yield app
+
+
+def stored(db: Path, chat_id: int) -> State | None:
+    """The chat's conversation as the store holds it."""
+    store = Store(db)
+    try:
+        raw = store.load(chat_id)
+    finally:
+        store.close()
+    return None if raw is None else State.from_json(raw)
+
+
+def rows(db: Path, chat_id: int) -> int:
+    """How many rows of the chat the store holds, in all tables."""
+    store = Store(db)
+    try:
+        return store.chat_rows(chat_id)
+    finally:
+        store.close()
+
+
+def reminders(db: Path, chat_id: int) -> int:
+    """How many check-ins the chat has booked."""
+    store = Store(db)
+    try:
+        return len(store.reminders(chat_id))
+    finally:
+        store.close()
+
+
+def containing(transcript: list[BotMessage], needle: str) -> list[BotMessage]:
+    """The messages whose current text contains `needle`."""
+    return [m for m in transcript if needle in m.text]
+
+
+def with_button(transcript: list[BotMessage], label: str, after: int = 0) -> BotMessage:
+    """The last message after `after` that shows a button `label`."""
+    for m in reversed(transcript):
+        if m.message_id > after:
+            with contextlib.suppress(AssertionError):
+                m.button(label)
+                return m
+    raise AssertionError(f"no {label!r} button in {[m.text[:40] for m in transcript]}")
+
+
+async def reach_outcome(api: BotAPIStandIn, chat_id: int, p: Plan) -> BotMessage:
+    """/start and the plan's answers by buttons; returns the (first) outcome message."""
+    first = await start_chat(api, chat_id, p.steps[0])
+    return await answer_by_buttons(api, chat_id, first, p.steps, p.level_title)
+
+
+async def outcome_buttons(api: BotAPIStandIn, engine: Engine, chat_id: int,
+                          outcome: BotMessage) -> BotMessage:
+    """The message carrying the outcome's buttons (the outcome itself, or its last part)."""
+    label = text(engine, "tg.button.summary")
+    await api.wait_for(chat_id, lambda t: any(
+        m.message_id >= outcome.message_id and label in [b.text for b in m.buttons] for m in t))
+    return with_button(api.transcript(chat_id), label, outcome.message_id - 1)
+
+
+async def book(api: BotAPIStandIn, engine: Engine, chat: int, p: Plan, days: int) -> BotMessage:
+    """Reach the plan's outcome and book a check-in; returns the confirmation."""
+    outcome = await reach_outcome(api, chat, p)
+    footer = await outcome_buttons(api, engine, chat, outcome)
+    query = api.press_button(chat, footer.message_id,
+                             text(engine, "tg.button.remind_days", days=str(days)))
+    await api.wait_answer(query)
+    return await api.wait_text(chat, text(engine, "tg.remind.set", days=str(days)),
+                               footer.message_id)
