@@ -75,6 +75,8 @@ App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any
 
 COMMANDS = ("start", "help", "back", "restart", "why", "summary", "learn", "remind", "forget",
             "privacy")
+# Commands that only show something: before any conversation they store nothing.
+READ_ONLY_COMMANDS = ("help", "why", "summary", "learn", "quit")
 REMIND_DAYS = (3, 7, 14)
 MAX_REMINDERS = 5
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
@@ -615,21 +617,25 @@ class HeelBot:
             return
 
         state, reset = self.load(chat_id)
-        if state is None:
-            await self.begin(bot, chat_id)
-            return
-        if reset:
+        if reset and state is not None:
             await self.send_reply(bot, chat_id, self.engine.show(state), reset)
             return
         log.debug("chat %s typed %r", chat_id, text)
-        turn = self.session.handle(state, text)
+        turn = self.session.handle(state or self.engine.new_state(), text)
+        if state is None and turn.command not in READ_ONLY_COMMANDS:
+            # A first message is a greeting, not an answer: welcome, then the first question.
+            await self.begin(bot, chat_id)
+            return
         if turn.reply is not None:
             if turn.reply.changed:
                 self.save(chat_id, turn.reply.state)
             await self.send_reply(bot, chat_id, turn.reply)
         elif turn.command == "help":
             await self.send_doc(bot, chat_id, self.render.help())
-            await self.send_reply(bot, chat_id, self.engine.show(state))
+            if state is None:
+                await self.begin(bot, chat_id)
+            else:
+                await self.send_reply(bot, chat_id, self.engine.show(state))
         elif turn.command == "learn" and not (turn.doc and turn.doc[0].kind == "title"):
             await self.send_doc(bot, chat_id, turn.doc, self.learn_keyboard())
         else:  # why, summary, a learn topic, quit

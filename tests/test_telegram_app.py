@@ -468,6 +468,29 @@ async def test_typed_answers_and_commands_work_as_in_the_terminal(h: Harness):
     assert esc(h.content("tg.unknown_command")) in h.api.texts(ALICE, before)[0]
 
 
+async def test_commands_before_any_conversation(h: Harness):
+    await h.text(ALICE, "/summary")
+    (summary,) = h.api.texts(ALICE)
+    assert esc(h.content("ui.summary.none_yet")) in summary
+    await h.text(ALICE, "/learn")
+    assert h.api.texts(ALICE)[-1] == esc(h.content("ui.learn.menu"))
+    assert h.rows(ALICE) == 0  # looking stores nothing
+    before = len(h.api.calls)
+    await h.text(ALICE, "/help")
+    help_text, welcome, question = h.api.texts(ALICE, before)
+    assert esc(h.content("ui.help").split("\n")[0]) in help_text
+    assert esc(h.content("ui.welcome").split("\n")[0]) in welcome
+    assert esc(h.content("q.injury.text")) in question
+    assert h.rows(ALICE) == 1
+
+
+async def test_a_first_message_is_a_greeting_not_an_answer(h: Harness):
+    await h.text(BOB, "no")
+    assert h.state(BOB).answers == {}
+    welcome, _question = h.api.texts(BOB)
+    assert esc(h.content("ui.welcome").split("\n")[0]) in welcome
+
+
 async def test_red_flag_words_typed_anywhere_bring_the_question_forward(h: Harness):
     await finish(h, ALICE, SELF_CARE)
     before = len(h.api.calls)
