@@ -1040,6 +1040,8 @@ def run(config: ServeConfig, engine: Engine | None = None) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The dialog machine logs every transition at INFO: per-answer noise in a service log.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
     redactor = protect_logs(config.token, config.secret_token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
