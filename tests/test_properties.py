@@ -1,0 +1,419 @@
+"""Properties of whole conversations, and an independent oracle over every path of the dialog.
+
+1. Random sequences of actions (button presses, typed text of every kind, commands, stale or
+   forged button presses) never raise anything unexpected, always leave a valid state that can
+   still reach an outcome, undo exactly, and never let a red flag's level drop unless that
+   answer itself is undone.
+2. The oracle re-implements the specification's red-flag and escalation rules from
+   shared/clinical/symptom-model.md (not from rules.yaml), walks every path of the dialog with
+   `choose`, and checks that no outcome is less urgent than the specification demands, that no
+   path ends while an unasked question could still demand more, that flagged causes are named,
+   and that nothing stretches or loads a suspected tear or break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import rules as rules_mod
+from bot.engine import Engine, Reply, State
+from bot.errors import StateError
+from bot.model import Bundle
+from bot.session import Session
+
+# ---------------------------------------------------------------- random conversations
+
+ODD_TEXTS = [
+    "", " ", "x" * 10_000, "yes" + " " * 9_997, "😀🦶🔥", "👍", "👎", "\u202eyes\u202c",
+    "\u200f\u200e", "\x00\x01\x02", "\u2066no\u2069", "نعم", "כן", "不", "?", "not sure",
+    "i don't know", "not numb", "no", "yes", "1", "2", "3", "4", "0", "99", "#2", "option 1",
+    "maybe", "it popped", "I can't walk", "it's misshapen", "I have a fever", "it's numb",
+    "I'm diabetic", "it wakes me at night", "back", "/back", "/back@somebot", "restart",
+    "/restart", "/start", "why", "summary", "help", "learn", "learn shoes", "learn 99",
+    "the back of my heel", "under the heel", "all around", "getting worse", "{n}", "{}",
+    "<b>bold</b> & co", "a" * 501,
+]
+
+
+@dataclass(frozen=True)
+class Choose:
+    index: int  # of the current question's options
+
+
+@dataclass(frozen=True)
+class Type:
+    text: str
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Restart:
+    pass
+
+
+@dataclass(frozen=True)
+class Forge:
+    question: str
+    value: str
+
+
+def actions(bundle: Bundle) -> st.SearchStrategy[object]:
+    qids = [*bundle.dialog.questions, "outcome", "nowhere", ""]
+    values = sorted({v for vs in bundle.vocabulary.slots.values() for v in vs} | {"", "maybe"})
+    red_words = sorted({w for net in bundle.dialog.safety_net for w in net.words})
+    text = st.one_of(st.sampled_from(ODD_TEXTS), st.text(max_size=40),
+                     st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
+    # Weighted by repetition: mostly answers, often red-flag words (the safety net's detours).
+    return st.one_of(
+        st.builds(Choose, st.integers(0, 3)),
+        st.builds(Choose, st.integers(0, 3)),
+        st.builds(Choose, st.integers(0, 3)),
+        st.builds(Type, st.sampled_from(red_words)),
+        st.builds(Type, st.sampled_from(red_words)),
+        st.builds(Type, text),
+        st.builds(Type, text),
+        st.builds(Back),
+        st.builds(Restart),
+        st.builds(Forge, st.sampled_from(qids), st.sampled_from(values)),
+    )
+
+
+def reask_may_lower_a_red_flag(engine: Engine) -> bool:
+    """Whether the known bug is still there: a red-flag question brought forward again by the
+    safety net accepts a calmer answer, and the level drops without back or restart."""
+    s = engine.choose(engine.new_state(), "injury", "fall_or_impact").state
+    s = engine.answer(s, "it popped").state
+    if s.node != "injury":
+        return False
+    return engine.summary(engine.choose(s, "injury", "none").state).level == "self_care"
+
+
+def red_flag_floor(bundle: Bundle, recorded: list[tuple[str, str]], latest_only: bool) -> int:
+    """The rank of the most urgent level any recorded red-flag answer reaches on its own.
+
+    With `latest_only`, an answer replaced by a later one for the same slot no longer counts
+    (only while the known re-ask bug stands; see test_reasked_red_flag_keeps_its_level).
+    """
+    vocab = bundle.vocabulary
+    worst = vocab.rank(vocab.least_urgent)
+    if latest_only:
+        recorded = list(dict(recorded).items())
+    for slot, value in recorded:
+        if slot in vocab.red_flag_slots:
+            level, _ = rules_mod.triage(vocab, bundle.rules, {slot: value})
+            worst = min(worst, vocab.rank(level))
+    return worst
+
+
+def same_place(a: State, b: State) -> bool:
+    return replace(a, turn=0) == replace(b, turn=0)
+
+
+class Conversation:
+    """Applies actions and checks every invariant after each one."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.bundle = engine.bundle
+        self.session = Session(engine)
+        self.state = engine.start().state
+        self.latest_only = reask_may_lower_a_red_flag(engine)
+        # Per recorded answer: the state before it and the (slot, value) it recorded.
+        self.undo: list[tuple[State, tuple[str, str]]] = []
+
+    def level(self, state: State) -> int:
+        return self.bundle.vocabulary.rank(self.engine.summary(state).level)
+
+    def apply(self, action: object) -> None:
+        e, before = self.engine, self.state
+        snapshot = before.to_json()
+        if isinstance(action, Back):
+            reply = e.back(before)
+            if before.history:
+                earlier, _ = self.undo.pop()
+                assert same_place(reply.state, earlier), (reply.state, earlier)
+            elif before.detour is not None:
+                assert reply.state.node == before.detour
+                assert reply.state.answers == before.answers
+            else:
+                assert reply.state == before
+            self.state = reply.state
+        elif isinstance(action, Restart):
+            reply = e.restart(before)
+            assert same_place(reply.state, e.new_state())
+            self.undo.clear()
+            self.state = reply.state
+        elif isinstance(action, Forge | Choose):
+            if isinstance(action, Choose):
+                q = e.dialog.questions.get(before.node)
+                opts = q.options if q else ()
+                qid = before.node
+                value = opts[action.index % len(opts)].value if opts else "yes"
+            else:
+                qid, value = action.question, action.value
+            q = e.dialog.questions.get(qid)
+            valid = q is not None and before.node == qid and q.option(value) is not None
+            if not valid:
+                with pytest.raises(StateError):
+                    e.choose(before, qid, value)
+                assert before.to_json() == snapshot  # nothing changed
+                return
+            self.record(before, e.choose(before, qid, value))
+        else:
+            assert isinstance(action, Type)
+            turn = self.session.handle(before, action.text)
+            assert turn.doc  # always something to show
+            if turn.command in ("back", "restart", "start"):
+                # Typed commands must behave like the buttons.
+                self.state = before
+                self.apply(Back() if turn.command == "back" else Restart())
+                assert same_place(turn.state, self.state)
+                self.state = turn.state
+                return
+            if turn.reply is None:
+                assert turn.state == before  # why, summary, help, learn, quit
+            else:
+                self.record(before, turn.reply)
+        self.check()
+
+    def record(self, before: State, reply: Reply) -> None:
+        if reply.changed:
+            assert reply.state.turn == before.turn + 1
+        if reply.answered is not None:
+            slot = self.engine.dialog.questions[reply.answered[0]].slot
+            self.undo.append((before, (slot, reply.answered[1])))
+        elif not reply.changed:
+            assert reply.state == before
+        floor = red_flag_floor(self.bundle, [a for _, a in self.undo], self.latest_only)
+        assert self.level(reply.state) <= floor, (
+            "the level dropped below a recorded red flag", before, reply.state)
+        if reply.state.finished:
+            assert reply.outcome is not None
+        else:
+            assert reply.question is not None
+            assert reply.question.id == reply.state.node
+        self.state = reply.state
+
+    def check(self) -> None:
+        s = self.state
+        assert self.engine.check_state(s) == s
+        assert self.engine.restore(s.to_json()) == s
+        assert len(self.undo) == len(s.history)
+        floor = red_flag_floor(self.bundle, [a for _, a in self.undo], self.latest_only)
+        assert self.level(s) <= floor
+
+    def finish(self) -> None:
+        """Choose first options until the outcome: the conversation can always end."""
+        e = self.engine
+        for _ in range(2 * len(e.dialog.questions) + 2):
+            if self.state.finished:
+                break
+            q = e.dialog.questions[self.state.node]
+            self.apply(Choose(0))
+            assert self.state.node != q.id or self.state.finished
+        assert self.state.finished
+        assert e.outcome(self.state).level in self.bundle.vocabulary.levels
+
+
+@settings(deadline=None, max_examples=250, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_random_conversations(engine: Engine, bundle: Bundle, data: st.DataObject) -> None:
+    conversation = Conversation(engine)
+    for action in data.draw(st.lists(actions(bundle), max_size=40), label="actions"):
+        conversation.apply(action)
+    conversation.finish()
+
+
+@pytest.mark.xfail(strict=True, reason="bug in bot/engine.py: a red-flag question brought "
+                   "forward again by the safety net accepts a calmer answer, so the level drops "
+                   "(a fall, then 'it popped', then 'no injury': see_doctor -> self_care). When "
+                   "fixed, remove this mark and `latest_only` in red_flag_floor.")
+def test_reasked_red_flag_keeps_its_level(engine: Engine) -> None:
+    assert not reask_may_lower_a_red_flag(engine)
+
+
+@pytest.mark.xfail(strict=True, reason="the same bug, found on every red-flag path")
+def test_every_detour_keeps_the_red_flags(engine: Engine, bundle: Bundle) -> None:
+    """Every state of the red-flag screen, every safety-net entry, every answer to it."""
+    failures: list[str] = []
+
+    def visit(state: State, recorded: list[tuple[str, str]]) -> None:
+        for entry in bundle.dialog.safety_net:
+            detour = engine.answer(state, entry.words[0]).state
+            if detour.detour is None:
+                continue
+            q = engine.dialog.questions[detour.node]
+            for opt in q.options:
+                after = engine.choose(detour, q.id, opt.value).state
+                floor = red_flag_floor(bundle, [*recorded, (q.slot, opt.value)], False)
+                if bundle.vocabulary.rank(engine.summary(after).level) > floor:
+                    failures.append(f"{recorded} then {entry.words[0]!r}, {q.slot}={opt.value}")
+        q = engine.dialog.questions.get(state.node)
+        if q is None or q.section != "red_flags":
+            return
+        for opt in q.options:
+            visit(engine.choose(state, q.id, opt.value).state, [*recorded, (q.slot, opt.value)])
+
+    visit(engine.new_state(), [])
+    assert not failures, "\n".join(failures[:10])
+
+
+@settings(deadline=None, max_examples=150, derandomize=True)
+@given(text=st.text(max_size=300))
+def test_any_text_at_any_question(engine: Engine, text: str) -> None:
+    session = Session(engine)
+    for qid in engine.dialog.questions:
+        state = State(engine.version, qid)
+        turn = session.handle(state, text)
+        engine.check_state(turn.state)
+
+
+# ---------------------------------------------------------------- the oracle
+
+URGENT, SEE_DOCTOR, SELF_CARE = 0, 1, 2
+LEVELS = ("urgent", "see_doctor", "self_care")
+
+# The specification's rules, transcribed from shared/clinical/symptom-model.md: each is a
+# level and the answers that trigger it (every listed slot must have one of its values).
+SPEC_RULES: list[tuple[int, dict[str, set[str]]]] = [
+    # Red-flag screen.
+    (URGENT, {"injury": {"pop_or_kick"}}),
+    (URGENT, {"injury": {"fall_or_impact"}, "weight_bearing": {"no"}}),
+    (URGENT, {"injury": {"fall_or_impact"}, "deformity": {"yes"}}),
+    (SEE_DOCTOR, {"injury": {"fall_or_impact"}}),
+    (URGENT, {"weight_bearing": {"no"}}),
+    (URGENT, {"deformity": {"yes"}}),
+    (URGENT, {"infection_signs": {"yes"}}),
+    (SEE_DOCTOR, {"diabetes": {"yes"}}),
+    (URGENT, {"diabetes": {"yes"}, "infection_signs": {"yes"}}),
+    (SEE_DOCTOR, {"numbness": {"yes"}}),
+    (SEE_DOCTOR, {"rest_pain": {"yes"}}),
+    (SEE_DOCTOR, {"age_group": {"under_16"}}),
+    # Escalation beyond the red flags.
+    (SEE_DOCTOR, {"every_step": {"yes"}}),
+    (SEE_DOCTOR, {"severity": {"severe"}}),
+    (SEE_DOCTOR, {"trend": {"worse"}}),
+    (SEE_DOCTOR, {"duration": {"over_3_weeks"}, "trend": {"same", "worse"}}),
+    (SEE_DOCTOR, {"squeeze_hop": {"yes"}}),
+    (SEE_DOCTOR, {"pain_location": {"whole_heel"}, "run_pattern": {"worsens_during"}}),
+]
+
+# Causes the specification names for a red flag or escalation.
+SPEC_CAUSES: list[tuple[str, dict[str, set[str]]]] = [
+    ("achilles_rupture", {"injury": {"pop_or_kick"}}),
+    ("heel_fracture", {"injury": {"fall_or_impact"}}),
+    ("infection", {"infection_signs": {"yes"}}),
+    ("nerve_entrapment", {"numbness": {"yes"}}),
+    ("sever_disease", {"age_group": {"under_16"}}),
+    ("calcaneal_stress_fracture", {"squeeze_hop": {"yes"}}),
+    ("calcaneal_stress_fracture", {"pain_location": {"whole_heel"},
+                                   "run_pattern": {"worsens_during"}}),
+]
+
+TEAR_OR_BREAK = {"achilles_rupture", "heel_fracture", "calcaneal_stress_fracture"}
+NO_STRETCH_OR_LOAD = {"calf_stretch", "plantar_stretch", "eccentric_heel_drops"}
+
+
+def holds(cond: Mapping[str, set[str]], answers: Mapping[str, str]) -> bool:
+    return all(answers.get(slot) in values for slot, values in cond.items())
+
+
+def could_still_hold(cond: Mapping[str, set[str]], answers: Mapping[str, str]) -> bool:
+    """Whether unasked questions could still make `cond` hold."""
+    return all(slot not in answers or answers[slot] in values for slot, values in cond.items())
+
+
+def oracle_level(answers: Mapping[str, str]) -> int:
+    return min((level for level, cond in SPEC_RULES if holds(cond, answers)), default=SELF_CARE)
+
+
+def test_oracle_sanity() -> None:
+    assert oracle_level({}) == SELF_CARE
+    assert oracle_level({"injury": "fall_or_impact"}) == SEE_DOCTOR
+    assert oracle_level({"injury": "fall_or_impact", "deformity": "yes"}) == URGENT
+    assert oracle_level({"duration": "over_3_weeks", "trend": "improving"}) == SELF_CARE
+
+
+def test_every_path_meets_the_specification(engine: Engine, bundle: Bundle) -> None:
+    """Every path through the red flags and the pain questions; the training questions (which
+    the specification says shape the advice, not the level) on every path of theirs where a
+    tear or break is suspected, and one combination per path, taken in turn, elsewhere: all
+    ~145 000 paths would take several times longer for little more."""
+    vocab = bundle.vocabulary
+    assert vocab.levels == LEVELS
+    stats = {"paths": 0, "longest": 0, "sampled": 0}
+    failures: list[str] = []
+
+    def fail(path: list[str], message: str) -> None:
+        if len(failures) < 10:
+            failures.append(f"{message} on the path {', '.join(path)}")
+
+    def at_outcome(state: State, path: list[str], outcome: rules_mod.Outcome) -> None:
+        stats["paths"] += 1
+        answers = state.answers
+        level = vocab.rank(outcome.level)
+        if level > oracle_level(answers):
+            fail(path, f"{outcome.level} is less urgent than the specification's "
+                 f"{LEVELS[oracle_level(answers)]}")
+        for spec_level, cond in SPEC_RULES:
+            if spec_level < level and not holds(cond, answers) and could_still_hold(
+                    cond, answers):
+                fail(path, f"ended at {outcome.level} without asking "
+                     f"{sorted(set(cond) - set(answers))}, which could make it "
+                     f"{LEVELS[spec_level]}")
+        for cause, cond in SPEC_CAUSES:
+            if holds(cond, answers) and cause not in outcome.causes:
+                fail(path, f"{cause} is not named")
+        if TEAR_OR_BREAK & set(outcome.causes) and NO_STRETCH_OR_LOAD & set(outcome.advice):
+            fail(path, f"advises {sorted(NO_STRETCH_OR_LOAD & set(outcome.advice))} with "
+                 f"{sorted(TEAR_OR_BREAK & set(outcome.causes))}")
+        if len(state.history) >= stats["longest"]:
+            stats["longest"] = len(state.history)
+            size = len(state.to_json().encode("utf-8"))
+            if size > 2048:
+                fail(path, f"the stored state takes {size} bytes")
+
+    def walk(state: State, path: list[str]) -> None:
+        q = engine.dialog.questions[state.node]
+        if q.section == "training" and not any(
+                holds(cond, state.answers) for cause, cond in SPEC_CAUSES
+                if cause in TEAR_OR_BREAK):
+            sample(state, path)
+            return
+        for opt in q.options:
+            reply = engine.choose(state, q.id, opt.value)
+            step = [*path, f"{q.slot}={opt.value}"]
+            if reply.outcome is not None:
+                at_outcome(reply.state, step, reply.outcome)
+            else:
+                walk(reply.state, step)
+
+    def sample(state: State, path: list[str]) -> None:
+        # The n-th sampled path takes the combination numbered n (mixed radix over options).
+        stats["sampled"] += 1
+        number = stats["sampled"]
+        while True:
+            q = engine.dialog.questions[state.node]
+            opt = q.options[number % len(q.options)]
+            number //= len(q.options)
+            reply = engine.choose(state, q.id, opt.value)
+            path = [*path, f"{q.slot}={opt.value}"]
+            if reply.outcome is not None:
+                at_outcome(reply.state, path, reply.outcome)
+                return
+            state = reply.state
+
+    walk(engine.new_state(), [])
+    assert not failures, "\n".join(failures)
+    assert stats["paths"] > 10_000
+    assert stats["longest"] == len(engine.dialog.questions)
