@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import rules as rules_mod
-from bot.engine import Engine, Reply, State
+from bot.engine import MAX_HISTORY, Engine, Reply, State
 from bot.errors import StateError
 from bot.model import Bundle
 from bot.session import Session
@@ -87,26 +87,10 @@ def actions(bundle: Bundle) -> st.SearchStrategy[object]:
     )
 
 
-def reask_may_lower_a_red_flag(engine: Engine) -> bool:
-    """Whether the known bug is still there: a red-flag question brought forward again by the
-    safety net accepts a calmer answer, and the level drops without back or restart."""
-    s = engine.choose(engine.new_state(), "injury", "fall_or_impact").state
-    s = engine.answer(s, "it popped").state
-    if s.node != "injury":
-        return False
-    return engine.summary(engine.choose(s, "injury", "none").state).level == "self_care"
-
-
-def red_flag_floor(bundle: Bundle, recorded: list[tuple[str, str]], latest_only: bool) -> int:
-    """The rank of the most urgent level any recorded red-flag answer reaches on its own.
-
-    With `latest_only`, an answer replaced by a later one for the same slot no longer counts
-    (only while the known re-ask bug stands; see test_reasked_red_flag_keeps_its_level).
-    """
+def red_flag_floor(bundle: Bundle, recorded: list[tuple[str, str]]) -> int:
+    """The rank of the most urgent level any recorded red-flag answer reaches on its own."""
     vocab = bundle.vocabulary
     worst = vocab.rank(vocab.least_urgent)
-    if latest_only:
-        recorded = list(dict(recorded).items())
     for slot, value in recorded:
         if slot in vocab.red_flag_slots:
             level, _ = rules_mod.triage(vocab, bundle.rules, {slot: value})
@@ -126,9 +110,13 @@ class Conversation:
         self.bundle = engine.bundle
         self.session = Session(engine)
         self.state = engine.start().state
-        self.latest_only = reask_may_lower_a_red_flag(engine)
-        # Per recorded answer: the state before it and the (slot, value) it recorded.
+        # Per recorded answer that can still be undone: the state before it and the
+        # (slot, value) it recorded; answers too old to undo (history is bounded) stay in `kept`.
         self.undo: list[tuple[State, tuple[str, str]]] = []
+        self.kept: list[tuple[str, str]] = []
+
+    def recorded(self) -> list[tuple[str, str]]:
+        return [*self.kept, *(a for _, a in self.undo)]
 
     def level(self, state: State) -> int:
         return self.bundle.vocabulary.rank(self.engine.summary(state).level)
@@ -151,6 +139,7 @@ class Conversation:
             reply = e.restart(before)
             assert same_place(reply.state, e.new_state())
             self.undo.clear()
+            self.kept.clear()
             self.state = reply.state
         elif isinstance(action, Forge | Choose):
             if isinstance(action, Choose):
@@ -191,9 +180,11 @@ class Conversation:
         if reply.answered is not None:
             slot = self.engine.dialog.questions[reply.answered[0]].slot
             self.undo.append((before, (slot, reply.answered[1])))
+            if len(self.undo) > MAX_HISTORY:
+                self.kept.append(self.undo.pop(0)[1])
         elif not reply.changed:
             assert reply.state == before
-        floor = red_flag_floor(self.bundle, [a for _, a in self.undo], self.latest_only)
+        floor = red_flag_floor(self.bundle, self.recorded())
         assert self.level(reply.state) <= floor, (
             "the level dropped below a recorded red flag", before, reply.state)
         if reply.state.finished:
@@ -208,7 +199,7 @@ class Conversation:
         assert self.engine.check_state(s) == s
         assert self.engine.restore(s.to_json()) == s
         assert len(self.undo) == len(s.history)
-        floor = red_flag_floor(self.bundle, [a for _, a in self.undo], self.latest_only)
+        floor = red_flag_floor(self.bundle, self.recorded())
         assert self.level(s) <= floor
 
     def finish(self) -> None:
@@ -234,15 +225,6 @@ def test_random_conversations(engine: Engine, bundle: Bundle, data: st.DataObjec
     conversation.finish()
 
 
-@pytest.mark.xfail(strict=True, reason="bug in bot/engine.py: a red-flag question brought "
-                   "forward again by the safety net accepts a calmer answer, so the level drops "
-                   "(a fall, then 'it popped', then 'no injury': see_doctor -> self_care). When "
-                   "fixed, remove this mark and `latest_only` in red_flag_floor.")
-def test_reasked_red_flag_keeps_its_level(engine: Engine) -> None:
-    assert not reask_may_lower_a_red_flag(engine)
-
-
-@pytest.mark.xfail(strict=True, reason="the same bug, found on every red-flag path")
 def test_every_detour_keeps_the_red_flags(engine: Engine, bundle: Bundle) -> None:
     """Every state of the red-flag screen, every safety-net entry, every answer to it."""
     failures: list[str] = []
@@ -255,7 +237,7 @@ def test_every_detour_keeps_the_red_flags(engine: Engine, bundle: Bundle) -> Non
             q = engine.dialog.questions[detour.node]
             for opt in q.options:
                 after = engine.choose(detour, q.id, opt.value).state
-                floor = red_flag_floor(bundle, [*recorded, (q.slot, opt.value)], False)
+                floor = red_flag_floor(bundle, [*recorded, (q.slot, opt.value)])
                 if bundle.vocabulary.rank(engine.summary(after).level) > floor:
                     failures.append(f"{recorded} then {entry.words[0]!r}, {q.slot}={opt.value}")
         q = engine.dialog.questions.get(state.node)
