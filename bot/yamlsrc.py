@@ -29,11 +29,11 @@ class Y:
 
     value: Value
     mark: Mark
-    keys: Mapping[str, Mark] = field(default_factory=dict, compare=False)
+    key_marks: Mapping[str, Mark] = field(default_factory=dict, compare=False)
 
     def key_mark(self, key: str) -> Mark:
         """Where `key` of this mapping is written (the value's own mark if unknown)."""
-        return self.keys.get(key, self.mark)
+        return self.key_marks.get(key, self.mark)
 
     @property
     def kind(self) -> str:

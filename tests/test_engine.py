@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine import MAX_HISTORY, Engine, HistoryEntry, Notice, State
 from bot.errors import StateError
-from bot.model import OUTCOME
+from bot.model import OUTCOME, Bundle
 
 RED_FLAGS_CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
                    "infection_signs": "no", "diabetes": "no", "numbness": "no",
@@ -137,7 +137,7 @@ def test_unmatched_leaves_state_alone(engine: Engine) -> None:
     assert reply.question is engine.dialog.questions["injury"]
 
 
-def test_unsure_takes_the_safer_answer(engine: Engine, bundle) -> None:
+def test_unsure_takes_the_safer_answer(engine: Engine, bundle: Bundle) -> None:
     s = engine.choose(engine.new_state(), "injury", "none").state
     reply = engine.answer(s, "not sure")
     assert reply.state.answers["weight_bearing"] == "no"
@@ -341,7 +341,7 @@ def test_progress(engine: Engine) -> None:
         seen += 1
 
 
-def test_why(engine: Engine, bundle) -> None:
+def test_why(engine: Engine, bundle: Bundle) -> None:
     s = engine.new_state()
     assert engine.why(s) == "q.injury.why"
     assert bundle.content[engine.why(s) or ""]
@@ -461,7 +461,7 @@ def test_repeated_detours_keep_the_state_valid(engine: Engine) -> None:
     assert engine.back(s).notices == (Notice("ui.back_none"),)  # the rest was let go
 
 
-def test_a_calmer_answer_on_a_detour_keeps_the_safer_one(engine: Engine, bundle) -> None:
+def test_a_calmer_answer_on_a_detour_keeps_the_safer_one(engine: Engine, bundle: Bundle) -> None:
     s = engine.choose(engine.new_state(), "injury", "fall_or_impact").state
     d = engine.answer(s, "it popped").state
     assert (d.node, d.detour) == ("injury", "weight_bearing")

@@ -433,7 +433,7 @@ def test_problems_are_sorted_and_distinct(defs: Defs) -> None:
     assert list(problems) == sorted(set(problems), key=lambda p: (p.mark, p.message))
 
 
-def test_missing_dialogs_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_vocabulary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     defs = copy_defs(tmp_path)
     (defs.dialogs / "vocabulary.yaml").unlink()
