@@ -152,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_graph(args, sys.stdout)
         if command == "serve":
             if args.command is None:
-                args = parser.parse_args(["serve", *(argv or sys.argv[1:])])
+                rest = sys.argv[1:] if argv is None else list(argv)
+                args = parser.parse_args(["serve", *rest])
             return serve_config.run(args)
         return cmd_chat(args, sys.stdin, sys.stdout)
     except DefinitionError as exc:

@@ -200,9 +200,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"heel-bot: {exc}", file=sys.stderr)
         return 2
     # Imported here so that `heel-bot chat` and the other commands never load telegram.
-    from bot import loader  # noqa: PLC0415
+    from bot import graph  # noqa: PLC0415
     from bot.engine import Engine  # noqa: PLC0415
     from bot.telegram_app import run as serve  # noqa: PLC0415
 
-    engine = Engine(loader.load(getattr(args, "dialogs", None), getattr(args, "content", None)))
+    # The bot never starts on a dialog that fails validation or the safety proofs.
+    bundle = graph.load_proven(getattr(args, "dialogs", None), getattr(args, "content", None))
+    engine = Engine(bundle)
     return serve(config, engine)

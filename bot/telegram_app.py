@@ -55,7 +55,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from bot import loader
+from bot import graph
 from bot.engine import Engine, Notice, Reply, State
 from bot.errors import StateError
 from bot.loader import short_key
@@ -1008,7 +1008,7 @@ def build_application(config: ServeConfig, engine: Engine | None = None, *,
     # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
     # a RetryAfter, i.e. on every flood-limit answer. Nothing here reads those attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    engine = engine or Engine(loader.load())
+    engine = engine or Engine(graph.load_proven())
     store = Store(config.db_path)
     processor = ChatOrderedProcessor()
     heel = HeelBot(config, engine, store, processor)
