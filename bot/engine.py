@@ -22,7 +22,9 @@ from bot.matching import Kind, QuestionMatcher, SafetyNetMatcher
 from bot.model import OUTCOME, Bundle, Question
 from bot.rules import Outcome
 
-MAX_HISTORY = 64  # a path is at most one entry per question; this bounds forged states
+# A path is at most one entry per question; detours add more. Past this the oldest entries are
+# dropped (they can no longer be undone), which keeps a stored state under 2 KB.
+MAX_HISTORY = 40
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,25 @@ class State:
         """Parse stored JSON; StateError if it is not a state at all."""
         try:
             data = json.loads(text)
-            history = tuple(HistoryEntry(str(q), p, d) for q, p, d in data["h"])
-            state = cls(str(data["v"]), str(data["n"]), {str(k): str(v) for k, v in data[
-                "a"].items()}, history, data.get("d"), int(data["t"]))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, RecursionError) as exc:
             raise StateError(f"unreadable conversation state: {exc}") from None
-        return state
+        if not isinstance(data, dict):
+            raise StateError("unreadable conversation state: not an object")
+        version, node, answers = data.get("v"), data.get("n"), data.get("a")
+        history, detour, turn = data.get("h"), data.get("d"), data.get("t")
+        if not (isinstance(version, str) and isinstance(node, str) and _opt_str(detour)
+                and isinstance(turn, int) and not isinstance(turn, bool)
+                and isinstance(answers, dict) and isinstance(history, list)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items())
+                and all(isinstance(h, list) and len(h) == 3 and isinstance(h[0], str)
+                        and _opt_str(h[1]) and _opt_str(h[2]) for h in history)):
+            raise StateError("unreadable conversation state: wrong shape")
+        entries = tuple(HistoryEntry(q, p, d) for q, p, d in history)
+        return cls(version, node, answers, entries, detour, turn)
+
+
+def _opt_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
 
 
 @dataclass(frozen=True)
@@ -138,6 +153,14 @@ class Engine:
                           self.dialog.questions.items()}
         self._net = SafetyNetMatcher(self.dialog)
         self._remaining = {qid: self._count_remaining(qid) for qid in self.dialog.questions}
+        vocab = bundle.vocabulary
+        self._value_rank: dict[tuple[str, str], int] = {}
+        for rule in bundle.rules.triage:
+            if len(rule.when.tests) == 1:
+                slot, values = rule.when.tests[0]
+                for v in values:
+                    rank = min(vocab.rank(rule.level), self._value_rank.get((slot, v), 99))
+                    self._value_rank[(slot, v)] = rank
 
     # ------------------------------------------------------------ state
 
@@ -166,6 +189,8 @@ class Engine:
                 raise StateError(f"history names {h.question!r}, which has no answer")
             if h.previous is not None and h.previous not in slots[q.slot]:
                 raise StateError(f"history holds unknown value {h.previous!r}")
+            if h.detour is not None and h.detour != OUTCOME and h.detour not in qs:
+                raise StateError(f"history holds unknown detour {h.detour!r}")
         return state
 
     def restore(self, text: str) -> State:
@@ -249,8 +274,16 @@ class Engine:
     def _record(self, state: State, q: Question, value: str) -> Reply:
         answers = dict(state.answers)
         previous = answers.get(q.slot)
+        notices: tuple[Notice, ...] = ()
+        if (state.detour is not None and previous is not None
+                and self._urgency(q.slot, previous) < self._urgency(q.slot, value)):
+            # Asked again by the safety net, a calmer answer does not replace a more alarming
+            # one: conflicting answers keep the safer reading (undo with back stays possible).
+            label = self.bundle.content[self._label(q, previous)]
+            notices = (Notice("ui.kept_safer", {"label": label}),)
+            value = previous
         answers[q.slot] = value
-        history = (*state.history, HistoryEntry(q.id, previous, state.detour))
+        history = (*state.history, HistoryEntry(q.id, previous, state.detour))[-MAX_HISTORY:]
         if state.detour is not None:
             level, _ = rules_mod.triage(self.bundle.vocabulary, self.bundle.rules, answers)
             # A red flag settled on a detour ends the conversation if nothing can go higher.
@@ -261,7 +294,11 @@ class Engine:
         else:
             node = self._advance(self._fire(q.id, answers), answers)
             new = State(state.version, node, answers, history, None, state.turn + 1)
-        return self._reply(new, answered=(q.id, value))
+        return self._reply(new, notices, answered=(q.id, value))
+
+    def _urgency(self, slot: str, value: str) -> int:
+        """Rank of the most urgent level this answer reaches on its own (smaller: more urgent)."""
+        return self._value_rank.get((slot, value), len(self.bundle.vocabulary.levels))
 
     def _fire(self, node: str, answers: Mapping[str, str]) -> str:
         """One machine step from `node` with `answers`: the next node."""

@@ -16,6 +16,7 @@ CORE: frozenset[str] = frozenset(
         "ui.unmatched",
         "ui.unsure_assumed",
         "ui.unsure_pick",
+        "ui.kept_safer",
         "ui.safety_net",
         "ui.back_done",
         "ui.back_none",
@@ -102,6 +103,7 @@ ALL: frozenset[str] = CORE | TELEGRAM
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ui.progress": frozenset({"n", "total"}),
     "ui.unsure_assumed": frozenset({"label"}),
+    "ui.kept_safer": frozenset({"label"}),
     "ui.why": frozenset({"text"}),
     "ui.summary.level": frozenset({"level"}),
     "ui.summary.level_so_far": frozenset({"level"}),
