@@ -7,7 +7,10 @@ that reach the same question with the same relevant facts (so the walk stays sma
 - every path ends in the outcome (the loader already refuses loops and dead ends);
 - every specification requirement (vocabulary.yaml) is met: whenever its answers are given on
   a path, the outcome is at least its level;
-- no path stops early: a path never ends while an unasked question could still raise the level.
+- no path stops early: a path never ends while an unasked question could still raise the level;
+- every branch tests only answers given on every path to it: an unasked slot would make the
+  branch fail silently, and the safety net may ask a red-flag question early, so the branch
+  taken must not depend on whether it did.
 """
 
 from __future__ import annotations
@@ -80,6 +83,13 @@ def prove(bundle: Bundle) -> list[Problem]:
             _check_end(bundle, walk, path, report)
             continue
         q = d.questions[walk.node]
+        for t in q.next:
+            unasked = (t.when.slots - walk.asked - {q.slot}) if t.when else frozenset()
+            if unasked:
+                report(t.mark, f"question {q.id}: the branch to {t.goto} tests "
+                       f"{', '.join(sorted(unasked))}, which is not asked on every path here "
+                       f"(not on the path {_path_text(path)}); branch only on answers "
+                       "already given")
         facts = dict(walk.facts)
         for opt in q.options:
             answers = {**facts, q.slot: opt.value}

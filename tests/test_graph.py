@@ -100,6 +100,17 @@ def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None
     assert "on every path the conditions leading to it fail" in p.message
 
 
+def test_branch_on_an_answer_not_yet_given(defs: Defs) -> None:
+    # run_pattern is asked after morning_pain: the branch could never be taken in the normal
+    # flow, and whether it is would depend on what the safety net asked early.
+    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n",
+              "      - {when: {run_pattern: eases_when_warm}, goto: squeeze_hop}\n")
+    problems = graph.prove(defs.load())
+    p = problem_at(problems, defs.at(TRIAGE, "{when: {run_pattern: eases_when_warm}"),
+                   "question morning_pain: the branch to squeeze_hop tests run_pattern")
+    assert "not asked on every path here" in p.message
+
+
 def test_ending_early_after_a_see_doctor_answer(defs: Defs) -> None:
     # Stopping as soon as someone is under 16 would skip the pain questions that can still
     # only reach see_doctor (fine), so nothing is reported…
