@@ -340,16 +340,17 @@ async def test_privacy_and_help_and_unknown_commands(api: BotAPIStandIn, db: Pat
     assert rows(db, chat) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="bug: /help before any conversation shows the welcome "
-                                       "and first question, never the help text")
-async def test_help_before_any_conversation_shows_help(api: BotAPIStandIn, db: Path,
-                                                       engine: Engine) -> None:
+async def test_commands_before_any_conversation(api: BotAPIStandIn, db: Path,
+                                                engine: Engine, self_care: Plan) -> None:
     async with heel_bot(api, db, engine):
-        sent = api.send_text(1014, "/help")
-        await api.wait_messages(1014, 1)
+        sent = api.send_text(1014, "/summary")
+        await api.wait_text(1014, text(engine, "ui.summary.none_yet"), sent["message_id"])
         await api.wait_idle()
-    assert any(text(engine, "ui.help") in m.text for m in api.transcript(1014)
-               if m.message_id > sent["message_id"])
+        assert rows(db, 1014) == 0  # only showing something stores nothing
+        sent = api.send_text(1014, "/help")
+        await api.wait_text(1014, text(engine, "ui.help"), sent["message_id"])
+        await api.wait_text(1014, self_care.steps[0].text, sent["message_id"], keyboard=True)
+        await api.wait_idle()
 
 
 # ------------------------------------------------------------------ reminders

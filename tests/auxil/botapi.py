@@ -707,11 +707,13 @@ class BotAPIStandIn:
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             pass
         except asyncio.CancelledError:
+            # Cancelled by close(). Ending normally rather than as cancelled matters on
+            # Python 3.11, whose stream protocol logs "Exception in callback" otherwise.
             pass
         finally:
             self._writers.discard(writer)
             writer.close()
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception, asyncio.CancelledError):
                 await writer.wait_closed()
             self._connections.discard(task)
 
