@@ -1135,7 +1135,8 @@ def bot_texts(messages: Iterable[BotMessage]) -> list[str]:
 
 
 @contextlib.asynccontextmanager
-async def running(app: Any, *, webhook: dict[str, Any] | None = None) -> AsyncIterator[Any]:
+async def running(app: Any, *, webhook: dict[str, Any] | None = None,
+                  allowed_updates: list[str] | None = None) -> AsyncIterator[Any]:
     """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop.
 
     The same steps in the same order (initialize, post_init, the updater, start; then
@@ -1148,9 +1149,10 @@ async def running(app: Any, *, webhook: dict[str, Any] | None = None) -> AsyncIt
         if app.post_init:
             await app.post_init(app)
         if webhook is not None:
-            await app.updater.start_webhook(**webhook)
+            await app.updater.start_webhook(allowed_updates=allowed_updates, **webhook)
         else:
-            await app.updater.start_polling(poll_interval=0, timeout=1)
+            await app.updater.start_polling(poll_interval=0, timeout=1,
+                                            allowed_updates=allowed_updates)
         await app.start()
         yield app
     finally:
@@ -1264,11 +1266,11 @@ async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *,
     """The production Application (`build_application`, with `build` as extra keyword
     arguments) on `db` and the stand-in, polling (or serving `webhook`), stopped cleanly after.
     `settings` are ServeConfig fields."""
-    from bot.telegram_app import build_application
+    from bot.telegram_app import ALLOWED_UPDATES, build_application
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
-    async with running(build_application(config, engine, **(build or {})),
-                       webhook=webhook) as app:
+    async with running(build_application(config, engine, **(build or {})), webhook=webhook,
+                       allowed_updates=list(ALLOWED_UPDATES)) as app:
         yield app
 
 

@@ -1,0 +1,136 @@
+"""End to end in webhook mode: the real Application serving a webhook on 127.0.0.1.
+
+The Application starts its webhook server exactly as `heel-bot serve --webhook-url` does
+(PTB's `start_webhook` with the secret token) and registers it with the Bot API stand-in,
+which then pushes each update to it with Telegram's secret-token header. Requests with the
+right secret are processed; a wrong or missing secret gets 403 and changes nothing: no
+message is sent and no row is stored.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from auxil.botapi import (
+    BotAPIStandIn,
+    Plan,
+    answer_by_buttons,
+    heel_bot,
+    plan,
+    rows,
+    start_chat,
+    stored,
+    text,
+)
+
+from bot.engine import Engine
+
+SECRET = "s3cret-Token_for-the-webhook"
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
+        "infection_signs": "no"}
+
+
+@pytest.fixture(autouse=True)
+def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
+    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
+    monkeypatch.setenv("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotAPIStandIn]:
+    async with BotAPIStandIn() as stand_in:
+        yield stand_in
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "heel.sqlite3"
+
+
+@pytest.fixture(scope="module")
+def fall(engine: Engine) -> Plan:
+    return plan(engine, FALL)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def webhook_mode(port: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(ServeConfig fields, start_webhook arguments) as `heel-bot serve` derives them."""
+    url = f"http://127.0.0.1:{port}/heel-bot/hook"
+    settings = {"webhook_url": url, "listen": "127.0.0.1", "port": port,
+                "secret_token": SECRET}
+    serve = {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
+             "webhook_url": url, "secret_token": SECRET}
+    return settings, serve
+
+
+async def test_a_conversation_over_the_webhook(api: BotAPIStandIn, db: Path, engine: Engine,
+                                               fall: Plan) -> None:
+    chat = 6001
+    settings, serve = webhook_mode(free_port())
+    async with heel_bot(api, db, engine, webhook=serve, **settings):
+        assert api.webhook is not None
+        assert api.webhook["url"] == settings["webhook_url"]
+        assert api.webhook["secret_token"] == SECRET
+        first = await start_chat(api, chat, fall.steps[0])
+        await answer_by_buttons(api, chat, first, fall.steps, fall.level_title)
+        await api.wait_idle()
+    assert api.methods("getUpdates") == []
+    assert api.unanswered_queries() == []
+    state = stored(db, chat)
+    assert state is not None and state.finished
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET.upper()])
+async def test_a_wrong_or_missing_secret_is_refused(api: BotAPIStandIn, db: Path,
+                                                    engine: Engine, fall: Plan,
+                                                    secret: str | None) -> None:
+    chat = 6002
+    settings, serve = webhook_mode(free_port())
+    url = str(settings["webhook_url"])
+    async with heel_bot(api, db, engine, webhook=serve, **settings):
+        refused = await api.post_webhook(url, api.text_update(chat, "/start"), secret)
+        assert refused.status_code == 403
+        await api.wait_idle()
+        assert api.transcript(chat) == []
+        assert rows(db, chat) == 0
+        assert api.methods("sendMessage") == []
+        # The same endpoint with the right secret: processed.
+        accepted = await api.post_webhook(url, api.text_update(chat, "/start"), SECRET)
+        assert accepted.status_code == 200
+        await api.wait_text(chat, fall.steps[0].text, keyboard=True)
+        await api.wait_text(chat, text(engine, "ui.welcome"))
+        await api.wait_idle()
+    assert rows(db, chat) == 1
+    assert len(api.transcript(chat)) == 2  # the welcome and the first question, once
+
+
+async def test_the_webhook_secret_never_appears_in_logs(
+        api: BotAPIStandIn, db: Path, engine: Engine, fall: Plan,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    settings, serve = webhook_mode(free_port())
+    async with heel_bot(api, db, engine, webhook=serve, **settings):
+        for name in [*logging.root.manager.loggerDict, "httpx", "httpcore", "telegram",
+                     "tornado"]:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+        refused = await api.post_webhook(str(settings["webhook_url"]),
+                                         api.text_update(6003, "/start"), "wrong")
+        assert refused.status_code == 403
+        await start_chat(api, 6003, fall.steps[0])
+        await api.wait_idle()
+    secret_part = api.token.split(":", 1)[1]
+    leaks = [r.getMessage() for r in caplog.records
+             if SECRET in f"{r.getMessage()} {r.exc_text or ''}"
+             or secret_part in f"{r.getMessage()} {r.exc_text or ''}"]
+    assert leaks == []
