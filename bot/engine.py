@@ -266,6 +266,11 @@ class Engine:
                                            *reply.notices))
         return self._reply(state, (Notice("ui.unmatched"),), changed=False)
 
+    def understands(self, state: State, text: str) -> bool:
+        """Whether `text` answers the current question (not merely a red-flag word)."""
+        m = self._matchers.get(state.node)
+        return m is not None and m.match(text).kind is Kind.MATCHED
+
     def _label(self, q: Question, value: str) -> str:
         opt = q.option(value)
         assert opt is not None

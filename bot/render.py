@@ -29,33 +29,28 @@ Doc = list[Block]
 
 def to_plain(doc: Iterable[Block]) -> str:
     """Plain text for a terminal."""
-    parts: list[str] = []
-    for b in doc:
-        if b.kind == "title":
-            parts.append(f"== {b.text} ==")
-        elif b.kind == "heading":
-            parts.append(f"{b.text}:")
-        else:
-            parts.append(b.text)
-    return _join(parts)
+    shown = {"title": "== {} ==", "heading": "{}:", "text": "{}"}
+    return _join((b.kind, shown[b.kind].format(b.text)) for b in doc)
 
 
 def to_html(doc: Iterable[Block]) -> str:
     """Telegram HTML: everything escaped, titles and headings in bold."""
-    parts: list[str] = []
-    for b in doc:
+    def fmt(b: Block) -> str:
         text = html.escape(b.text, quote=False)
-        parts.append(f"<b>{text}</b>" if b.kind in ("title", "heading") else text)
-    return _join(parts)
+        return f"<b>{text}</b>" if b.kind in ("title", "heading") else text
+
+    return _join((b.kind, fmt(b)) for b in doc)
 
 
-def _join(parts: list[str]) -> str:
+def _join(parts: Iterable[tuple[str, str]]) -> str:
     out: list[str] = []
-    for p in parts:
-        # Headings sit directly above their text; other blocks are separated by a blank line.
-        if out and not out[-1].endswith(":") and not out[-1].startswith("<b>"):
+    after_heading = False
+    for kind, text in parts:
+        # A heading sits directly above its text; other blocks are separated by a blank line.
+        if out and not after_heading:
             out.append("")
-        out.append(p)
+        out.append(text)
+        after_heading = kind == "heading"
     return "\n".join(out).strip()
 
 

@@ -39,7 +39,9 @@ class Session:
                     reply)
 
     def current(self, state: State) -> Doc:
-        """The current question (or the outcome) again."""
+        """The current question again, or a word that the check is complete."""
+        if state.finished:
+            return [Block("text", self.engine.bundle.content["ui.finished"])]
         return self.render.reply(self.engine.show(state), self.numbered)
 
     def handle(self, state: State, text: str) -> Turn:
@@ -48,6 +50,11 @@ class Session:
         command = parse_command(text) or (
             "learn" if words[0] == "learn" and len(words) > 1 else None)
         e, r = self.engine, self.render
+        if command is not None and not text.lstrip().startswith("/") and e.understands(
+                state, text):
+            # A bare word that is also an answer here ("back" for the back of the heel) is
+            # taken as the answer; the slash form (/back) is always the command.
+            command = None
         if command is None:
             reply = e.answer(state, text)
             return Turn(reply.state, r.reply(reply, self.numbered), reply)

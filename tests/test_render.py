@@ -202,3 +202,11 @@ def test_welcome_and_help(engine: Engine, bundle: Bundle) -> None:
     r = Renderer(engine)
     assert bundle.content["ui.disclaimer"] in to_plain(r.welcome())
     assert to_plain(r.help()) == bundle.content["ui.help"]
+
+
+def test_title_and_heading_spacing_is_the_same_in_both_formats() -> None:
+    from bot.render import Block, to_html, to_plain
+
+    doc = [Block("title", "T"), Block("text", "a:"), Block("heading", "H"), Block("text", "b")]
+    assert to_plain(doc) == "== T ==\n\na:\n\nH:\nb"
+    assert to_html(doc) == "<b>T</b>\n\na:\n\n<b>H</b>\nb"
