@@ -9,6 +9,7 @@ message is sent and no row is stored.
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +20,9 @@ from auxil.botapi import (
     BotAPIStandIn,
     Plan,
     answer_by_buttons,
+    every_logger_at_debug,
     heel_bot,
+    leaked,
     plan,
     rows,
     start_chat,
@@ -116,21 +119,14 @@ async def test_a_wrong_or_missing_secret_is_refused(api: BotAPIStandIn, db: Path
 async def test_the_webhook_secret_never_appears_in_logs(
         api: BotAPIStandIn, db: Path, engine: Engine, fall: Plan,
         caplog: pytest.LogCaptureFixture) -> None:
-    import logging
-
     caplog.set_level(logging.DEBUG)
     settings, serve = webhook_mode(free_port())
-    async with heel_bot(api, db, engine, webhook=serve, **settings):
-        for name in [*logging.root.manager.loggerDict, "httpx", "httpcore", "telegram",
-                     "tornado"]:
-            logging.getLogger(name).setLevel(logging.DEBUG)
-        refused = await api.post_webhook(str(settings["webhook_url"]),
-                                         api.text_update(6003, "/start"), "wrong")
-        assert refused.status_code == 403
-        await start_chat(api, 6003, fall.steps[0])
-        await api.wait_idle()
-    secret_part = api.token.split(":", 1)[1]
-    leaks = [r.getMessage() for r in caplog.records
-             if SECRET in f"{r.getMessage()} {r.exc_text or ''}"
-             or secret_part in f"{r.getMessage()} {r.exc_text or ''}"]
-    assert leaks == []
+    with every_logger_at_debug("httpx", "httpcore", "telegram", "tornado"):
+        async with heel_bot(api, db, engine, webhook=serve, **settings):
+            with every_logger_at_debug():
+                refused = await api.post_webhook(str(settings["webhook_url"]),
+                                                 api.text_update(6003, "/start"), "wrong")
+                assert refused.status_code == 403
+                await start_chat(api, 6003, fall.steps[0])
+                await api.wait_idle()
+    assert leaked(caplog.records, SECRET, api.token, api.token.split(":", 1)[1]) == []

@@ -43,9 +43,10 @@ import copy
 import email.parser
 import itertools
 import json
+import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,7 @@ _HTML_TAGS = {
 }
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ENTITY = re.compile(r"&(?:#(\d+)|#x([0-9a-fA-F]+)|([a-zA-Z]+));")
+_PLAIN_RUN = re.compile(r"[^<>&]+")
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
             404: "Not Found", 409: "Conflict", 429: "Too Many Requests",
@@ -186,9 +188,12 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
             # Telegram tolerates a bare ">", but the docs ask for "&gt;"; be as strict as they.
             raise _bad(f"can't parse entities: Unexpected \">\" at byte offset {offset(i)}")
         else:
-            plain.append(c)
-            length += _utf16_len(c)
-            i += 1
+            # A run of ordinary text up to the next markup character, in one step.
+            m = _PLAIN_RUN.match(text, i)
+            assert m is not None
+            plain.append(m.group())
+            length += _utf16_len(m.group())
+            i = m.end()
     if stack:
         raise _bad(f"can't parse entities: Can't find end tag corresponding to start tag "
                    f"\"{stack[-1][0]}\"")
@@ -533,13 +538,16 @@ class BotAPIStandIn:
         The predicate sees the live messages (re-checked on every change, so no copies are
         made while waiting): it must only read them.
         """
+        await self._wait_chat(chat_id, predicate, within)
+        return self.transcript(chat_id)
 
+    async def _wait_chat(self, chat_id: int, predicate: Callable[[list[BotMessage]], object],
+                         within: float) -> None:
         def check() -> bool:
             return bool(predicate(self._bot_messages.get(chat_id, [])))
 
         await self._wait(check, within, lambda: f"chat {chat_id}: "
                          f"{[m.text[:60] for m in self.transcript(chat_id)]}", chat_id)
-        return self.transcript(chat_id)
 
     async def wait_messages(self, chat_id: int, count: int,
                             within: float = 10.0) -> list[BotMessage]:
@@ -558,10 +566,10 @@ class BotAPIStandIn:
                     return m
             return None
 
-        transcript = await self.wait_for(chat_id, found, within)
-        message = found(transcript)
+        await self._wait_chat(chat_id, found, within)
+        message = found(self._bot_messages[chat_id])
         assert message is not None
-        return message
+        return copy.deepcopy(message)
 
     def last_id(self, chat_id: int) -> int:
         """The newest message id in the chat (user's or bot's), 0 if none."""
@@ -1144,8 +1152,8 @@ async def running(app: Any, *, webhook: dict[str, Any] | None = None,
     the builder run exactly as in production. Polls with `timeout=1` and no pause between polls;
     with `webhook` (keyword arguments for `Updater.start_webhook`), serves a webhook instead.
     """
-    await app.initialize()
     try:
+        await app.initialize()
         if app.post_init:
             await app.post_init(app)
         if webhook is not None:
@@ -1341,3 +1349,33 @@ async def book(api: BotAPIStandIn, engine: Engine, chat: int, p: Plan, days: int
     await api.wait_answer(query)
     return await api.wait_text(chat, text(engine, "tg.remind.set", days=str(days)),
                                footer.message_id)
+
+
+@contextlib.contextmanager
+def every_logger_at_debug(*names: str) -> Iterator[None]:
+    """Every logger (those that exist, and `names`) at DEBUG, whatever levels the code under
+    test chose; the previous levels are restored afterwards. Call it again after the code
+    under test has configured logging, to override what it set."""
+    loggers = [logging.getLogger(n) for n in {*logging.root.manager.loggerDict, *names}]
+    before = {lg.name: lg.level for lg in loggers}
+    for lg in loggers:
+        lg.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        for lg in loggers:
+            lg.setLevel(before[lg.name])
+
+
+def leaked(records: Iterable[logging.LogRecord], *secrets: str) -> list[str]:
+    """Records that show any of `secrets` once formatted (message, arguments, traceback),
+    with the secret masked so that the failure report does not print it either."""
+    out: list[str] = []
+    for record in records:
+        rendered = (f"{record.name} {record.getMessage()} {record.exc_text or ''} "
+                    f"{logging.Formatter().format(record)}")
+        if any(s and s in rendered for s in secrets):
+            for s in secrets:
+                rendered = rendered.replace(s, "<SECRET>")
+            out.append(rendered[:300])
+    return out
