@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from auxil.botapi import BotAPIStandIn, parse_html
+from auxil.botapi import BotAPIStandIn, parse_html, running
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
@@ -74,20 +74,6 @@ def _echo_app(api: BotAPIStandIn, **timeouts: float) -> Application:  # type: ig
     return app
 
 
-@contextlib.asynccontextmanager
-async def _polling(app: Application) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    await app.initialize()
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    try:
-        yield app
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-
-
 @pytest.fixture(autouse=True)
 def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
     # Without this opt-in PTB 22 warns (PTBDeprecationWarning) whenever it builds a RetryAfter,
@@ -113,7 +99,7 @@ async def _bot(api: BotAPIStandIn, read_timeout: float = 5.0) -> AsyncIterator[B
 
 
 async def test_echo_bot_polls_and_replies_in_order(api: BotAPIStandIn) -> None:
-    async with _polling(_echo_app(api)):
+    async with running(_echo_app(api)):
         for word in ("one", "two", "three"):
             api.send_text(CHAT, word)
         transcript = await api.wait_messages(CHAT, 3)
@@ -131,7 +117,7 @@ async def test_echo_bot_polls_and_replies_in_order(api: BotAPIStandIn) -> None:
 
 async def test_concurrent_chats_keep_their_own_order(api: BotAPIStandIn) -> None:
     chats = range(100, 120)
-    async with _polling(_echo_app(api)):
+    async with running(_echo_app(api)):
         for n in range(5):
             for chat in chats:
                 api.send_text(chat, f"{chat}/{n}")
@@ -143,7 +129,7 @@ async def test_concurrent_chats_keep_their_own_order(api: BotAPIStandIn) -> None
 
 
 async def test_a_press_is_answered_and_the_edit_drops_the_keyboard(api: BotAPIStandIn) -> None:
-    async with _polling(_echo_app(api)):
+    async with running(_echo_app(api)):
         api.send_text(CHAT, "hello")
         [question] = await api.wait_messages(CHAT, 1)
         assert question.has_keyboard
@@ -162,7 +148,7 @@ async def test_a_press_is_answered_and_the_edit_drops_the_keyboard(api: BotAPISt
 
 
 async def test_non_text_messages_and_edits(api: BotAPIStandIn) -> None:
-    async with _polling(_echo_app(api)):
+    async with running(_echo_app(api)):
         api.send_sticker(CHAT)
         api.send_photo(CHAT)
         api.send_location(CHAT)
@@ -343,7 +329,7 @@ async def test_ptb_rate_limiter_waits_out_a_429(api: BotAPIStandIn) -> None:
            .rate_limiter(AIORateLimiter(max_retries=2)).build())
     app.add_handler(MessageHandler(filters.TEXT, _echo))
     api.fail_next("sendMessage", "429", retry_after=1)
-    async with _polling(app):
+    async with running(app):
         api.send_text(CHAT, "patience")
         await api.wait_messages(CHAT, 1)
         await api.wait_idle()
@@ -353,7 +339,7 @@ async def test_ptb_rate_limiter_waits_out_a_429(api: BotAPIStandIn) -> None:
 
 @pytest.mark.parametrize("kind", ["502", "drop", "500", "timeout"])
 async def test_polling_survives_get_updates_faults(api: BotAPIStandIn, kind: str) -> None:
-    async with _polling(_echo_app(api, read=0.3)):
+    async with running(_echo_app(api, read=0.3)):
         await api.wait_until(lambda: api.methods("getUpdates"))
         api.fail_next("getUpdates", kind)
         api.send_text(CHAT, "still here")

@@ -153,6 +153,7 @@ async def test_a_whole_conversation_by_buttons(api: BotAPIStandIn, db: Path, eng
     assert outcome.parse_mode is not None and outcome.parse_mode.upper() == "HTML"
     assert all(len(m.text) <= 4096 for m in transcript)
     assert api.unanswered_queries() == []
+    assert api.token_seen_in_paths == {api.token}  # the configured token, and only it
     assert {c["command"] for c in api.commands} == COMMANDS
     state = stored(db, chat)
     assert state is not None and state.finished
