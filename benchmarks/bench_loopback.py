@@ -1,0 +1,502 @@
+"""Over loopback HTTP: many chats walking whole conversations against the Bot API stand-in.
+
+Three kinds of process, so that CPU time can be charged to the right one:
+
+- the stand-in (tests/auxil/botapi.py, subclassed here, not edited) with the simulated users:
+  each user presses the next button as soon as (or, paced, a while after) the bot's reply with
+  a keyboard arrives;
+- the bot under test, heel-bot (`build_application`, production transport) or the bare
+  baseline (common.build_bare), polling the stand-in like `run_polling` does;
+- this process, which starts them and reads their CPU time from /proc.
+
+Latency is measured inside the stand-in, from the moment an update is queued to the moment the
+bot's reply carrying the next keyboard (the next question, or the outcome's buttons) arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import (
+    CHAT_BASE,
+    ROOT,
+    TOKEN,
+    Script,
+    Section,
+    cpu_seconds,
+    median,
+    ms,
+    pct,
+    rss_bytes,
+    verdict,
+)
+
+TARGET_RATE = 0.8
+TARGET_CPU = 1.25
+TARGET_P99 = 0.050
+FLOOD_PER_SECOND = 30.0  # Telegram: about 30 messages per second per bot, overall
+BARE_CONCURRENCY = 256  # heel-bot's ChatOrderedProcessor default: both run 256 updates at once
+
+# ---------------------------------------------------------------- the stand-in side
+
+
+@dataclass
+class _Chat:
+    script: int
+    next_answer: int = 0
+    queued_at: float | None = None
+
+
+class _Run:
+    """The simulated users of one run: each walks its persona conversation, then starts over
+    with /start, until the run ends. Only the measuring window counts."""
+
+    def __init__(self, api: Any, labels: list[list[str]], chats: list[int], think: float,
+                 seed: int) -> None:
+        self.api = api
+        self.labels = labels
+        self.think = think
+        self.rng = random.Random(seed)
+        self.loop = asyncio.get_running_loop()
+        self.chats = {c: _Chat(c % len(labels)) for c in chats}
+        self.latencies: list[float] = []
+        self.replies = 0  # replies that arrived inside the window
+        self.stray = 0
+        self.window: tuple[float, float] | None = None  # (start, end) while measuring
+        self.stopped = False
+
+    def begin(self) -> None:
+        for chat in self.chats:
+            if self.think > 0:
+                self.loop.call_later(self.rng.uniform(0, self.think), self.start, chat)
+            else:
+                self.start(chat)
+
+    def _pause(self) -> float:
+        return self.think * self.rng.uniform(0.5, 1.5)
+
+    def start(self, chat: int) -> None:
+        if self.stopped:
+            return
+        state = self.chats[chat]
+        state.queued_at = time.perf_counter()
+        state.next_answer = 0
+        self.api.send_text(chat, "/start")
+
+    def press(self, chat: int, message_id: int, label: str) -> None:
+        if self.stopped:
+            return
+        state = self.chats[chat]
+        state.queued_at = time.perf_counter()
+        state.next_answer += 1
+        self.api.press_button(chat, message_id, label)
+
+    def on_keyboard(self, chat: int, message_id: int) -> None:
+        state = self.chats.get(chat)
+        if state is None or state.queued_at is None:
+            self.stray += 1
+            return
+        now = time.perf_counter()
+        if self.window is not None and now >= self.window[0]:
+            self.replies += 1
+            if state.queued_at >= self.window[0]:
+                self.latencies.append(now - state.queued_at)
+        state.queued_at = None
+        if self.stopped:
+            return
+        labels = self.labels[state.script]
+        if state.next_answer < len(labels):
+            label = labels[state.next_answer]
+            if self.think > 0:
+                self.loop.call_later(self._pause(), self.press, chat, message_id, label)
+            else:
+                self.press(chat, message_id, label)
+        elif self.think > 0:
+            self.loop.call_later(self._pause(), self.start, chat)
+        else:
+            self.start(chat)
+
+
+def _standin_class() -> type:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from auxil.botapi import BotAPIStandIn  # noqa: PLC0415
+
+    class LoadStandIn(BotAPIStandIn):  # type: ignore[misc]
+        """The stand-in, telling the simulated users when a reply with a keyboard arrives."""
+
+        run: _Run | None = None
+
+        async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+            result: dict[str, Any] = await super()._send_message(params)
+            if self.run is not None and "reply_markup" in result:
+                self.run.on_keyboard(result["chat"]["id"], result["message_id"])
+            return result
+
+    return LoadStandIn
+
+
+async def _standin(conn: Connection, labels: list[list[str]]) -> None:
+    loop = asyncio.get_running_loop()
+    cls = _standin_class()
+    api: Any = None
+    while True:
+        cmd = await loop.run_in_executor(None, conn.recv)
+        if cmd[0] == "open":
+            api = cls(TOKEN)
+            await api.start()
+            conn.send(api.base_url)
+        elif cmd[0] == "run":
+            _, chats, think, warmup, duration, bot_pid = cmd
+            conn.send(await _drive(api, labels, chats, think=think, warmup=warmup,
+                                   duration=duration, bot_pid=bot_pid))
+        elif cmd[0] == "close":
+            await api.close()
+            api = None
+            conn.send(None)
+        else:
+            return
+
+
+async def _drive(api: Any, labels: list[list[str]], chats: list[int], *, think: float,
+                 warmup: float, duration: float, bot_pid: int) -> dict[str, Any]:
+    """Run the users for `warmup` + `duration` seconds; measure during `duration` only."""
+    run = _Run(api, labels, chats, think, seed=len(chats))
+    api.run = run
+    run.begin()
+    await asyncio.sleep(warmup)
+    t0 = time.perf_counter()
+    run.window = (t0, t0 + duration)
+    bot0, own0 = cpu_seconds(bot_pid), time.process_time()
+    await asyncio.sleep(duration)
+    bot1, own1 = cpu_seconds(bot_pid), time.process_time()
+    seconds = time.perf_counter() - t0
+    run.stopped = True
+    api.run = None
+    return {"latencies": run.latencies, "replies": run.replies, "seconds": seconds,
+            "bot_cpu": bot1 - bot0, "standin_cpu": own1 - own0, "stray": run.stray}
+
+
+def standin_main(conn: Connection, labels: list[list[str]]) -> None:
+    """Entry point of the stand-in process."""
+    asyncio.run(_standin(conn, labels))
+
+
+# ---------------------------------------------------------------- the bot side
+
+
+def _settings(variant: str) -> dict[str, str]:
+    """A variant spec, plus BENCH_WHAT_IF from the environment (for experiments by hand):
+    comma-separated `shipped` (keep the flood limit), `fixes` (benchmarks/what_if.py),
+    `concurrency=N` (heel-bot's ChatOrderedProcessor), `pool=N` (its HTTPX connection pool),
+    `bare_concurrency=N` (the bare bot's concurrent updates)."""
+    spec = ",".join(x for x in (variant, os.environ.get("BENCH_WHAT_IF", "")) if x)
+    out = {}
+    for item in spec.split(","):
+        key, _, value = item.strip().partition("=")
+        if key:
+            out[key] = value
+    return out
+
+
+def _patch_heel(settings: dict[str, str]) -> None:
+    """Change what build_application builds, without editing bot/ (experiments only)."""
+    from telegram.request import HTTPXRequest  # noqa: PLC0415
+
+    from benchmarks.common import lift_flood_limit  # noqa: PLC0415
+    from bot import telegram_app  # noqa: PLC0415
+
+    if "shipped" not in settings:
+        lift_flood_limit()
+    if "concurrency" in settings:
+        limit = int(settings["concurrency"])
+        processor = telegram_app.ChatOrderedProcessor
+
+        def make_processor(max_concurrent_updates: int = limit) -> Any:
+            return processor(max_concurrent_updates)
+
+        telegram_app.ChatOrderedProcessor = make_processor  # type: ignore[assignment,misc]
+    if "pool" in settings:
+        size = int(settings["pool"])
+
+        def make_request(**kwargs: Any) -> HTTPXRequest:
+            return HTTPXRequest(**{**kwargs, "connection_pool_size": size})
+
+        telegram_app.HTTPXRequest = make_request  # type: ignore[assignment,misc]
+
+
+async def _bot(conn: Connection, kind: str, base_url: str, scripts: list[Script] | None,
+               db_path: str, *, variant: str) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from auxil.botapi import running  # noqa: PLC0415
+
+    settings = _settings(variant)
+    if kind == "heel":
+        from benchmarks import what_if  # noqa: PLC0415
+        from bot import loader  # noqa: PLC0415
+        from bot.engine import Engine  # noqa: PLC0415
+        from bot.serve_config import ServeConfig  # noqa: PLC0415
+        from bot.telegram_app import build_application  # noqa: PLC0415
+
+        _patch_heel(settings)
+        app = build_application(ServeConfig(token=TOKEN, api_url=base_url,
+                                            db_path=Path(db_path)), Engine(loader.load()))
+        if "fixes" in settings:
+            what_if.apply(app)
+    else:
+        from benchmarks.common import build_bare  # noqa: PLC0415
+
+        assert scripts is not None
+        app = build_bare(scripts, base_url=base_url,
+                         concurrent=int(settings.get("bare_concurrency", BARE_CONCURRENCY)))
+    loop = asyncio.get_running_loop()
+    profiler = None
+    async with running(app):
+        conn.send("ready")
+        if os.environ.get("BENCH_PROFILE"):
+            from pyinstrument import Profiler  # noqa: PLC0415 - optional, see docs/benchmarks.md
+
+            profiler = Profiler(interval=0.0005, async_mode="disabled")
+            profiler.start()
+        await loop.run_in_executor(None, conn.recv)
+        if profiler is not None:
+            profiler.stop()
+            out = Path(os.environ["BENCH_PROFILE"]) / f"loopback-{kind}-{os.getpid()}.txt"
+            out.write_text(profiler.output_text(unicode=True, show_all=True))
+    conn.send("stopped")
+
+
+def bot_main(  # noqa: PLR0917 - Process(args=...) passes arguments by position
+        conn: Connection, kind: str, base_url: str, scripts: list[Script] | None, db_path: str,
+        variant: str = "") -> None:
+    """Entry point of a bot process."""
+    os.environ["PTB_TIMEDELTA"] = "1"
+    asyncio.run(_bot(conn, kind, base_url, scripts, db_path, variant=variant))
+
+
+# ---------------------------------------------------------------- orchestration
+
+
+@dataclass
+class Result:
+    kind: str
+    chats: int
+    think: float
+    updates: int  # replies inside the measuring window
+    seconds: float
+    bot_cpu: float
+    standin_cpu: float
+    latencies: list[float]
+    bot_rss: int
+
+    @property
+    def rate(self) -> float:
+        return self.updates / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_per_update(self) -> float:
+        return self.bot_cpu / self.updates if self.updates else float("nan")
+
+    @property
+    def standin_busy(self) -> float:
+        return self.standin_cpu / self.seconds if self.seconds else 0.0
+
+
+class Bench:
+    """Runs the stand-in process and one bot process per measurement."""
+
+    def __init__(self, scripts: list[Script], tmp: Path) -> None:
+        self.scripts = scripts
+        self.tmp = tmp
+        self.ctx = mp.get_context("spawn")
+        labels = [[label for _q, _v, label in s.walk.answers] for s in scripts]
+        self.conn, child = self.ctx.Pipe()
+        self.standin = self.ctx.Process(target=standin_main, args=(child, labels), daemon=True)
+        self.standin.start()
+        self.next_chat = CHAT_BASE
+
+    def _ask(self, *cmd: object, timeout: float = 60.0) -> Any:
+        self.conn.send(cmd)
+        if not self.conn.poll(timeout):
+            raise TimeoutError(f"the stand-in did not answer {cmd[0]!r}")
+        return self.conn.recv()
+
+    def measure(self, kind: str, chats: int, think: float, warmup: float, duration: float, *,
+                variant: str = "") -> Result:
+        url = self._ask("open")
+        conn, child = self.ctx.Pipe()
+        db = self.tmp / f"{kind}-{self.next_chat}.sqlite3"
+        scripts = self.scripts if kind == "bare" else None
+        proc = self.ctx.Process(target=bot_main, args=(child, kind, url, scripts, str(db),
+                                                       variant), daemon=True)
+        proc.start()
+        try:
+            if not conn.poll(60) or conn.recv() != "ready":
+                raise RuntimeError(f"the {kind} bot did not start")
+            time.sleep(0.2)  # its first long poll is out
+            ids = list(range(self.next_chat, self.next_chat + chats))
+            # Whole multiples of the script count: every run plays the same mix.
+            self.next_chat += -(-chats // len(self.scripts)) * len(self.scripts)
+            assert proc.pid is not None
+            out = self._ask("run", ids, think, warmup, duration, proc.pid,
+                            timeout=warmup + duration + 60)
+            rss = rss_bytes(proc.pid)
+            conn.send("stop")
+            conn.poll(30)
+        finally:
+            proc.join(30)
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(5)
+            self._ask("close")
+        return Result(kind, chats, think, out["replies"], out["seconds"], out["bot_cpu"],
+                      out["standin_cpu"], out["latencies"], rss)
+
+    def close(self) -> None:
+        self.conn.send(("quit",))
+        self.standin.join(10)
+        if self.standin.is_alive():
+            self.standin.terminate()
+
+
+# (chats, think s, warm-up s, measured s, repeats); think 0 is flat out. Flat-out runs are
+# repeated, bare and heel alternately, because a shared 2-core machine is noisy.
+PACE = 100 / FLOOD_PER_SECOND  # 100 chats each answering every 3.3 s offer 30 updates/s
+FULL = ((10, 0.0, 1.5, 4.0, 2), (100, 0.0, 2.0, 5.0, 3), (1000, 0.0, 6.0, 8.0, 1),
+        (100, PACE, 4.0, 16.0, 1))
+WHAT_IF = "concurrency=8"  # the processor limit proposed in docs/benchmarks.md
+QUICK = ((10, 0.0, 1.0, 2.5, 1), (100, 0.0, 1.5, 3.5, 1), (100, PACE, 2.5, 6.0, 1))
+
+
+@dataclass
+class Pooled:
+    """Repeated runs of one bot in one configuration."""
+
+    runs: list[Result]
+
+    @property
+    def rate(self) -> float:
+        return median([r.rate for r in self.runs])
+
+    @property
+    def cpu_per_update(self) -> float:
+        return median([r.cpu_per_update for r in self.runs])
+
+    @property
+    def latencies(self) -> list[float]:
+        return [x for r in self.runs for x in r.latencies]
+
+    @property
+    def standin_busy(self) -> float:
+        return median([r.standin_busy for r in self.runs])
+
+    @property
+    def rates(self) -> str:
+        return ", ".join(f"{r.rate:.0f}" for r in self.runs)
+
+
+def run(quick: bool, scripts: list[Script], tmp: Path) -> tuple[Section, list[Result]]:
+    """The loopback section."""
+    sec = Section("3. Loopback HTTP: concurrent chats through the Bot API stand-in")
+    bench = Bench(scripts, tmp)
+    results: list[Result] = []
+    shipped: Result | None = None
+    try:
+        for n, think, warmup, duration, repeats in QUICK if quick else FULL:
+            pooled: dict[str, list[Result]] = {"bare": [], "heel": []}
+            for i in range(repeats):
+                for kind in ("bare", "heel") if i % 2 == 0 else ("heel", "bare"):
+                    pooled[kind].append(bench.measure(kind, n, think, warmup, duration))
+            results += pooled["bare"] + pooled["heel"]
+            heel, bare = Pooled(pooled["heel"]), Pooled(pooled["bare"])
+            if think:
+                _rows(sec, f"{n} chats, each answering every ~{think:.1f} s", heel, bare,
+                      latency=True, paced=True)
+            else:
+                _rows(sec, f"{n} chats flat out", heel, bare, latency=n <= 100)
+        if not quick:
+            fixed = [bench.measure("heel", 100, 0.0, 2.0, 5.0, variant=f"fixes,{WHAT_IF}")
+                     for _ in range(2)]
+            base = Pooled([r for r in results if r.kind == "bare" and r.chats == 100
+                           and not r.think])
+            best = Pooled(fixed)
+            sec.add(f"what-if: heel-bot + proposed fixes + {WHAT_IF}, 100 chats flat out: "
+                    "updates/s and CPU per update vs bare",
+                    f"{best.rate:.0f} = {best.rate / base.rate:.2f}× / "
+                    f"{best.cpu_per_update * 1e3:.2f} ms = "
+                    f"{best.cpu_per_update / base.cpu_per_update:.2f}× (runs: {best.rates})",
+                    note="projection, patched in by the benchmark")
+            shipped = bench.measure("heel", 100, 0.0, 2.0, 5.0, variant="shipped")
+            sec.add("heel-bot as shipped (flood limiter on), 100 chats flat out: updates/s",
+                    f"{shipped.rate:.1f}",
+                    note="AIORateLimiter holds chat-bound calls to 30/s by design")
+    finally:
+        bench.close()
+    heel_flat = [r for r in results if r.kind == "heel" and r.think == 0]
+    big = max(r.chats for r in heel_flat)
+    rss = {r.kind: r.bot_rss for r in results if r.think == 0 and r.chats == big}
+    sec.add(f"bot process RSS after the {big}-chat run, heel / bare",
+            f"{rss['heel'] / 2**20:.0f} MiB / {rss['bare'] / 2**20:.0f} MiB")
+    best = max(r.rate for r in heel_flat)
+    sec.notes += [
+        "Flat out: every simulated user answers the moment the reply arrives, so the bot is "
+        "saturated; updates/s is its capacity and latency is mostly queueing (≈ chats ÷ "
+        "updates/s). Flat-out rows are the median of the runs listed (bare and heel "
+        "alternately). Paced: each chat answers 0.5–1.5× the think time after its reply, so "
+        f"100 chats offer ≈ {FLOOD_PER_SECOND:.0f} updates/s, the most Telegram's flood limit "
+        "lets one bot answer; that is where the latency target applies.",
+        "CPU per update is the bot process's user + system time (from /proc) over the measuring "
+        "window divided by the replies in it; the stand-in and the simulated users run in "
+        "another process and are not charged to the bot. Latency runs from the update being "
+        "queued at the stand-in to the reply with the next keyboard arriving there.",
+        f"Physical limit: Telegram accepts about {FLOOD_PER_SECOND:.0f} messages per second per "
+        "bot overall and about 1 per second per chat. heel-bot makes "
+        f"≈ {_calls_per_update(scripts):.1f} Bot API calls per update, "
+        f"≈ {_messages_per_update(scripts):.1f} of them new messages. Flat out, one heel-bot "
+        f"process handled up to {best:.0f} updates/s, ≈ {best / FLOOD_PER_SECOND:.1f}× the "
+        f"{FLOOD_PER_SECOND:.0f}/s the flood limit allows even if each update sent only one "
+        "message" + (f"; as shipped, its flood limiter held it to {shipped.rate:.0f} updates/s"
+                     if shipped is not None else "") + ".",
+    ]
+    return sec, results
+
+
+def _calls_per_update(scripts: list[Script]) -> float:
+    return sum(s.sends for s in scripts) / sum(len(s.updates) for s in scripts)
+
+
+def _messages_per_update(scripts: list[Script]) -> float:
+    sends = sum(1 for s in scripts for u in s.calls for m, _ in u if m == "sendMessage")
+    return sends / sum(len(s.updates) for s in scripts)
+
+
+def _rows(sec: Section, label: str, heel: Pooled, bare: Pooled, *, latency: bool,
+          paced: bool = False) -> None:
+    rate = heel.rate / bare.rate if bare.rate else float("nan")
+    cpu = heel.cpu_per_update / bare.cpu_per_update
+    runs = "" if paced or len(heel.runs) == 1 else f" (runs: {heel.rates} / {bare.rates})"
+    sec.add(f"{label}: updates/s, heel / bare", f"{heel.rate:.0f} / {bare.rate:.0f} = "
+            f"{rate:.2f}×{runs}", "" if paced else f"≥ {TARGET_RATE}×",
+            "" if paced else verdict(rate >= TARGET_RATE))
+    sec.add(f"{label}: CPU per update, heel / bare",
+            f"{heel.cpu_per_update * 1e3:.2f} / {bare.cpu_per_update * 1e3:.2f} ms = {cpu:.2f}×",
+            f"≤ {TARGET_CPU}×", verdict(cpu <= TARGET_CPU))
+    if latency:
+        p99 = pct(heel.latencies, 0.99)
+        sec.add(f"{label}: reply latency p50 / p99, heel",
+                f"{ms(median(heel.latencies))} / {ms(p99)}",
+                f"p99 ≤ {TARGET_P99 * 1e3:.0f} ms" if paced else "",
+                verdict(p99 <= TARGET_P99) if paced else "")
+        sec.add(f"{label}: reply latency p50 / p99, bare",
+                f"{ms(median(bare.latencies))} / {ms(pct(bare.latencies, 0.99))}")
+    sec.add(f"{label}: stand-in process busy, heel runs / bare runs",
+            f"{heel.standin_busy:.0%} / {bare.standin_busy:.0%}",
+            note="near 100% would mean the stand-in set the pace")
