@@ -45,6 +45,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# How long a write waits for another connection's lock (e.g. a second process on the file)
+# before it gives up with a StoreError.
+BUSY_TIMEOUT = 5.0
+
+# SQLite's primary result codes, by what they mean for the person running the bot.
+_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+_FULL = frozenset({"SQLITE_FULL"})
+_CANNOT_OPEN = frozenset({"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR",
+                          "SQLITE_AUTH"})
 
 
 class StoreError(Exception):
@@ -73,15 +82,18 @@ class Store:
     """The SQLite store. Methods are synchronous and quick (one indexed statement each)."""
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,
-                 trace: Callable[[str], None] | None = None) -> None:
+                 trace: Callable[[str], None] | None = None,
+                 busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path).expanduser()
         self._clock = clock
+        self.busy_timeout = busy_timeout
         # Handlers and jobs run on one event loop, but the lock keeps the connection safe if
         # a caller ever uses it from another thread (e.g. a test reading the file).
         self._lock = threading.RLock()
         self._create_private_file()
         try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
+                                       check_same_thread=False)
         except sqlite3.Error as exc:
             raise StoreError(self._cannot_open(exc)) from None
         if trace is not None:
@@ -117,7 +129,8 @@ class Store:
 
     def _setup(self) -> None:
         db = self._db
-        db.execute("PRAGMA busy_timeout = 5000")
+        # An int from a float: PRAGMA takes no parameters.
+        db.execute(f"PRAGMA busy_timeout = {round(self.busy_timeout * 1000)}")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()
         if mode is None or str(mode[0]).lower() != "wal":
             raise StoreError(f"{self.path}: SQLite could not switch the file to WAL mode "
@@ -144,14 +157,36 @@ class Store:
 
     def _explain(self, exc: sqlite3.Error) -> str:
         text = str(exc)
-        if "readonly" in text or "unable to open" in text or "disk I/O" in text:
+        # Extended codes (SQLITE_IOERR_WRITE…) share their primary code's meaning.
+        code = str(getattr(exc, "sqlite_errorname", "") or "")
+        primary = "_".join(code.split("_")[:2])
+        if primary in _BUSY or "database is locked" in text:
+            return (f"{self.path}: the database is busy: another program (a second heel-bot?) "
+                    f"kept it locked for over {self.busy_timeout:g} s ({text}); nothing was "
+                    "saved. Stop the other program, or give each bot its own HEEL_BOT_DB")
+        if primary in _FULL or "disk is full" in text:
+            return (f"{self.path}: the disk is full ({text}); nothing was saved and the stored "
+                    "conversations are intact. Free some space on the disk that holds the file")
+        if (primary in _CANNOT_OPEN or "readonly" in text or "unable to open" in text
+                or "disk I/O" in text):
             return self._cannot_open(exc)
         return (f"{self.path}: not a heel-bot database, or the file is damaged ({text}); move "
                 "it aside (the bot then starts a new one) or set HEEL_BOT_DB to another file")
 
+    def _rollback(self) -> None:
+        # SQLite rolls some failed transactions back by itself (e.g. on a full disk); a second
+        # ROLLBACK would then raise and hide the error that matters.
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE … COMMIT: every write is committed before the method returns."""
+        """BEGIN IMMEDIATE … COMMIT: every write is committed before the method returns.
+
+        Any failure rolls back, so the stored rows are as they were and the next write starts
+        afresh; SQLite's errors come out as StoreError.
+        """
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
@@ -159,12 +194,16 @@ class Store:
                 raise StoreError(self._explain(exc)) from None
             try:
                 yield
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise StoreError(self._explain(exc)) from None
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
+                self._rollback()  # a failed COMMIT leaves the transaction open
                 raise StoreError(self._explain(exc)) from None
 
     def _read(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
@@ -176,10 +215,7 @@ class Store:
 
     def _write(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor:
         with self._transaction():
-            try:
-                return self._db.execute(sql, params)
-            except sqlite3.Error as exc:
-                raise StoreError(self._explain(exc)) from None
+            return self._db.execute(sql, params)
 
     @property
     def schema_version(self) -> int:

@@ -979,8 +979,10 @@ class HeelBot:
         private = (isinstance(update, Update) and update.effective_chat is not None
                    and update.effective_chat.type == ChatType.PRIVATE)
         if private and chat_id is not None and not isinstance(err, TelegramError):
+            # A store failure undoes the whole turn: say so, the user only has to try again.
+            key = "tg.store_error" if isinstance(err, StoreError) else "tg.error"
             with contextlib.suppress(TelegramError):
-                await context.bot.send_message(chat_id, self.html("tg.error"),
+                await context.bot.send_message(chat_id, self.html(key),
                                                parse_mode=ParseMode.HTML)
 
 

@@ -62,6 +62,7 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.unknown_command",
         "tg.outcome_footer",
         "tg.error",
+        "tg.store_error",
         "tg.button.back",
         "tg.button.why",
         "tg.button.summary",
