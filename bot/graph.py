@@ -33,8 +33,17 @@ class _Walk:
     facts: frozenset[tuple[str, str]]  # answers to the slots that conditions combine
 
 
-def _path_text(path: tuple[tuple[str, str], ...]) -> str:
-    return ", ".join(f"{s}={v}" for s, v in path) or "(no answers)"
+# A path as a linked list (parent, (slot, value)): pushing an answer costs O(1); the list is
+# only unrolled into text when a problem is reported.
+_Path = tuple["_Path", tuple[str, str]] | None
+
+
+def _path_text(path: _Path) -> str:
+    steps: list[str] = []
+    while path is not None:
+        path, (slot, value) = path
+        steps.append(f"{slot}={value}")
+    return ", ".join(reversed(steps)) or "(no answers)"
 
 
 def prove(bundle: Bundle) -> list[Problem]:
@@ -50,10 +59,10 @@ def prove(bundle: Bundle) -> list[Problem]:
         if len(cond.tests) > 1:
             combined |= cond.slots
 
-    by_slot: dict[str, list[TriageRule]] = {}
+    by_slot: dict[str, list[tuple[TriageRule, int]]] = {}
     for rule in rules.triage:
         for s in rule.when.slots:
-            by_slot.setdefault(s, []).append(rule)
+            by_slot.setdefault(s, []).append((rule, vocab.rank(rule.level)))
     reqs_by_slot: dict[str, list[int]] = {}
     for i, req in enumerate(reqs):
         for s in req.when.slots:
@@ -70,8 +79,8 @@ def prove(bundle: Bundle) -> list[Problem]:
         problems.setdefault(mark, Problem(mark, message))
 
     # Explicit stack: (walk, path) — paths only serve error messages.
-    stack: list[tuple[_Walk, tuple[tuple[str, str], ...]]] = [
-        (_Walk(d.start, least, -1, frozenset(), frozenset()), ())
+    stack: list[tuple[_Walk, _Path]] = [
+        (_Walk(d.start, least, -1, frozenset(), frozenset()), None)
     ]
     while stack:
         walk, path = stack.pop()
@@ -91,12 +100,15 @@ def prove(bundle: Bundle) -> list[Problem]:
                        f"(not on the path {_path_text(path)}); branch only on answers "
                        "already given")
         facts = dict(walk.facts)
+        asked = walk.asked | {q.slot}
+        # Facts kept for the next question: those already kept, plus this answer if it counts.
+        base = frozenset(x for x in walk.facts if x[0] != q.slot)
         for opt in q.options:
             answers = {**facts, q.slot: opt.value}
             level = walk.level
-            for rule in by_slot.get(q.slot, ()):
-                if rule.when.holds(answers):
-                    level = min(level, vocab.rank(rule.level))
+            for rule, rank in by_slot.get(q.slot, ()):
+                if rank < level and rule.when.holds(answers):
+                    level = rank
             pending = walk.pending
             for i in reqs_by_slot.get(q.slot, ()):
                 if not reqs[i].when.holds(answers):
@@ -104,9 +116,8 @@ def prove(bundle: Bundle) -> list[Problem]:
                 if pending < 0 or vocab.rank(reqs[i].level) < vocab.rank(reqs[pending].level):
                     pending = i
             nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(answers))
-            kept = frozenset((s, v) for s, v in answers.items() if s in combined)
-            stack.append((_Walk(nxt, level, pending, walk.asked | {q.slot}, kept),
-                          (*path, (q.slot, opt.value))))
+            kept = base | {(q.slot, opt.value)} if q.slot in combined else base
+            stack.append((_Walk(nxt, level, pending, asked, kept), (path, (q.slot, opt.value))))
 
     for qid, q in d.questions.items():
         if qid not in reached:
@@ -115,7 +126,7 @@ def prove(bundle: Bundle) -> list[Problem]:
     return sorted(problems.values(), key=lambda p: (p.mark, p.message))
 
 
-def _check_end(bundle: Bundle, walk: _Walk, path: tuple[tuple[str, str], ...],
+def _check_end(bundle: Bundle, walk: _Walk, path: _Path,
                report: Callable[[Mark, str], None]) -> None:
     vocab, rules = bundle.vocabulary, bundle.rules
     level = vocab.levels[walk.level]

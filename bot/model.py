@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.errors import Mark
 
@@ -25,7 +26,7 @@ class Condition:
 
     tests: tuple[tuple[str, frozenset[str]], ...]
 
-    @property
+    @cached_property
     def slots(self) -> frozenset[str]:
         """The keys this condition reads."""
         return frozenset(k for k, _ in self.tests)
@@ -66,9 +67,13 @@ class Vocabulary:
     never_advise: Mapping[str, frozenset[str]] = field(default_factory=dict)
     never_advise_marks: Mapping[str, Mark] = field(default_factory=dict)
 
+    @cached_property
+    def _ranks(self) -> dict[str, int]:
+        return {level: i for i, level in enumerate(self.levels)}
+
     def rank(self, level: str) -> int:
         """Smaller is more urgent."""
-        return self.levels.index(level)
+        return self._ranks[level]
 
     def most_urgent(self, a: str, b: str) -> str:
         """The more urgent of two levels."""
