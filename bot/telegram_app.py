@@ -912,10 +912,20 @@ class HeelBot:
         assert job is not None and job.chat_id is not None and isinstance(job.data, int)
         chat_id, rid = job.chat_id, job.data
         async with self.processor.chat_lock(chat_id):
-            rem = self.store.reminder(rid)
-            if rem is None:
-                return  # cancelled or forgotten meanwhile
-            since, total = self.pain_days(rem)
+            try:
+                rem = self.store.reminder(rid)
+                if rem is None:
+                    return  # cancelled or forgotten meanwhile
+                since, total = self.pain_days(rem)
+            except StoreError as exc:
+                # The check-in is still booked: try again later, not only after a restart.
+                retry = self.config.day_seconds / 24
+                log.error("check-in %s for chat %s not sent: %s; trying again in %.0f s",
+                          rid, chat_id, exc, retry)
+                assert context.job_queue is not None
+                context.job_queue.run_once(self.fire_reminder, when=retry, data=rid,
+                                           chat_id=chat_id, name=f"reminder:{rid}")
+                return
             markup = InlineKeyboardMarkup([[
                 self.button(f"tg.button.{name}", f"c:{name[0]}:{total}")
                 for name in ("better", "same", "worse")]])

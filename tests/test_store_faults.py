@@ -10,7 +10,8 @@
   state that was written, never older than the last committed one;
 - through Telegram (the real Application on the loopback Bot API stand-in): a failing store
   during an update gets the user a kind message, is logged with the chat id, does not advance
-  the conversation, and the next update works once the store has recovered.
+  the conversation, and the next update works once the store has recovered; a check-in that
+  falls due while the store fails is sent once it has recovered.
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ from auxil.botapi import (
     BotAPIStandIn,
     Plan,
     answer_by_buttons,
+    book,
     heel_bot,
     plan,
+    prefix,
+    reminders,
     start_chat,
     stored,
     text,
@@ -615,3 +619,33 @@ async def test_a_failing_store_while_typing_tells_the_user_and_recovers(
     # The error lines name the chat, never what the user typed.
     for line in store_errors(caplog, chat):
         assert fall.steps[0].label not in line
+
+
+async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
+        api: BotAPIStandIn, tmp_path: Path, engine: Engine, fall: Plan,
+        caplog: pytest.LogCaptureFixture) -> None:
+    db, chat = tmp_path / "heel.sqlite3", 7103
+    caplog.set_level(logging.INFO)
+    ask = prefix(engine, "tg.checkin.ask")
+    async with heel_bot(api, db, engine, day_seconds=0.5) as app:
+        heel = app.bot_data["heel"]
+        original = heel.store.reminder
+        failures: list[int] = []
+
+        def failing_twice(reminder_id: int) -> Any:
+            if len(failures) < 2:
+                failures.append(reminder_id)
+                raise StoreError(f"{db}: the database is busy (database is locked)")
+            return original(reminder_id)
+
+        await book(api, engine, chat, fall, 3)  # due 1.5 s after booking
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(heel.store, "reminder", failing_twice)
+            await api.wait_for(chat, lambda t: any(ask in m.text for m in t), within=20)
+        await api.wait_idle()
+    assert len(failures) == 2
+    assert len([m for m in api.transcript(chat) if ask in m.text]) == 1
+    assert reminders(db, chat) == 0  # sent, so no longer booked
+    logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR
+              and f"chat {chat}" in r.getMessage() and "check-in" in r.getMessage()]
+    assert len(logged) == 2
