@@ -109,6 +109,7 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
                 break
     return {
+        "heel-bot code": _commit(),
         "CPU": cpu,
         "cores": str(os.cpu_count()),
         "memory": mem,
@@ -118,6 +119,22 @@ def machine() -> dict[str, str]:
         "SQLite": sqlite3.sqlite_version,
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
     }
+
+
+def _commit() -> str:
+    """The commit measured, and whether bot/ or the definitions had local changes."""
+    import subprocess  # noqa: PLC0415
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "bot", "dialogs",
+                                "content"], cwd=ROOT, text=True, capture_output=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"commit {head}" + (" with local changes in bot/, dialogs/ or content/" if dirty
+                               else "")
 
 
 # ---------------------------------------------------------------- process CPU and memory
