@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import logging
 import os
@@ -410,6 +411,10 @@ class HeelBot:
         self.question_ids = list(engine.dialog.questions)
         self.question_index = {qid: i for i, qid in enumerate(self.question_ids)}
         self.mode_line = ""
+        # PTB's objects are immutable once built, so one keyboard can go out any number of
+        # times; building them was a sixth of heel-bot's own cost per update.
+        self._question_keyboard = functools.lru_cache(maxsize=4096)(self._build_question_keyboard)
+        self._outcome_keyboard = functools.lru_cache(maxsize=1024)(self._build_outcome_keyboard)
 
     def install(self, app: App) -> None:
         """Register the handlers, in the order they are tried."""
@@ -491,12 +496,15 @@ class HeelBot:
 
     def question_keyboard(self, state: State, q: Question) -> InlineKeyboardMarkup:
         """The options of `q`, then back and why."""
-        qi = self.question_index[q.id]
-        options = [InlineKeyboardButton(self.c[o.label], callback_data=f"a:{state.turn}:{qi}:{i}")
+        return self._question_keyboard(q.id, state.turn, bool(state.history))
+
+    def _build_question_keyboard(self, qid: str, turn: int, back: bool) -> InlineKeyboardMarkup:
+        q, qi = self.engine.dialog.questions[qid], self.question_index[qid]
+        options = [InlineKeyboardButton(self.c[o.label], callback_data=f"a:{turn}:{qi}:{i}")
                    for i, o in enumerate(q.options)]
-        nav = [self.button("tg.button.why", f"w:{state.turn}")]
-        if state.history:
-            nav.insert(0, self.button("tg.button.back", f"b:{state.turn}"))
+        nav = [self.button("tg.button.why", f"w:{turn}")]
+        if back:
+            nav.insert(0, self.button("tg.button.back", f"b:{turn}"))
         return InlineKeyboardMarkup([*_layout(options), nav])
 
     def remind_row(self) -> list[InlineKeyboardButton]:
@@ -505,10 +513,13 @@ class HeelBot:
 
     def outcome_keyboard(self, state: State) -> InlineKeyboardMarkup:
         """Summary, remind me, learn more, start over."""
+        return self._outcome_keyboard(state.turn)
+
+    def _build_outcome_keyboard(self, turn: int) -> InlineKeyboardMarkup:
         return InlineKeyboardMarkup([
             [self.button("tg.button.summary", "s"), self.button("tg.button.learn", "l")],
             self.remind_row(),
-            [self.button("tg.button.restart", f"n:{state.turn}")],
+            [self.button("tg.button.restart", f"n:{turn}")],
         ])
 
     def learn_keyboard(self) -> InlineKeyboardMarkup:
@@ -1022,9 +1033,13 @@ def build_application(config: ServeConfig, engine: Engine | None = None, *,
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     engine = engine or Engine(graph.load_proven())
     store = Store(config.db_path)
-    processor = ChatOrderedProcessor()
+    # Telegram lets a bot send about 30 messages a second, so 16 updates in flight are
+    # plenty; more only deepen httpcore's pool queue, whose upkeep grows with its length
+    # (measured: 0.64-0.80x the CPU per update at 100 busy chats; docs/benchmarks.md, F4).
+    processor = ChatOrderedProcessor(max_concurrent_updates=16)
     heel = HeelBot(config, engine, store, processor)
-    transport = request or HTTPXRequest(connection_pool_size=64)
+    # Room for the 16 updates plus check-in jobs sending at the same time.
+    transport = request or HTTPXRequest(connection_pool_size=32)
     builder = (
         Application.builder()
         .token(config.token)
