@@ -1,0 +1,102 @@
+"""`heel-bot serve` as a user runs it: a real process polling the Bot API stand-in.
+
+Proves the whole start-up path (configuration from the environment, proven dialog, store,
+set_my_commands, the one start-up log line), a conversation step and a restart carrying on,
+and a clean exit on SIGTERM and SIGINT — with the token absent from everything it prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
+
+CHAT = 4242
+
+
+async def _start(api: BotAPIStandIn, db: Path) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEEL_BOT_")}
+    env.update(TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=api.base_url,
+               HEEL_BOT_DB=str(db), PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1")
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+
+
+async def _stop(proc: asyncio.subprocess.Process, sig: int) -> tuple[int, str]:
+    proc.send_signal(sig)
+    out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode is not None
+    return proc.returncode, (out + err).decode()
+
+
+async def _until_ready(api: BotAPIStandIn, proc: asyncio.subprocess.Process, count: int) -> None:
+    async def ready() -> None:
+        while len(api.methods("setMyCommands")) < count:
+            if proc.returncode is not None:
+                raise AssertionError("the bot exited during start-up")
+            await asyncio.sleep(0.05)
+
+    await asyncio.wait_for(ready(), timeout=30)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+async def test_serve_runs_carries_on_after_a_restart_and_stops_cleanly(
+        tmp_path: Path, sig: int) -> None:
+    db = tmp_path / "heel.sqlite3"
+    async with BotAPIStandIn() as api:
+        proc = await _start(api, db)
+        try:
+            await _until_ready(api, proc, 1)
+            api.send_text(CHAT, "/start")
+            first = await api.wait_for(CHAT, lambda ms: len(ms) >= 2 and ms[-1].has_keyboard)
+            question = first[-1]
+            api.press_button(CHAT, question.message_id, question.buttons[2].text)
+            await api.wait_for(CHAT, lambda ms: len(ms) >= 3 and ms[-1].has_keyboard)
+        finally:
+            code, log = await _stop(proc, sig)
+        assert code == 0, log
+        assert DEFAULT_TOKEN not in log
+        assert DEFAULT_TOKEN.split(":")[1] not in log
+        assert sum("polling" in line.casefold() for line in log.splitlines()) >= 1
+        assert (db.stat().st_mode & 0o777) == 0o600
+        with sqlite3.connect(db) as conn:
+            (state,) = conn.execute("SELECT state FROM conversations WHERE chat_id = ?",
+                                    (CHAT,)).fetchone()
+        assert '"injury":"none"' in state
+
+        # A new process on the same database: the user carries on where they were.
+        proc = await _start(api, db)
+        try:
+            await _until_ready(api, proc, 2)
+            before = len(api.transcript(CHAT))
+            api.send_text(CHAT, "yes")
+            await api.wait_for(CHAT, lambda ms: len(ms) > before and ms[-1].has_keyboard)
+            with sqlite3.connect(db) as conn:
+                (state,) = conn.execute("SELECT state FROM conversations WHERE chat_id = ?",
+                                        (CHAT,)).fetchone()
+            assert '"weight_bearing":"yes"' in state
+        finally:
+            code, log = await _stop(proc, sig)
+        assert code == 0, log
+        assert DEFAULT_TOKEN not in log
+
+
+async def test_serve_refuses_a_malformed_token_in_one_line(tmp_path: Path) -> None:
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN="not-a-token", HEEL_BOT_DB=str(tmp_path / "x.db"))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    assert proc.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0], lines
+    assert "not-a-token" not in err.decode()
+    assert not (tmp_path / "x.db").exists()
