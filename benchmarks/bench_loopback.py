@@ -45,7 +45,7 @@ TARGET_RATE = 0.8
 TARGET_CPU = 1.25
 TARGET_P99 = 0.050
 FLOOD_PER_SECOND = 30.0  # Telegram: about 30 messages per second per bot, overall
-BARE_CONCURRENCY = 256  # heel-bot's ChatOrderedProcessor default: both run 256 updates at once
+BARE_CONCURRENCY = 256  # PTB's concurrent_updates(True): what a plain bot would use
 
 # ---------------------------------------------------------------- the stand-in side
 
