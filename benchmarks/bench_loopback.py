@@ -41,6 +41,7 @@ from benchmarks.common import (
     verdict,
 )
 
+DRAIN_SECONDS = 3.0  # most a bot may take to finish its backlog after a run
 TARGET_RATE = 0.8
 TARGET_CPU = 1.25
 TARGET_P99 = 0.050
@@ -148,20 +149,20 @@ def _standin_class() -> type:
 async def _standin(conn: Connection, labels: list[list[str]]) -> None:
     loop = asyncio.get_running_loop()
     cls = _standin_class()
-    api: Any = None
+    apis: dict[int, Any] = {}
     while True:
         cmd = await loop.run_in_executor(None, conn.recv)
         if cmd[0] == "open":
             api = cls(TOKEN)
             await api.start()
-            conn.send(api.base_url)
+            apis[api.port] = api
+            conn.send((api.port, api.base_url))
         elif cmd[0] == "run":
-            _, chats, think, warmup, duration, bot_pid = cmd
-            conn.send(await _drive(api, labels, chats, think=think, warmup=warmup,
+            _, port, chats, think, warmup, duration, bot_pid = cmd
+            conn.send(await _drive(apis[port], labels, chats, think=think, warmup=warmup,
                                    duration=duration, bot_pid=bot_pid))
         elif cmd[0] == "close":
-            await api.close()
-            api = None
+            await apis.pop(cmd[1]).close()
             conn.send(None)
         else:
             return
@@ -185,6 +186,12 @@ async def _drive(api: Any, labels: list[list[str]], chats: list[int], *, think: 
     for call in api.calls[calls0:]:
         methods[call.method] = methods.get(call.method, 0) + 1
     run.stopped = True
+    # Let the updates still in flight finish (not measured), so that nothing of this run
+    # overlaps the next one.
+    deadline = time.perf_counter() + DRAIN_SECONDS
+    while (any(c.queued_at is not None for c in run.chats.values())  # noqa: ASYNC110
+           and time.perf_counter() < deadline):
+        await asyncio.sleep(0.02)
     api.run = None
     return {"latencies": run.latencies, "replies": run.replies, "seconds": seconds,
             "bot_cpu": bot1 - bot0, "standin_cpu": own1 - own0, "stray": run.stray,
@@ -202,6 +209,7 @@ def standin_main(conn: Connection, labels: list[list[str]]) -> None:
 def _settings(variant: str) -> dict[str, str]:
     """A variant spec, plus BENCH_WHAT_IF from the environment (for experiments by hand):
     comma-separated `shipped` (keep the flood limit), `fixes` (benchmarks/what_if.py),
+    `no_limiter` / `no_retry` (take heel-bot's flood limiter / retry layer out),
     `concurrency=N` (heel-bot's ChatOrderedProcessor), `pool=N` (its HTTPX connection pool),
     `bare_concurrency=N` (the bare bot's concurrent updates)."""
     spec = ",".join(x for x in (variant, os.environ.get("BENCH_WHAT_IF", "")) if x)
@@ -257,6 +265,10 @@ async def _bot(conn: Connection, kind: str, base_url: str, scripts: list[Script]
                                             db_path=Path(db_path)), Engine(loader.load()))
         if "fixes" in settings:
             what_if.apply(app)
+        if "no_limiter" in settings:  # ablation: private attribute, benchmark only
+            app.bot._rate_limiter = None
+        if "no_retry" in settings:  # ablation: the bare HTTPX transport under the bot
+            app.bot._request = (app.bot._request[0], app.bot._request[1].inner)
     else:
         from benchmarks.common import build_bare  # noqa: PLC0415
 
@@ -322,8 +334,19 @@ class Result:
         return self.standin_cpu / self.seconds if self.seconds else 0.0
 
 
+@dataclass
+class _Bot:
+    """A running bot process and the stand-in it polls."""
+
+    kind: str
+    variant: str
+    port: int
+    proc: Any  # multiprocessing's SpawnProcess
+    conn: Connection
+
+
 class Bench:
-    """Runs the stand-in process and one bot process per measurement."""
+    """Runs the stand-in process (with one stand-in per bot) and the bot processes."""
 
     def __init__(self, scripts: list[Script], tmp: Path) -> None:
         self.scripts = scripts
@@ -341,37 +364,68 @@ class Bench:
             raise TimeoutError(f"the stand-in did not answer {cmd[0]!r}")
         return self.conn.recv()
 
-    def measure(self, kind: str, chats: int, think: float, warmup: float, duration: float, *,
-                variant: str = "") -> Result:
-        url = self._ask("open")
+    def start_bot(self, kind: str, variant: str = "") -> _Bot:
+        """A stand-in of its own and a bot process polling it, ready."""
+        port, url = self._ask("open")
         conn, child = self.ctx.Pipe()
-        db = self.tmp / f"{kind}-{self.next_chat}.sqlite3"
+        db = self.tmp / f"{kind}-{port}.sqlite3"
         scripts = self.scripts if kind == "bare" else None
         proc = self.ctx.Process(target=bot_main, args=(child, kind, url, scripts, str(db),
                                                        variant), daemon=True)
         proc.start()
+        bot = _Bot(kind, variant, port, proc, conn)
+        if not conn.poll(60) or conn.recv() != "ready":
+            self.stop_bot(bot)
+            raise RuntimeError(f"the {kind} bot did not start")
+        time.sleep(0.2)  # its first long poll is out
+        return bot
+
+    def stop_bot(self, bot: _Bot) -> None:
+        if os.environ.get("BENCH_PROFILE") and bot.proc.is_alive():
+            bot.conn.send("stop")  # a clean stop, so the profile gets written
+            bot.conn.poll(60)
+        # Otherwise the measurement is over: a graceful stop would first work off every
+        # queued update (seconds, with 1000 chats) for nothing.
+        bot.proc.kill()
+        bot.proc.join(10)
+        self._ask("close", bot.port)
+
+    def run_on(self, bot: _Bot, chats: int, think: float, warmup: float,
+               duration: float) -> Result:
+        """Users in `chats` fresh chats talk to `bot` for `warmup` + `duration` seconds."""
+        ids = list(range(self.next_chat, self.next_chat + chats))
+        # Whole multiples of the script count: every run plays the same mix.
+        self.next_chat += -(-chats // len(self.scripts)) * len(self.scripts)
+        assert bot.proc.pid is not None
+        out = self._ask("run", bot.port, ids, think, warmup, duration, bot.proc.pid,
+                        timeout=warmup + duration + DRAIN_SECONDS + 60)
+        return Result(bot.kind, chats, think, out["replies"], out["seconds"], out["bot_cpu"],
+                      out["standin_cpu"], out["latencies"], rss_bytes(bot.proc.pid),
+                      out["methods"], out["stray"])
+
+    def measure(self, kind: str, chats: int, think: float, warmup: float, duration: float, *,
+                variant: str = "") -> Result:
+        """One run on a bot process of its own."""
+        bot = self.start_bot(kind, variant)
         try:
-            if not conn.poll(60) or conn.recv() != "ready":
-                raise RuntimeError(f"the {kind} bot did not start")
-            time.sleep(0.2)  # its first long poll is out
-            ids = list(range(self.next_chat, self.next_chat + chats))
-            # Whole multiples of the script count: every run plays the same mix.
-            self.next_chat += -(-chats // len(self.scripts)) * len(self.scripts)
-            assert proc.pid is not None
-            out = self._ask("run", ids, think, warmup, duration, proc.pid,
-                            timeout=warmup + duration + 60)
-            rss = rss_bytes(proc.pid)
-            if os.environ.get("BENCH_PROFILE"):  # a clean stop, so the profile gets written
-                conn.send("stop")
-                conn.poll(60)
+            return self.run_on(bot, chats, think, warmup, duration)
         finally:
-            # Otherwise the measurement is over: a graceful stop would first work off every
-            # queued update (seconds, with 1000 chats) for nothing.
-            proc.kill()
-            proc.join(10)
-            self._ask("close")
-        return Result(kind, chats, think, out["replies"], out["seconds"], out["bot_cpu"],
-                      out["standin_cpu"], out["latencies"], rss, out["methods"], out["stray"])
+            self.stop_bot(bot)
+
+    def alternate(self, chats: int, think: float, warmup: float, duration: float,
+                  rounds: int) -> dict[str, list[Result]]:
+        """Bare and heel-bot both running, driven in turn, `rounds` runs each: the two share
+        the machine's good and bad moments far more evenly than runs minutes apart."""
+        bots = [self.start_bot("bare"), self.start_bot("heel")]
+        out: dict[str, list[Result]] = {"bare": [], "heel": []}
+        try:
+            for i in range(rounds):
+                for bot in bots if i % 2 == 0 else bots[::-1]:
+                    out[bot.kind].append(self.run_on(bot, chats, think, warmup, duration))
+        finally:
+            for bot in bots:
+                self.stop_bot(bot)
+        return out
 
     def close(self) -> None:
         self.conn.send(("quit",))
@@ -380,13 +434,14 @@ class Bench:
             self.standin.terminate()
 
 
-# (chats, think s, warm-up s, measured s, repeats); think 0 is flat out. Flat-out runs are
-# repeated, bare and heel alternately, because a shared 2-core machine is noisy.
+# (chats, think s, warm-up s, measured s, rounds); think 0 is flat out. Up to 100 chats both
+# bots run side by side and are driven in turn, `rounds` runs each (Bench.alternate); with
+# 1000 chats the backlog takes too long to drain, so each run gets bot processes of its own.
 PACE = 100 / FLOOD_PER_SECOND  # 100 chats each answering every 3.3 s offer 30 updates/s
-FULL = ((10, 0.0, 1.5, 4.0, 2), (100, 0.0, 2.0, 5.0, 3), (1000, 0.0, 5.0, 7.0, 2),
-        (100, PACE, 4.0, 15.0, 1))
-WHAT_IF = "concurrency=16"  # the processor limit proposed in docs/benchmarks.md
-QUICK = ((10, 0.0, 1.0, 2.5, 1), (100, 0.0, 1.5, 3.5, 1), (100, PACE, 2.5, 6.0, 1))
+FULL = ((10, 0.0, 1.0, 3.0, 4), (100, 0.0, 1.5, 3.5, 4), (1000, 0.0, 5.0, 7.0, 2),
+        (100, PACE, 3.0, 10.0, 2))
+QUICK = ((10, 0.0, 1.0, 2.0, 1), (100, 0.0, 1.0, 2.5, 1), (100, PACE, 2.0, 5.0, 1))
+ALTERNATE_UP_TO = 100
 
 
 @dataclass
@@ -423,11 +478,14 @@ def run(quick: bool, scripts: list[Script], tmp: Path) -> tuple[Section, list[Re
     results: list[Result] = []
     shipped: Result | None = None
     try:
-        for n, think, warmup, duration, repeats in QUICK if quick else FULL:
-            pooled: dict[str, list[Result]] = {"bare": [], "heel": []}
-            for i in range(repeats):
-                for kind in ("bare", "heel") if i % 2 == 0 else ("heel", "bare"):
-                    pooled[kind].append(bench.measure(kind, n, think, warmup, duration))
+        for n, think, warmup, duration, rounds in QUICK if quick else FULL:
+            if n <= ALTERNATE_UP_TO:
+                pooled = bench.alternate(n, think, warmup, duration, rounds)
+            else:
+                pooled = {"bare": [], "heel": []}
+                for i in range(rounds):
+                    for kind in ("bare", "heel") if i % 2 == 0 else ("heel", "bare"):
+                        pooled[kind].append(bench.measure(kind, n, think, warmup, duration))
             results += pooled["bare"] + pooled["heel"]
             heel, bare = Pooled(pooled["heel"]), Pooled(pooled["bare"])
             if think:
@@ -436,17 +494,6 @@ def run(quick: bool, scripts: list[Script], tmp: Path) -> tuple[Section, list[Re
             else:
                 _rows(sec, f"{n} chats flat out", heel, bare, latency=n <= 100)
         if not quick:
-            for n, warmup, duration in ((100, 2.0, 5.0), (1000, 5.0, 7.0)):
-                fixed = Pooled([bench.measure("heel", n, 0.0, warmup, duration,
-                                              variant=f"fixes,{WHAT_IF}") for _ in range(2)])
-                base = Pooled([r for r in results if r.kind == "bare" and r.chats == n
-                               and not r.think])
-                sec.add(f"what-if: heel-bot + proposed fixes + {WHAT_IF}, {n} chats flat out: "
-                        "updates/s and CPU per update vs bare",
-                        f"{fixed.rate:.0f} = {fixed.rate / base.rate:.2f}× / "
-                        f"{fixed.cpu_per_update * 1e3:.2f} ms = "
-                        f"{fixed.cpu_per_update / base.cpu_per_update:.2f}× "
-                        f"(runs: {fixed.rates})", note="projection, patched in by the benchmark")
             shipped = bench.measure("heel", 100, 0.0, 2.0, 5.0, variant="shipped")
             sec.add("heel-bot as shipped (flood limiter on), 100 chats flat out: updates/s",
                     f"{shipped.rate:.1f}",
@@ -463,7 +510,8 @@ def run(quick: bool, scripts: list[Script], tmp: Path) -> tuple[Section, list[Re
         "Flat out: every simulated user answers the moment the reply arrives, so the bot is "
         "saturated; updates/s is its capacity and latency is mostly queueing (≈ chats ÷ "
         "updates/s). Flat-out rows are the median of the runs listed (bare and heel "
-        "alternately). Paced: each chat answers 0.5–1.5× the think time after its reply, so "
+        "alternately; up to 100 chats both bots run side by side and are driven in turn). "
+        "Paced: each chat answers 0.5–1.5× the think time after its reply, so "
         f"100 chats offer ≈ {FLOOD_PER_SECOND:.0f} updates/s, the most Telegram's flood limit "
         "lets one bot answer; that is where the latency target applies.",
         "With 1000 chats the measuring window sees mostly each chat's first update (/start: "
