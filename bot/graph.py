@@ -15,11 +15,17 @@ that reach the same question with the same relevant facts (so the walk stays sma
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot import loader
+import platformdirs
+
+from bot import loader, model, yamlsrc
 from bot.errors import DefinitionError, Mark, Problem
 from bot.model import OUTCOME, Bundle, Condition, Requirement, TriageRule
 
@@ -190,9 +196,40 @@ def dot(bundle: Bundle) -> str:
 
 
 def load_proven(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
-    """Load, validate and prove: what the bot starts from (it never runs on an unsafe dialog)."""
-    bundle = loader.load(dialogs, content)
+    """Load, validate and prove: what the bot starts from (it never runs on an unsafe dialog).
+
+    The proof is a pure function of the definition files and of the code that reads and proves
+    them, so a successful proof is remembered under a hash of all of those (an empty marker
+    file in the user's cache folder): an unchanged dialog is not proved again at every start,
+    and any edit to a definition or to that code proves afresh. Validation always runs.
+    """
+    ddir = dialogs or loader.default_dir("dialogs")
+    cdir = content or loader.default_dir("content")
+    bundle = loader.load(ddir, cdir)
+    marker = _proof_marker(ddir, cdir)
+    if marker is not None and marker.exists():
+        return bundle
     problems = prove(bundle)
     if problems:
         raise DefinitionError(problems)
+    if marker is not None:
+        with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
     return bundle
+
+
+def _proof_marker(dialogs: Path, content: Path) -> Path | None:
+    """Where a successful proof of exactly these files and this code is remembered."""
+    if os.environ.get("HEEL_BOT_PROOF_CACHE", "1") == "0":
+        return None
+    digest = hashlib.sha256()
+    try:
+        files = [*sorted(dialogs.glob("*.yaml")), *sorted(content.glob("*.yaml")),
+                 *(Path(m.__file__ or "") for m in (sys.modules[__name__], loader, model,
+                                                     yamlsrc))]
+        for path in files:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return platformdirs.user_cache_path("heel-bot") / "proven" / digest.hexdigest()

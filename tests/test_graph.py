@@ -9,7 +9,7 @@ import pytest
 from auxil.defs import REPO, Defs, copy_defs, problem_at
 
 from bot import graph
-from bot.errors import DefinitionError
+from bot.errors import DefinitionError, Problem
 from bot.model import OUTCOME, Bundle
 
 TRIAGE = "dialogs/triage.yaml"
@@ -172,3 +172,45 @@ def test_readme_diagram_is_current(bundle: Bundle) -> None:
     assert match.group(1) == graph.mermaid(bundle), (
         "README.md's diagram is out of date: paste the output of `heel-bot graph` between "
         "<!-- graph:start --> and <!-- graph:end -->")
+
+
+# ---------------------------------------------------------------- the remembered proof
+
+
+def test_a_proof_is_remembered_for_exactly_these_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    graph_mod = graph
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("HEEL_BOT_PROOF_CACHE", raising=False)
+    defs = copy_defs(tmp_path / "defs")
+    calls: list[int] = []
+    real_prove = graph_mod.prove
+
+    def counting_prove(bundle: Bundle) -> list[Problem]:
+        calls.append(1)
+        return real_prove(bundle)
+
+    monkeypatch.setattr(graph_mod, "prove", counting_prove)
+    graph_mod.load_proven(defs.dialogs, defs.content)
+    graph_mod.load_proven(defs.dialogs, defs.content)
+    assert len(calls) == 1, "an unchanged dialog is proved once"
+    assert len(list((tmp_path / "cache" / "heel-bot" / "proven").iterdir())) == 1
+
+    # Any edit proves afresh, and an unsafe edit is refused although the old one was proven.
+    defs.edit("dialogs/rules.yaml",
+              "when: {injury: pop_or_kick}, level: urgent",
+              "when: {injury: pop_or_kick}, level: see_doctor")
+    with pytest.raises(DefinitionError):
+        graph_mod.load_proven(defs.dialogs, defs.content)
+    assert len(calls) == 2
+    with pytest.raises(DefinitionError):
+        graph_mod.load_proven(defs.dialogs, defs.content)
+    assert len(calls) == 3, "a failed proof is never remembered"
+
+    monkeypatch.setenv("HEEL_BOT_PROOF_CACHE", "0")
+    defs.edit("dialogs/rules.yaml",
+              "when: {injury: pop_or_kick}, level: see_doctor",
+              "when: {injury: pop_or_kick}, level: urgent")
+    graph_mod.load_proven(defs.dialogs, defs.content)
+    graph_mod.load_proven(defs.dialogs, defs.content)
+    assert len(calls) == 5, "HEEL_BOT_PROOF_CACHE=0 proves every time"
