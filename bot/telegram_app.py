@@ -1085,6 +1085,9 @@ def run(config: ServeConfig, engine: Engine | None = None) -> int:
                             allowed_updates=list(ALLOWED_UPDATES))
         else:
             app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    except StoreError as exc:  # e.g. reading the check-ins to reschedule at start-up
+        print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
     except InvalidToken:
         print("heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
               "@BotFather (/mybots, API Token)", file=sys.stderr)
