@@ -1161,6 +1161,20 @@ def test_run_reports_an_unusable_database_in_one_line(tmp_path, engine, capsys):
     assert err.count("\n") == 1 and "HEEL_BOT_DB" in err and TOKEN not in err
 
 
+def test_run_reports_a_store_error_at_start_up_in_one_line(tmp_path, engine, capsys,
+                                                           monkeypatch):
+    """A store failing while the stored check-ins are rescheduled (post_init) is one line."""
+
+    def failing_run_polling(self, *args, **kwargs):
+        raise telegram_app.StoreError("cannot read heel.sqlite3: disk I/O error; check the disk")
+
+    monkeypatch.setattr(telegram_app.Application, "run_polling", failing_run_polling)
+    config = ServeConfig(TOKEN, None, tmp_path / "heel.sqlite3")
+    assert telegram_app.run(config, engine) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "disk I/O error" in err and TOKEN not in err
+
+
 def test_api_url_sets_base_and_file_urls(tmp_path, engine):
     config = ServeConfig(TOKEN, "http://127.0.0.1:8081/bot", tmp_path / "db.sqlite3")
     app = build_application(config, engine, request=FakeAPI())
