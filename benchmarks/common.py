@@ -174,22 +174,13 @@ class Walk:
     answers: tuple[tuple[str, str, str], ...]
 
 
-def _plain(y: Any) -> Any:
-    v = y.value
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
-
-
 def personas() -> list[tuple[str, dict[str, str]]]:
     """(file stem, slot -> value) of every persona conversation in tests/conversations."""
     from bot.yamlsrc import load_file  # noqa: PLC0415
 
     out = []
     for path in sorted(CONVERSATIONS.glob("*.yaml")):
-        data = _plain(load_file(path))
+        data = load_file(path).plain()
         if isinstance(data, dict) and isinstance(data.get("patient"), dict):
             out.append((path.stem, {str(k): str(v) for k, v in data["patient"].items()}))
     return out

@@ -21,7 +21,7 @@ from bot.engine import Engine, State
 from bot.errors import DefinitionError, StateError
 from bot.render import to_plain
 from bot.session import Session
-from bot.yamlsrc import Y, load_file
+from bot.yamlsrc import load_file
 
 MAX_TURNS = 60
 TURN_KEYS = ("user", "press", "ask", "notice", "says", "not_says", "level")
@@ -52,15 +52,6 @@ def files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _plain(y: Y) -> object:
-    v = y.value
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
-
-
 def _strs(value: object, what: str) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -80,7 +71,7 @@ class Replayer:
         """Replay one file."""
         shown = str(path)
         try:
-            data = _plain(load_file(path))
+            data = load_file(path).plain()
             if not isinstance(data, dict):
                 raise CaseError("a conversation file must be a mapping")
             if "patient" in data:

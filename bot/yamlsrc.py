@@ -35,6 +35,15 @@ class Y:
         """Where `key` of this mapping is written (the value's own mark if unknown)."""
         return self.key_marks.get(key, self.mark)
 
+    def plain(self) -> object:
+        """The value without places: dicts, lists and scalars, as PyYAML would give them."""
+        v = self.value
+        if isinstance(v, dict):
+            return {k: x.plain() for k, x in v.items()}
+        if isinstance(v, list):
+            return [x.plain() for x in v]
+        return v
+
     @property
     def kind(self) -> str:
         """The YAML name of the value's type, for error messages."""

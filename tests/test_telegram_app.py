@@ -1099,18 +1099,9 @@ def _personas() -> list[Path]:
     return out
 
 
-def _plain(y: Any) -> Any:
-    v = y.value
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
-
-
 @pytest.mark.parametrize("path", _personas(), ids=lambda p: p.stem)
 async def test_persona_replayed_by_button_presses(h: Harness, path: Path):
-    data = _plain(load_file(path))
+    data = load_file(path).plain()
     patient: dict[str, str] = data["patient"]
     expect: dict[str, Any] = data.get("expect") or {}
     content = h.engine.bundle.content
