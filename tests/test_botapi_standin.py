@@ -81,12 +81,6 @@ def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PTB_TIMEDELTA", "1")
 
 
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
 @contextlib.asynccontextmanager
 async def _bot(api: BotAPIStandIn, read_timeout: float = 5.0) -> AsyncIterator[Bot]:
     request = HTTPXRequest(read_timeout=read_timeout, connect_timeout=2)

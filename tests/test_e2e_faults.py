@@ -10,7 +10,6 @@ is a bug in the bot, never an artefact of the fault.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -41,36 +40,6 @@ FALL_LIMPING = {**FALL, "weight_bearing": "with_pain"}
 # Short client timeouts, so that a request the stand-in holds times out quickly.
 FAST_TIMEOUTS = {"read_timeout": 0.5, "write_timeout": 2.0, "connect_timeout": 2.0,
                  "pool_timeout": 2.0}
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB's flood limiter without its 30 requests/s pace (429s are still waited out)."""
-    from telegram.ext import AIORateLimiter
-
-    from bot import telegram_app
-
-    def fast(max_retries: int = 0) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=0, max_retries=max_retries)
-
-    monkeypatch.setattr(telegram_app, "AIORateLimiter", fast)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "heel.sqlite3"
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ chat that did not write; and every chat of a kind saw exactly what the others of
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -53,31 +52,6 @@ SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
              "squeeze_hop": "no", "every_step": "no", "severity": "mild", "trend": "improving",
              "mileage_jump": "yes", "shoe_age": "under_300_miles", "tight_calves": "yes"}
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB's flood limiter without its 30 requests/s pace (429s are still waited out)."""
-    from telegram.ext import AIORateLimiter
-
-    from bot import telegram_app
-
-    def fast(max_retries: int = 0) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=0, max_retries=max_retries)
-
-    monkeypatch.setattr(telegram_app, "AIORateLimiter", fast)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
 
 
 def shown(m: BotMessage) -> tuple[Any, ...]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -67,12 +66,6 @@ COMMANDS = {"start", "help", "back", "restart", "why", "summary", "learn", "remi
 # ------------------------------------------------------------------ fixtures and helpers
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
     """PTB's flood limiter without its 30 requests/s pace (429s are still waited out).
@@ -88,17 +81,6 @@ def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
         return AIORateLimiter(overall_max_rate=0, max_retries=max_retries)
 
     monkeypatch.setattr(telegram_app, "AIORateLimiter", fast)
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "heel.sqlite3"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import socket
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -35,23 +34,6 @@ from bot.engine import Engine
 SECRET = "s3cret-Token_for-the-webhook"
 FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
         "infection_signs": "no"}
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "heel.sqlite3"
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
+from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
 
 CHAT = 4242
 

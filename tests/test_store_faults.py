@@ -26,7 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -513,18 +513,6 @@ def test_kill_9_while_writing_leaves_one_whole_committed_state(tmp_path: Path) -
 
 FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
         "infection_signs": "no"}
-
-
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 otherwise warns whenever it builds a RetryAfter (warnings are errors here).
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
-@pytest.fixture
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
 
 
 @pytest.fixture(scope="module")
