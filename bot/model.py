@@ -49,10 +49,6 @@ class Condition:
                 return False
         return True
 
-    def could_hold(self, answers: Mapping[str, str]) -> bool:
-        """Whether the answers so far leave the condition open (unanswered slots may fit)."""
-        return all(answers.get(k) is None or answers[k] in allowed for k, allowed in self.tests)
-
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -156,13 +152,6 @@ class Dialog:
     file: str
     # Which values of each slot make an escalation rule fire on their own (the alarming ones).
     alarming: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def by_slot(self, slot: str) -> Question | None:
-        """The first question that sets `slot`."""
-        for q in self.questions.values():
-            if q.slot == slot:
-                return q
-        return None
 
 
 @dataclass(frozen=True)
