@@ -19,7 +19,7 @@ from transitions import Machine
 from bot import rules as rules_mod
 from bot.errors import StateError
 from bot.matching import Kind, QuestionMatcher, SafetyNetMatcher
-from bot.model import OUTCOME, Bundle, Question
+from bot.model import OUTCOME, Bundle, CheckinRule, Question
 from bot.rules import Outcome
 
 # A path is at most one entry per question; detours add more. Past this the oldest entries are
@@ -265,6 +265,27 @@ class Engine:
             return replace(reply, notices=(Notice("ui.unsure_assumed", {"label": label}),
                                            *reply.notices))
         return self._reply(state, (Notice("ui.unmatched"),), changed=False)
+
+    def checkin(self, state: State | None, answer: str, days: int) -> tuple[CheckinRule,
+                                                                            Reply | None]:
+        """A check-in answered `answer` after `days` days of self-care (days from the store).
+
+        Returns the rule that applies and, when it asks the red-flag questions again, the
+        reply that starts them: a new conversation that keeps the earlier non-red-flag
+        answers and the rule's facts (e.g. trend: worse), so it ends at least at its level.
+        """
+        checkin = self.bundle.checkin
+        if checkin.option_value(answer) is None or days < 0:
+            raise StateError(f"{answer!r} after {days} days is not a check-in answer")
+        rule = checkin.decide(answer, days)
+        if not rule.rescreen:
+            return rule, None
+        red = set(self.bundle.vocabulary.red_flag_slots)
+        kept = {k: v for k, v in (state.answers if state else {}).items() if k not in red}
+        turn = state.turn + 1 if state else 0
+        fresh = State(self.version, self.dialog.start, {**kept, **rule.set}, (), None, turn)
+        node = self._advance(fresh.node, fresh.answers)
+        return rule, self._reply(replace(fresh, node=node), (Notice(rule.text),))
 
     def understands(self, state: State, text: str) -> bool:
         """Whether `text` answers the current question (not merely a red-flag word)."""

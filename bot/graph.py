@@ -10,7 +10,10 @@ that reach the same question with the same relevant facts (so the walk stays sma
 - no path stops early: a path never ends while an unasked question could still raise the level;
 - every branch tests only answers given on every path to it: an unasked slot would make the
   branch fail silently, and the safety net may ask a red-flag question early, so the branch
-  taken must not depend on whether it did.
+  taken must not depend on whether it did;
+- no path may give advice that an unasked answer could forbid (never_advise_when: no ice
+  without asking about diabetes; bot/advice_proof.py);
+- every check-in answer, on every day count, meets the specification (bot/checkin.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from pathlib import Path
 
 import platformdirs
 
-from bot import loader, model, yamlsrc
+from bot import advice_proof, checkin, loader, model, read_rules, reading, yamlsrc
+from bot import rules as rules_mod
 from bot.errors import DefinitionError, Mark, Problem
 from bot.model import OUTCOME, Bundle, Condition, Requirement, TriageRule
 
@@ -64,6 +68,7 @@ def prove(bundle: Bundle) -> list[Problem]:
     for cond in [r.when for r in rules.triage] + [r.when for r in reqs]:
         if len(cond.tests) > 1:
             combined |= cond.slots
+    combined |= advice_proof.ban_slots(bundle)
 
     by_slot: dict[str, list[tuple[TriageRule, int]]] = {}
     for rule in rules.triage:
@@ -129,6 +134,8 @@ def prove(bundle: Bundle) -> list[Problem]:
         if qid not in reached:
             report(q.mark, f"question {qid} is never reached: on every path the conditions "
                    "leading to it fail")
+    for problem in checkin.prove_checkin(bundle):
+        report(problem.mark, problem.message)
     return sorted(problems.values(), key=lambda p: (p.mark, p.message))
 
 
@@ -142,6 +149,8 @@ def _check_end(bundle: Bundle, walk: _Walk, path: _Path,
             report(req.mark, f"the specification requires at least {req.level} here, but the "
                    f"rules give {level} on the path {_path_text(path)}")
     facts = dict(walk.facts)
+    advice_proof.check_path_end(bundle, level, facts, walk.asked, lambda: _path_text(path),
+                                report)
     for rule in rules.triage:
         if vocab.rank(rule.level) >= walk.level:
             continue
@@ -227,7 +236,8 @@ def _proof_marker(dialogs: Path, content: Path) -> Path | None:
     try:
         files = [*sorted(dialogs.glob("*.yaml")), *sorted(content.glob("*.yaml")),
                  *(Path(m.__file__ or "") for m in (sys.modules[__name__], loader, model,
-                                                     yamlsrc))]
+                                                     yamlsrc, advice_proof, checkin,
+                                                     read_rules, reading, rules_mod))]
         for path in files:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     except OSError:

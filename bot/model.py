@@ -49,6 +49,36 @@ class Condition:
                 return False
         return True
 
+    def implies(self, other: Condition) -> bool:
+        """Whether this condition holding always makes `other` hold too (a sufficient test).
+
+        True when every key `other` tests is tested here with allowed values among `other`'s:
+        whatever the answers, level and causes, `self.holds` then entails `other.holds`.
+        """
+        mine = dict(self.tests)
+        return all(k in mine and mine[k] <= allowed for k, allowed in other.tests)
+
+
+@dataclass(frozen=True)
+class AdviceBan:
+    """Advice never given when `when` holds (answers, level or any listed cause)."""
+
+    when: Condition
+    advice: frozenset[str]
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class CheckinRequirement:
+    """From the specification: a check-in answer (after at least `days` days) leads to at least
+    `level`, and with `rescreen` to the red-flag questions again."""
+
+    answer: str
+    days: int
+    level: str
+    rescreen: bool
+    mark: Mark
+
 
 @dataclass(frozen=True)
 class Vocabulary:
@@ -62,6 +92,8 @@ class Vocabulary:
     advice: tuple[str, ...]
     never_advise: Mapping[str, frozenset[str]] = field(default_factory=dict)
     never_advise_marks: Mapping[str, Mark] = field(default_factory=dict)
+    never_advise_when: tuple[AdviceBan, ...] = ()
+    checkin_requirements: tuple[CheckinRequirement, ...] = ()
 
     @cached_property
     def _ranks(self) -> dict[str, int]:
@@ -194,6 +226,66 @@ class Rules:
     max_listed: int
     advice: tuple[AdviceRule, ...]
     contraindications: Mapping[str, frozenset[str]]
+    withhold: tuple[AdviceBan, ...] = ()
+    texts: tuple[TextRule, ...] = ()
+    notes: tuple[NoteRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """Show content key `use` instead of `replace` when `when` holds."""
+
+    when: Condition
+    replace: str
+    use: str
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class NoteRule:
+    """Add the paragraph `text` (a content key) to the outcome when `when` holds."""
+
+    when: Condition
+    text: str
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class CheckinRule:
+    """What a check-in answer leads to: the first rule whose test holds is taken."""
+
+    answer: frozenset[str] | None  # None: any answer
+    days_at_least: int
+    level: str
+    text: str  # content key
+    rescreen: bool
+    offer_checkin: bool
+    set: Mapping[str, str]  # answers kept as facts when the red-flag questions are re-asked
+    also: tuple[str, ...]  # content keys shown after the text
+    mark: Mark
+
+    def holds(self, answer: str, days: int) -> bool:
+        """Whether this rule applies to `answer` after `days` days."""
+        return (self.answer is None or answer in self.answer) and days >= self.days_at_least
+
+
+@dataclass(frozen=True)
+class Checkin:
+    """The follow-up check-in: its question, its answers and the rules for them."""
+
+    question: str  # content key, with {days}
+    short: str  # content key
+    options: tuple[Option, ...]
+    rules: tuple[CheckinRule, ...]
+    file: str
+
+    def option_value(self, value: str) -> Option | None:
+        """The option with this value, if any."""
+        return next((o for o in self.options if o.value == value), None)
+
+    def decide(self, answer: str, days: int) -> CheckinRule:
+        """The rule for `answer` after `days` days (the last rule always applies)."""
+        return next(r for r in self.rules if r.holds(answer, days))
 
 
 @dataclass(frozen=True)
@@ -231,6 +323,7 @@ class Bundle:
     rules: Rules
     learn: tuple[LearnTopic, ...]
     content: Content
+    checkin: Checkin
 
     def cause_keys(self, cause: str) -> tuple[str, str, str]:
         """Content keys of a cause: name, one-liner, explanation."""

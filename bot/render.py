@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.engine import Engine, Notice, Reply, State, Summary
 from bot.loader import short_key
-from bot.model import Bundle, LearnTopic, Question
+from bot.model import Bundle, CheckinRule, LearnTopic, Question
 from bot.rules import Outcome
 
 
@@ -104,7 +104,7 @@ class Renderer:
     def outcome(self, o: Outcome) -> Doc:
         """The outcome: level, why, likely causes, where to go, what helps, when to come back."""
         c, lv = self.c, f"level.{o.level}"
-        doc = [Block("title", c[f"{lv}.title"]), Block("text", c[f"{lv}.intro"])]
+        doc = [Block("title", c[o.text(f"{lv}.title")]), Block("text", c[o.text(f"{lv}.intro")])]
         if o.reasons:
             seen: list[str] = []
             for r in o.reasons:
@@ -118,13 +118,28 @@ class Renderer:
         for i, cause in enumerate(o.causes):
             name, short, explain = self.bundle.cause_keys(cause)
             doc.append(Block("text", c[explain] if i == 0 else f"{c[name]}: {c[short]}"))
-        doc += [Block("text", c[f"{lv}.where"]), Block("text", c[f"{lv}.tell"]),
-                Block("text", c[f"{lv}.meanwhile"])]
+        doc += [Block("text", c[o.text(f"{lv}.{part}")]) for part in ("where", "tell")]
+        # Notes are safety content for this person (diabetic foot care, after a fall): they
+        # come before the general plan so they are read.
+        doc += [Block("text", c[key]) for key in o.notes]
+        doc.append(Block("text", c[o.text(f"{lv}.meanwhile")]))
         if o.advice:
             doc.append(Block("heading", c["ui.outcome.advice"]))
             for a in o.advice:
-                doc.append(Block("text", c[self.bundle.advice_keys(a)[1]]))
-        doc += [Block("text", c[f"{lv}.come_back"]), Block("text", c["ui.disclaimer"])]
+                doc.append(Block("text", c[o.text(self.bundle.advice_keys(a)[1])]))
+        doc += [Block("text", c[o.text(f"{lv}.come_back")]), Block("text", c["ui.disclaimer"])]
+        return doc
+
+    def checkin(self, rule: CheckinRule) -> Doc:
+        """What a check-in answer leads to (when it does not re-ask the red-flag questions)."""
+        c = self.c
+        doc = [Block("text", c[rule.text])]
+        if rule.level != self.bundle.vocabulary.least_urgent:
+            lv = f"level.{rule.level}"
+            doc += [Block("title", c[f"{lv}.title"]),
+                    *(Block("text", c[f"{lv}.{p}"]) for p in ("intro", "where", "tell",
+                                                              "come_back"))]
+        doc += [Block("text", c[k]) for k in rule.also]
         return doc
 
     def summary(self, s: Summary) -> Doc:

@@ -3,13 +3,15 @@
 Pure functions. The level is the most urgent that any triage rule reaches (so an outcome can
 never fall below a red flag); causes are ranked by summed sign scores, with the causes named by
 fired triage rules first; advice is collected by the advice rules, then every advice that a
-listed cause, or the outcome's level, contraindicates is removed.
+listed cause, or the outcome's level, contraindicates, and every advice a `withhold` entry
+forbids for these answers, is removed. Text rules pick the variant of a text that fits (e.g.
+rest "until you are seen"), and notes add the paragraphs that apply (e.g. diabetes foot care).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.model import Rules, TriageRule, Vocabulary
 
@@ -25,6 +27,12 @@ class Outcome:
     causes: tuple[str, ...]  # most likely first
     advice: tuple[str, ...]  # in the vocabulary's order
     reasons: tuple[TriageRule, ...]  # the fired rules that set the level, most urgent first
+    texts: Mapping[str, str] = field(default_factory=dict)  # default key -> key to show
+    notes: tuple[str, ...] = ()  # content keys of the notes that apply
+
+    def text(self, key: str) -> str:
+        """The content key to show for `key` in this outcome (its variant, if one applies)."""
+        return self.texts.get(key, key)
 
 
 def triage(vocab: Vocabulary, rules: Rules, answers: Mapping[str, str]) -> tuple[str, tuple[
@@ -68,7 +76,21 @@ def choose_advice(
             chosen.update(rule.add)
     for key in (*causes, level):
         chosen -= rules.contraindications.get(key, frozenset())
+    for ban in rules.withhold:
+        if ban.when.holds(answers, level, causes):
+            chosen -= ban.advice
     return tuple(a for a in vocab.advice if a in chosen)
+
+
+def choose_texts(rules: Rules, answers: Mapping[str, str], level: str,
+                 causes: tuple[str, ...]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The text variants (first rule per key wins) and the notes that apply."""
+    texts: dict[str, str] = {}
+    for t in rules.texts:
+        if t.replace not in texts and t.when.holds(answers, level, causes):
+            texts[t.replace] = t.use
+    notes = tuple(n.text for n in rules.notes if n.when.holds(answers, level, causes))
+    return texts, notes
 
 
 def evaluate(vocab: Vocabulary, rules: Rules, answers: Mapping[str, str]) -> Outcome:
@@ -76,4 +98,5 @@ def evaluate(vocab: Vocabulary, rules: Rules, answers: Mapping[str, str]) -> Out
     level, fired = triage(vocab, rules, answers)
     causes = rank_causes(rules, vocab, answers, fired)
     advice = choose_advice(rules, vocab, answers, level, causes)
-    return Outcome(level, causes, advice, fired)
+    texts, notes = choose_texts(rules, answers, level, causes)
+    return Outcome(level, causes, advice, fired, texts, notes)

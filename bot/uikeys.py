@@ -72,9 +72,6 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.button.cancel",
         "tg.button.forget_yes",
         "tg.button.forget_no",
-        "tg.button.better",
-        "tg.button.same",
-        "tg.button.worse",
         "tg.privacy",
         "tg.forget.ask",
         "tg.forget.done",
@@ -88,13 +85,6 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.remind.cancelled",
         "tg.remind.gone",
         "tg.remind.too_many",
-        "tg.checkin.ask",
-        "tg.checkin.short",
-        "tg.checkin.better",
-        "tg.checkin.same_early",
-        "tg.checkin.same_long",
-        "tg.checkin.worse",
-        "tg.checkin.restart",
     }
 )
 
@@ -114,5 +104,5 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "tg.remind.set": frozenset({"days"}),
     "tg.remind.item": frozenset({"days"}),
     "tg.remind.too_many": frozenset({"max"}),
-    "tg.checkin.ask": frozenset({"days"}),
+    "checkin.ask": frozenset({"days"}),
 }
