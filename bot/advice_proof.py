@@ -67,7 +67,7 @@ def possible_advice(bundle: Bundle, facts: Mapping[str, str], asked: frozenset[s
 
 
 def check_path_end(bundle: Bundle, level: str, facts: Mapping[str, str],
-                   asked: frozenset[str], path: Callable[[], str],
+                   asked: frozenset[str], *, path: Callable[[], str],
                    report: Callable[[Mark, str], None]) -> None:
     """Report each never_advise_when entry whose advice this path could give unasked."""
     bans = bundle.vocabulary.never_advise_when

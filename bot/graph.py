@@ -149,8 +149,8 @@ def _check_end(bundle: Bundle, walk: _Walk, path: _Path,
             report(req.mark, f"the specification requires at least {req.level} here, but the "
                    f"rules give {level} on the path {_path_text(path)}")
     facts = dict(walk.facts)
-    advice_proof.check_path_end(bundle, level, facts, walk.asked, lambda: _path_text(path),
-                                report)
+    advice_proof.check_path_end(bundle, level, facts, walk.asked,
+                                path=lambda: _path_text(path), report=report)
     for rule in rules.triage:
         if vocab.rank(rule.level) >= walk.level:
             continue

@@ -196,6 +196,7 @@ class TriageRule:
     cause: str | None
     because: str  # content key
     mark: Mark
+    lists: tuple[str, ...] = ()  # causes always listed when it fires, without putting them first
 
 
 @dataclass(frozen=True)

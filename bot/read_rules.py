@@ -53,7 +53,8 @@ def read_vocabulary(r: Reader, y: Y) -> Vocabulary | None:
     reqs = _read_requirements(r, m["requirements"], slots, levels)
     never, never_marks = _read_never_advise(r, m.get("never_advise"), causes, levels, advice)
     extra = {LEVEL_KEY: levels, CAUSE_KEY: causes}
-    bans = _read_bans(r, m.get("never_advise_when"), "never_advise_when", slots, extra, advice)
+    bans = _read_bans(r, m.get("never_advise_when"), "never_advise_when", slots,
+                      extra=extra, advice=advice)
     checkin = _read_checkin_requirements(r, m.get("checkin_requirements"), levels)
     return Vocabulary(levels, slots, red, reqs, causes, advice, never, never_marks, bans,
                       checkin)
@@ -106,7 +107,7 @@ def _read_never_advise(
 
 
 def _read_bans(
-    r: Reader, y: Y | None, what: str, slots: Mapping[str, tuple[str, ...]],
+    r: Reader, y: Y | None, what: str, slots: Mapping[str, tuple[str, ...]], *,
     extra: Mapping[str, tuple[str, ...]], advice: tuple[str, ...],
 ) -> tuple[AdviceBan, ...]:
     """`{when, advice}` entries: never_advise_when (vocabulary) and withhold (rules)."""
@@ -166,7 +167,8 @@ def read_rules(r: Reader, y: Y, vocab: Vocabulary) -> Rules | None:
             advice.append(AdviceRule(when, tuple(adds), item.mark))
     r.places["contraindications"] = y.key_mark("contraindications")
     contra = _read_contraindications(r, m.get("contraindications"), vocab)
-    withhold = _read_bans(r, m.get("withhold"), "withhold", vocab.slots, extra, vocab.advice)
+    withhold = _read_bans(r, m.get("withhold"), "withhold", vocab.slots, extra=extra,
+                          advice=vocab.advice)
     texts = _read_texts(r, m.get("texts"), vocab, extra)
     notes = _read_notes(r, m.get("notes"), vocab, extra)
     return Rules(triage, signs, min_score, max_listed, tuple(advice), contra, withhold, texts,
@@ -177,7 +179,8 @@ def _read_triage(r: Reader, y: Y, vocab: Vocabulary) -> tuple[TriageRule, ...]:
     triage: list[TriageRule] = []
     seen: set[str] = set()
     for item in r.seq(y, "triage"):
-        tm = r.mapping(item, "a triage rule", ("id", "when", "level", "because"), ("cause",))
+        tm = r.mapping(item, "a triage rule", ("id", "when", "level", "because"),
+                       ("cause", "lists"))
         if tm is None or any(k not in tm for k in ("id", "when", "level", "because")):
             continue
         rid = r.string(tm["id"], "rule id")
@@ -188,8 +191,11 @@ def _read_triage(r: Reader, y: Y, vocab: Vocabulary) -> tuple[TriageRule, ...]:
         level = r.member(tm["level"], "level", vocab.levels)
         cause = r.member(tm["cause"], "cause", vocab.causes) if "cause" in tm else None
         because = r.ref(r.string(tm["because"], "because"), tm["because"])
-        if rid and when and level and because and ("cause" not in tm or cause):
-            triage.append(TriageRule(rid, when, level, cause, because, item.mark))
+        lists = [r.member(c, "cause", vocab.causes) for c in r.seq(tm["lists"], "lists")] if (
+            "lists" in tm) else []
+        if rid and when and level and because and ("cause" not in tm or cause) and all(lists):
+            triage.append(TriageRule(rid, when, level, cause, because, item.mark,
+                                     tuple(c for c in lists if c)))
     return tuple(triage)
 
 

@@ -62,7 +62,10 @@ def rank_causes(
     listed = [c for c in vocab.causes if scores[c] >= rules.min_score]
     listed.sort(key=lambda c: (-scores[c], order[c]))
     flagged = [c for c in listed if scores[c] >= _FLAGGED]
-    return tuple(listed[: max(rules.max_listed, len(flagged))])
+    shown = listed[: max(rules.max_listed, len(flagged))]
+    # Causes a fired rule always lists (e.g. Sever's for an under-16) come last if not ranked.
+    shown += [c for r in fired for c in r.lists if c not in shown]
+    return tuple(dict.fromkeys(shown))
 
 
 def choose_advice(

@@ -43,6 +43,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX reminders_by_chat ON reminders (chat_id)",
         "CREATE INDEX reminders_by_due ON reminders (due_at)",
     ),
+    (
+        # A check-in that has been asked and not yet answered: when the check was (Unix time),
+        # so the answer's day count comes from here, never from the chat's button data.
+        """CREATE TABLE checkins (
+               chat_id INTEGER PRIMARY KEY,
+               checked REAL    NOT NULL
+           )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # How long a write waits for another connection's lock (e.g. a second process on the file)
@@ -252,6 +260,7 @@ class Store:
         with self._transaction():
             self._db.execute("DELETE FROM conversations WHERE chat_id = ?", (chat_id,))
             self._db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
+            self._db.execute("DELETE FROM checkins WHERE chat_id = ?", (chat_id,))
 
     def count(self) -> int:
         """How many conversations are stored."""
@@ -260,8 +269,9 @@ class Store:
     def chat_rows(self, chat_id: int) -> int:
         """How many rows, in all tables, belong to the chat (0 after `forget`)."""
         rows = self._read("SELECT (SELECT count(*) FROM conversations WHERE chat_id = ?) + "
-                          "(SELECT count(*) FROM reminders WHERE chat_id = ?)",
-                          (chat_id, chat_id))
+                          "(SELECT count(*) FROM reminders WHERE chat_id = ?) + "
+                          "(SELECT count(*) FROM checkins WHERE chat_id = ?)",
+                          (chat_id, chat_id, chat_id))
         return int(rows[0][0])
 
     # ------------------------------------------------------------ reminders
@@ -305,6 +315,24 @@ class Store:
             cur = self._write("DELETE FROM reminders WHERE id = ? AND chat_id = ?",
                               (reminder_id, chat_id))
         return cur.rowcount > 0
+
+    def ask_checkin(self, reminder: Reminder) -> None:
+        """A check-in has been sent: remember when the check was and drop the reminder."""
+        with self._transaction():
+            self._db.execute("INSERT INTO checkins (chat_id, checked) VALUES (?, ?) "
+                             "ON CONFLICT (chat_id) DO UPDATE SET checked = "
+                             "min(checked, excluded.checked)",
+                             (reminder.chat_id, reminder.created))
+            self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
+
+    def take_checkin(self, chat_id: int) -> float | None:
+        """When the check was, for the chat's open check-in (then closed); None if none is open
+        (answered already, or forgotten)."""
+        with self._transaction():
+            row = self._db.execute("SELECT checked FROM checkins WHERE chat_id = ?",
+                                   (chat_id,)).fetchone()
+            self._db.execute("DELETE FROM checkins WHERE chat_id = ?", (chat_id,))
+        return float(row[0]) if row else None
 
     def delete_reminders(self, chat_id: int) -> int:
         """Delete all of a chat's reminders (e.g. the user blocked the bot); how many."""

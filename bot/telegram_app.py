@@ -83,10 +83,8 @@ MAX_REMINDERS = 5
 MESSAGE_LIMIT = 4096  # Telegram's limit, in UTF-16 code units
 SPLIT_AT = 4000  # parts stay a little below the limit
 CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
-# Same pain for two weeks or more deserves a clinician (symptom model: see_doctor).
-DOCTOR_AFTER_DAYS = 14
-# The least time each answer to "how long" means, to add to the days since the check.
-DURATION_DAYS = {"under_1_week": 0, "1_to_3_weeks": 7, "over_3_weeks": 21}
+# Check-in answers by their letter in callback data (the rules are in dialogs/checkin.yaml).
+CHECKIN_CODES = {"b": "better", "s": "same", "w": "worse"}
 ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
 
 # ---------------------------------------------------------------- logs never show the token
@@ -284,7 +282,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
 #   b:<turn>  back      w:<turn>  why      n:<turn>  start over (outcome)
 #   s  summary      l  learn menu      t:<i>  learn topic i
 #   r:<days>  book a check-in      x:<id>  cancel check-in      f:y / f:n  forget or keep
-#   c:<b|s|w>:<days of pain>  check-in answer: better, same, worse
+#   c:<b|s|w>  check-in answer: better, same, worse (the day count is in the store)
 _PATTERNS = {
     "a": re.compile(r"a:(\d{1,9}):(\d{1,3}):(\d{1,2})"),
     "b": re.compile(r"b:(\d{1,9})"),
@@ -296,7 +294,7 @@ _PATTERNS = {
     "r": re.compile(r"r:(\d{1,2})"),
     "x": re.compile(r"x:(\d{1,12})"),
     "f": re.compile(r"f:([yn])"),
-    "c": re.compile(r"c:([bsw]):(\d{1,4})"),
+    "c": re.compile(r"c:([bsw])"),
 }
 
 
@@ -739,7 +737,7 @@ class HeelBot:
         elif kind == "f":
             await self.press_forget(query, context, ack, press.args[0] == "y")
         else:  # "c"
-            await self.press_checkin(query, context, ack, press.args[0], press.number(1))
+            await self.press_checkin(query, context, ack, CHECKIN_CODES[press.args[0]])
 
     async def refuse(self, query: CallbackQuery, context: Context,
                      ack: Callable[[str | None], Awaitable[None]], strip: bool) -> None:
@@ -906,17 +904,6 @@ class HeelBot:
         except BadRequest as exc:
             log.debug("reminder list not edited: %s", exc)
 
-    def pain_days(self, rem: Reminder) -> tuple[int, int]:
-        """(days since the check, least days of pain in all) for a check-in."""
-        since = max(float(rem.days), (time.time() - rem.created) / self.config.day_seconds)
-        before = 0
-        raw = self.store.load(rem.chat_id)
-        if raw is not None:
-            with contextlib.suppress(StateError):
-                duration = self.engine.restore(raw).answers.get("duration", "")
-                before = DURATION_DAYS.get(duration, 0)
-        return int(since), int(since) + before
-
     async def fire_reminder(self, context: Context) -> None:
         """A check-in is due: ask how the heel is now."""
         job = context.job
@@ -927,7 +914,8 @@ class HeelBot:
                 rem = self.store.reminder(rid)
                 if rem is None:
                     return  # cancelled or forgotten meanwhile
-                since, total = self.pain_days(rem)
+                since = int(max(float(rem.days),
+                                (time.time() - rem.created) / self.config.day_seconds))
             except StoreError as exc:
                 # The check-in is still booked: try again later, not only after a restart.
                 retry = self.config.day_seconds / 24
@@ -937,11 +925,11 @@ class HeelBot:
                 context.job_queue.run_once(self.fire_reminder, when=retry, data=rid,
                                            chat_id=chat_id, name=f"reminder:{rid}")
                 return
-            markup = InlineKeyboardMarkup([[
-                self.button(f"tg.button.{name}", f"c:{name[0]}:{total}")
-                for name in ("better", "same", "worse")]])
+            checkin = self.engine.bundle.checkin
+            markup = InlineKeyboardMarkup([[self.button(o.label, f"c:{o.value[0]}")
+                                            for o in checkin.options]])
             try:
-                await context.bot.send_message(chat_id, self.html("tg.checkin.ask", days=since),
+                await context.bot.send_message(chat_id, self.html(checkin.question, days=since),
                                                parse_mode=ParseMode.HTML, reply_markup=markup)
             except Forbidden:
                 self.drop_reminders(context, chat_id)
@@ -957,30 +945,31 @@ class HeelBot:
                 assert context.job_queue is not None
                 self.schedule(context.job_queue, rem, delay=retry)
                 return
-            self.store.delete_reminder(rid)
+            self.store.ask_checkin(rem)
 
     async def press_checkin(self, query: CallbackQuery, context: Context,
-                            ack: Callable[[str | None], Awaitable[None]], verdict: str,
-                            total_days: int) -> None:
-        """Better → keep going and prevention; worse, or the same for two weeks → a doctor."""
+                            ack: Callable[[str | None], Awaitable[None]], answer: str) -> None:
+        """A check-in answered: the dialog's check-in rules decide, with days from the store."""
         assert query.message is not None
         chat_id = query.message.chat.id
+        checked = self.store.take_checkin(chat_id)
+        if checked is None:  # answered already (a double tap), or forgotten meanwhile
+            await self.refuse(query, context, ack, strip=True)
+            return
+        days = max(0, int((time.time() - checked) // self.config.day_seconds))
+        state, _ = self.load(chat_id)
+        rule, reply = self.engine.checkin(state, answer, days)
         await ack(None)
-        name = {"b": "better", "s": "same", "w": "worse"}[verdict]
-        await self.show_answered(query, self.c["tg.checkin.short"], self.c[f"tg.button.{name}"])
-        markup = None
-        if verdict == "b":
-            doc = self.doc_of("tg.checkin.better", "learn.prevention.body", "tg.checkin.restart")
-        elif verdict == "w" or total_days >= DOCTOR_AFTER_DAYS:
-            lead = "tg.checkin.worse" if verdict == "w" else "tg.checkin.same_long"
-            lv = "level.see_doctor"
-            doc = [*self.doc_of(lead), Block("title", self.c[f"{lv}.title"]),
-                   *self.doc_of(f"{lv}.intro", f"{lv}.where", f"{lv}.tell", f"{lv}.come_back",
-                                "tg.checkin.restart")]
-        else:
-            doc = self.doc_of("tg.checkin.same_early")
-            markup = InlineKeyboardMarkup([self.remind_row()])
-        await self.send_doc(context.bot, chat_id, doc, markup)
+        checkin = self.engine.bundle.checkin
+        option = checkin.option_value(answer)
+        assert option is not None
+        await self.show_answered(query, self.c[checkin.short], self.c[option.label])
+        if reply is not None:  # worse: the red-flag questions again, stored before replying
+            self.save(chat_id, reply.state)
+            await self.send_reply(context.bot, chat_id, reply)
+            return
+        markup = InlineKeyboardMarkup([self.remind_row()]) if rule.offer_checkin else None
+        await self.send_doc(context.bot, chat_id, self.render.checkin(rule), markup)
 
     # ------------------------------------------------------------ errors
 

@@ -17,10 +17,10 @@ from bot.engine import Engine
 from bot.model import Bundle
 
 PROBLEM_LINE = re.compile(r"^\S+:\d+:\d+: \S.*$")
-SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
-             "run_pattern": "eases_when_warm", "squeeze_hop": "no", "hard_surface": "no",
+             "run_pattern": "eases_when_warm", "heel_squeeze": "no", "hard_surface": "no",
              "every_step": "no", "severity": "mild", "trend": "improving",
              "duration": "under_1_week", "mileage_jump": "yes", "shoe_age": "under_300_miles",
              "tight_calves": "no"}

@@ -33,8 +33,8 @@ from telegram.request import HTTPXRequest
 
 from bot.engine import Engine
 
-FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
-        "infection_signs": "no"}
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
+        "infection_signs": "no", "severity": "moderate"}
 FALL_LIMPING = {**FALL, "weight_bearing": "with_pain"}
 
 # Short client timeouts, so that a request the stand-in holds times out quickly.

@@ -45,12 +45,12 @@ FIRST_CHAT = 20_000
 MIX = (16, 3, 1)
 
 POP = {"injury": "pop_or_kick"}
-FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
-        "infection_signs": "no"}
-SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
+        "infection_signs": "no", "severity": "moderate"}
+SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
-             "squeeze_hop": "no", "every_step": "no", "severity": "mild", "trend": "improving",
+             "heel_squeeze": "no", "every_step": "no", "severity": "mild", "trend": "improving",
              "mileage_jump": "yes", "shoe_age": "under_300_miles", "tight_calves": "yes"}
 
 

@@ -41,22 +41,22 @@ from auxil.botapi import (
 from bot.engine import Engine
 from bot.store import Store
 
-SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
-             "squeeze_hop": "no", "every_step": "no", "severity": "mild", "trend": "improving",
+             "heel_squeeze": "no", "every_step": "no", "severity": "mild", "trend": "improving",
              "mileage_jump": "yes", "shoe_age": "under_300_miles", "tight_calves": "yes"}
 ACHILLES = {**SELF_CARE, "weight_bearing": "with_pain", "pain_location": "back",
             "run_pattern": "eases_when_warm", "severity": "moderate", "trend": "same",
             "duration": "over_3_weeks", "mileage_jump": "no", "shoe_age": "over_500_miles"}
-FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
-        "infection_signs": "no"}
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
+        "infection_signs": "no", "severity": "moderate"}
 
 # What a person might type instead of a button label (the engine must understand these).
 TYPED = {"injury": "it came on gradually", "weight_bearing": "yes", "deformity": "no",
-         "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
+         "tendon_gap": "no", "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
          "age_group": "16 or over", "pain_location": "under the heel, towards the arch",
-         "morning_pain": "yes", "squeeze_hop": "no", "every_step": "no", "severity": "mild",
+         "morning_pain": "yes", "heel_squeeze": "no", "every_step": "no", "severity": "mild",
          "trend": "improving", "mileage_jump": "yes", "shoe_age": "new", "tight_calves": "yes"}
 
 COMMANDS = {"start", "help", "back", "restart", "why", "summary", "learn", "remind", "forget",

@@ -32,8 +32,8 @@ from auxil.botapi import (
 from bot.engine import Engine
 
 SECRET = "s3cret-Token_for-the-webhook"
-FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
-        "infection_signs": "no"}
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
+        "infection_signs": "no", "severity": "moderate"}
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from bot.engine import MAX_HISTORY, Engine, HistoryEntry, Notice, State
 from bot.errors import StateError
 from bot.model import OUTCOME, Bundle
 
-RED_FLAGS_CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+RED_FLAGS_CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
                    "infection_signs": "no", "diabetes": "no", "numbness": "no",
                    "rest_pain": "no", "age_group": "16_plus"}
 PLANTAR = {**RED_FLAGS_CLEAR, "pain_location": "bottom_inner", "morning_pain": "yes",
-           "run_pattern": "eases_when_warm", "squeeze_hop": "no", "hard_surface": "no",
+           "run_pattern": "eases_when_warm", "heel_squeeze": "no", "hard_surface": "no",
            "every_step": "no", "severity": "mild", "trend": "improving",
            "duration": "under_1_week", "mileage_jump": "yes", "shoe_age": "under_300_miles",
            "tight_calves": "yes"}
@@ -23,7 +23,7 @@ PLANTAR = {**RED_FLAGS_CLEAR, "pain_location": "bottom_inner", "morning_pain": "
 LONGEST = {**RED_FLAGS_CLEAR, "weight_bearing": "with_pain", "diabetes": "yes",
            "numbness": "yes", "rest_pain": "yes", "age_group": "under_16",
            "pain_location": "bottom_center", "morning_pain": "yes",
-           "run_pattern": "eases_when_warm", "squeeze_hop": "no", "hard_surface": "yes",
+           "run_pattern": "eases_when_warm", "heel_squeeze": "no", "hard_surface": "yes",
            "every_step": "no", "severity": "moderate", "trend": "same",
            "duration": "under_1_week", "mileage_jump": "yes", "shoe_age": "300_to_500_miles",
            "tight_calves": "yes"}
@@ -258,6 +258,7 @@ def test_detour_to_an_unasked_question_is_not_asked_again(engine: Engine) -> Non
     assert s.node == "weight_bearing"
     s = engine.choose(s, "weight_bearing", "yes").state
     s = engine.choose(s, "deformity", "no").state
+    s = engine.choose(s, "tendon_gap", "no").state
     assert s.node == "diabetes"  # infection_signs already answered
     assert s.answers["infection_signs"] == "no"
 

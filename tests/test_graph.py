@@ -36,9 +36,9 @@ def test_load_proven_accepts_the_real_dialog() -> None:
 
 def skip_infection_screen(defs: Defs) -> None:
     """Only people who walk with pain are asked about infection, diabetes, numbness…"""
-    defs.edit(TRIAGE, '      - {when: {deformity: "yes"}, goto: outcome}\n'
+    defs.edit(TRIAGE, '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
               "      - goto: infection_signs\n",
-              '      - {when: {deformity: "yes"}, goto: outcome}\n'
+              '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
               "      - {when: {weight_bearing: with_pain}, goto: infection_signs}\n"
               "      - goto: pain_location\n")
 
@@ -91,9 +91,9 @@ def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None
     # hard_surface only from morning_pain with whole_heel: but whole_heel skips morning_pain.
     defs.edit(TRIAGE, "      - {when: {pain_location: [bottom_center, whole_heel]}, goto: "
               "hard_surface}\n", "")
-    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n",
+    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
               "      - {when: {pain_location: whole_heel}, goto: hard_surface}\n"
-              "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n")
+              "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n")
     problems = graph.prove(defs.load())
     p = problem_at(problems, defs.at(TRIAGE, "hard_surface:\n    slot"),
                    "question hard_surface is never reached")
@@ -103,11 +103,11 @@ def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None
 def test_branch_on_an_answer_not_yet_given(defs: Defs) -> None:
     # run_pattern is asked after morning_pain: the branch could never be taken in the normal
     # flow, and whether it is would depend on what the safety net asked early.
-    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: squeeze_hop}\n",
-              "      - {when: {run_pattern: eases_when_warm}, goto: squeeze_hop}\n")
+    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
+              "      - {when: {run_pattern: eases_when_warm}, goto: heel_squeeze}\n")
     problems = graph.prove(defs.load())
     p = problem_at(problems, defs.at(TRIAGE, "{when: {run_pattern: eases_when_warm}"),
-                   "question morning_pain: the branch to squeeze_hop tests run_pattern")
+                   "question morning_pain: the branch to heel_squeeze tests run_pattern")
     assert "not asked on every path here" in p.message
 
 

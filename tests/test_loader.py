@@ -139,16 +139,16 @@ def test_goto_itself(defs: Defs) -> None:
 
 
 def test_unknown_slot_in_a_when(defs: Defs) -> None:
-    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: squeeze_hop}",
-              "{when: {pain_place: bottom_inner}, goto: squeeze_hop}")
+    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
+              "{when: {pain_place: bottom_inner}, goto: heel_squeeze}")
     p = problem_at(defs.problems(), defs.at(TRIAGE, "pain_place"), "unknown slot 'pain_place'")
     assert "question morning_pain: when" in p.message
     assert "did you mean 'pain_location'?" in p.message
 
 
 def test_unknown_value_in_a_when(defs: Defs) -> None:
-    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: squeeze_hop}",
-              "{when: {pain_location: bottom_inside}, goto: squeeze_hop}")
+    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
+              "{when: {pain_location: bottom_inside}, goto: heel_squeeze}")
     p = problem_at(defs.problems(), defs.at(TRIAGE, "bottom_inside"),
                    "unknown value of pain_location 'bottom_inside'")
     assert p.message.endswith("allowed: back, bottom_center, bottom_inner, whole_heel")
@@ -241,7 +241,7 @@ def test_options_not_a_list(defs: Defs) -> None:
 
 
 def test_version_a_string(defs: Defs) -> None:
-    defs.edit(TRIAGE, "version: 1\n", 'version: "one"\n')
+    defs.edit(TRIAGE, "version: 2\n", 'version: "one"\n')
     problem_at(defs.problems(), defs.at(TRIAGE, '"one"'),
                "version must be a whole number ≥ 1, got string 'one'")
 
@@ -262,7 +262,8 @@ def test_safety_net_asks_unknown_question(defs: Defs) -> None:
 
 
 def test_unknown_cause_in_a_triage_rule(defs: Defs) -> None:
-    defs.edit(RULES, "cause: achilles_rupture, because", "cause: achilles_tear, because")
+    defs.edit(RULES, "cause: achilles_rupture, because: reason.pop",
+              "cause: achilles_tear, because: reason.pop")
     p = problem_at(defs.problems(), defs.at(RULES, "achilles_tear"),
                    "unknown cause 'achilles_tear'")
     assert "achilles_rupture" in p.message
@@ -283,8 +284,8 @@ def test_unknown_cause_in_signs_points_at_the_key(defs: Defs) -> None:
 
 
 def test_unknown_level_in_a_triage_rule(defs: Defs) -> None:
-    defs.edit(RULES, "level: urgent, cause: achilles_rupture",
-              "level: emergency, cause: achilles_rupture")
+    defs.edit(RULES, "level: urgent, cause: achilles_rupture, because: reason.pop",
+              "level: emergency, cause: achilles_rupture, because: reason.pop")
     p = problem_at(defs.problems(), defs.at(RULES, "emergency"), "unknown level 'emergency'")
     assert p.message.endswith("allowed: see_doctor, self_care, urgent")
 
@@ -428,7 +429,7 @@ def test_problems_in_several_questions_are_all_reported(defs: Defs) -> None:
 
 def test_problems_are_sorted_and_distinct(defs: Defs) -> None:
     defs.edit(TRIAGE, "      - goto: diabetes\n", "      - goto: diabets\n")
-    defs.edit(TRIAGE, "version: 1\n", 'version: "one"\n')
+    defs.edit(TRIAGE, "version: 2\n", 'version: "one"\n')
     problems = defs.problems()
     assert list(problems) == sorted(set(problems), key=lambda p: (p.mark, p.message))
 

@@ -286,7 +286,7 @@ SPEC_RULES: list[tuple[int, dict[str, set[str]]]] = [
     (SEE_DOCTOR, {"severity": {"severe"}}),
     (SEE_DOCTOR, {"trend": {"worse"}}),
     (SEE_DOCTOR, {"duration": {"over_3_weeks"}, "trend": {"same", "worse"}}),
-    (SEE_DOCTOR, {"squeeze_hop": {"yes"}}),
+    (SEE_DOCTOR, {"heel_squeeze": {"yes"}}),
     (SEE_DOCTOR, {"pain_location": {"whole_heel"}, "run_pattern": {"worsens_during"}}),
 ]
 
@@ -297,7 +297,7 @@ SPEC_CAUSES: list[tuple[str, dict[str, set[str]]]] = [
     ("infection", {"infection_signs": {"yes"}}),
     ("nerve_entrapment", {"numbness": {"yes"}}),
     ("sever_disease", {"age_group": {"under_16"}}),
-    ("calcaneal_stress_fracture", {"squeeze_hop": {"yes"}}),
+    ("calcaneal_stress_fracture", {"heel_squeeze": {"yes"}}),
     ("calcaneal_stress_fracture", {"pain_location": {"whole_heel"},
                                    "run_pattern": {"worsens_during"}}),
 ]

@@ -18,10 +18,10 @@ def finish(engine: Engine, persona: dict[str, str]) -> State:
     return state
 
 
-SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
-             "run_pattern": "eases_when_warm", "squeeze_hop": "no", "hard_surface": "no",
+             "run_pattern": "eases_when_warm", "heel_squeeze": "no", "hard_surface": "no",
              "every_step": "no", "severity": "mild", "trend": "improving",
              "duration": "under_1_week", "mileage_jump": "yes", "shoe_age": "over_500_miles",
              "tight_calves": "yes"}
@@ -113,7 +113,7 @@ def check_outcome_doc(engine: Engine, bundle: Bundle, o: Outcome) -> str:
     text = to_plain(Renderer(engine).outcome(o))
     assert text.startswith(f"== {c[f'level.{o.level}.title']} ==")
     for part in ("intro", "where", "tell", "meanwhile", "come_back"):
-        assert c[f"level.{o.level}.{part}"] in text
+        assert c[o.text(f"level.{o.level}.{part}")] in text
     for rule in o.reasons:
         assert c[rule.because] in text
     if o.causes:
@@ -123,7 +123,9 @@ def check_outcome_doc(engine: Engine, bundle: Bundle, o: Outcome) -> str:
     else:
         assert c["ui.outcome.no_clear_cause"] in text
     for advice in o.advice:
-        assert c[f"advice.{advice}.howto"] in text
+        assert c[o.text(f"advice.{advice}.howto")] in text
+    for note in o.notes:
+        assert c[note] in text
     assert text.rstrip().endswith(c["ui.disclaimer"])
     return text
 

@@ -100,7 +100,7 @@ patient:
   age_group: 16_plus
   pain_location: bottom_inner
   morning_pain: "yes"
-  squeeze_hop: "no"
+  heel_squeeze: "no"
   every_step: "no"
   severity: mild
   trend: improving
@@ -123,8 +123,8 @@ WRONG_CASES = {
         "title: t\n" + PLANTAR_FASCIITIS + "expect:\n  no_advice: [night_splint]\n",
         "advice night_splint must not be given"),
     "not_asked_violated": (
-        "title: t\n" + PLANTAR_FASCIITIS + "expect:\n  not_asked: [squeeze_hop]\n",
-        "question squeeze_hop must not be asked"),
+        "title: t\n" + PLANTAR_FASCIITIS + "expect:\n  not_asked: [heel_squeeze]\n",
+        "question heel_squeeze must not be asked"),
     "persona_missing_slot": (
         "title: t\npatient:\n  injury: none\nexpect:\n  triage: self_care\n",
         "patient has no answer for slot 'weight_bearing'"),

@@ -69,7 +69,7 @@ def test_triage_alone(bundle: Bundle) -> None:
 def test_flagged_cause_comes_first(bundle: Bundle) -> None:
     # Everything points at plantar fasciitis by score, but a positive squeeze test flags a
     # stress fracture, which must lead.
-    answers = {"pain_location": "bottom_inner", "morning_pain": "yes", "squeeze_hop": "yes",
+    answers = {"pain_location": "bottom_inner", "morning_pain": "yes", "heel_squeeze": "yes",
                "mileage_jump": "yes", "tight_calves": "yes"}
     o = evaluate(bundle, answers)
     assert o.causes[0] == "calcaneal_stress_fracture"
@@ -130,7 +130,7 @@ def test_advice_in_vocabulary_order(bundle: Bundle) -> None:
         ({"injury": "fall_or_impact", "pain_location": "bottom_inner", "morning_pain": "yes",
           "tight_calves": "yes", "mileage_jump": "yes"}, "heel_fracture",
          NEVER_WITH_BREAK_OR_TEAR | {"load_management"}),
-        ({"squeeze_hop": "yes", "pain_location": "bottom_inner", "morning_pain": "yes",
+        ({"heel_squeeze": "yes", "pain_location": "bottom_inner", "morning_pain": "yes",
           "tight_calves": "yes"}, "calcaneal_stress_fracture", NEVER_WITH_BREAK_OR_TEAR),
         ({"infection_signs": "yes", "pain_location": "back", "morning_pain": "yes",
           "run_pattern": "eases_when_warm"}, "infection",
@@ -144,7 +144,7 @@ def test_contraindications_remove_advice(bundle: Bundle, answers: dict[str, str]
     assert not banned & set(o.advice), o.advice
     # Without the red flag the same answers would have earned some of that advice.
     calm = {k: v for k, v in answers.items()
-            if k not in ("injury", "squeeze_hop", "infection_signs")}
+            if k not in ("injury", "heel_squeeze", "infection_signs")}
     assert banned & set(evaluate(bundle, calm).advice)
 
 
@@ -157,12 +157,15 @@ def test_contraindications_win_over_rules_that_add_the_advice(bundle: Bundle) ->
     r = replace(bundle.rules, advice=(*bundle.rules.advice, pushy, by_cause))
     for flag, cause in [({"injury": "pop_or_kick"}, "achilles_rupture"),
                         ({"injury": "fall_or_impact"}, "heel_fracture"),
-                        ({"squeeze_hop": "yes"}, "calcaneal_stress_fracture"),
+                        ({"heel_squeeze": "yes"}, "calcaneal_stress_fracture"),
                         ({"infection_signs": "yes"}, "infection")]:
         o = evaluate(bundle, flag, r)
         assert cause in o.causes
         contra = bundle.rules.contraindications
         ruled_out = set().union(*(contra.get(k, frozenset()) for k in (*o.causes, o.level)))
+        for ban in bundle.rules.withhold:
+            if ban.when.holds(flag, o.level, o.causes):
+                ruled_out |= ban.advice
         assert contra[cause] <= ruled_out
         assert set(o.advice) == set(everything) - ruled_out
         for banned in bundle.vocabulary.never_advise.get(cause, ()):

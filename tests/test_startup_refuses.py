@@ -90,14 +90,14 @@ def missing_content_key_of_the_code(d: Defs) -> Expected:
 
 
 def unknown_slot(d: Defs) -> Expected:
-    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: squeeze_hop}",
-           "{when: {pain_place: bottom_inner}, goto: squeeze_hop}")
+    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
+           "{when: {pain_place: bottom_inner}, goto: heel_squeeze}")
     return _expect(d.at(TRIAGE, "pain_place"), "unknown slot 'pain_place'")
 
 
 def unknown_value(d: Defs) -> Expected:
-    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: squeeze_hop}",
-           "{when: {pain_location: bottom_inside}, goto: squeeze_hop}")
+    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
+           "{when: {pain_location: bottom_inside}, goto: heel_squeeze}")
     return _expect(d.at(TRIAGE, "bottom_inside"),
                    "unknown value of pain_location 'bottom_inside'")
 
@@ -173,7 +173,7 @@ def options_not_a_list(d: Defs) -> Expected:
 
 
 def version_a_string(d: Defs) -> Expected:
-    d.edit(TRIAGE, "version: 1\n", 'version: "one"\n')
+    d.edit(TRIAGE, "version: 2\n", 'version: "one"\n')
     return _expect(d.at(TRIAGE, '"one"'), "version must be a whole number ≥ 1, got string 'one'")
 
 
@@ -184,8 +184,8 @@ def content_text_a_number(d: Defs) -> Expected:
 
 
 def unknown_level(d: Defs) -> Expected:
-    d.edit(RULES, "level: urgent, cause: achilles_rupture",
-           "level: emergency, cause: achilles_rupture")
+    d.edit(RULES, "level: urgent, cause: achilles_rupture, because: reason.pop",
+           "level: emergency, cause: achilles_rupture, because: reason.pop")
     return _expect(d.at(RULES, "emergency"), "unknown level 'emergency'")
 
 
@@ -194,9 +194,9 @@ def unknown_level(d: Defs) -> Expected:
 
 def red_flags_skipped(d: Defs) -> Expected:
     # Only people who walk with pain would be asked about infection, diabetes, numbness…
-    d.edit(TRIAGE, '      - {when: {deformity: "yes"}, goto: outcome}\n'
+    d.edit(TRIAGE, '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
            "      - goto: infection_signs\n",
-           '      - {when: {deformity: "yes"}, goto: outcome}\n'
+           '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
            "      - {when: {weight_bearing: with_pain}, goto: infection_signs}\n"
            "      - goto: pain_location\n")
     return _expect(d.at(RULES, "{id: infection,"), "without asking infection_signs",

@@ -511,8 +511,8 @@ def test_kill_9_while_writing_leaves_one_whole_committed_state(tmp_path: Path) -
 
 # ------------------------------------------------------------------ through Telegram
 
-FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
-        "infection_signs": "no"}
+FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
+        "infection_signs": "no", "severity": "moderate"}
 
 
 @pytest.fixture(scope="module")

@@ -346,10 +346,10 @@ async def finish(h: Harness, chat_id: int, answers: dict[str, str]) -> None:
     raise AssertionError("no outcome")
 
 
-SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no",
+SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
              "age_group": "16_plus", "pain_location": "bottom_inner", "morning_pain": "yes",
-             "run_pattern": "eases_when_warm", "squeeze_hop": "no", "hard_surface": "no",
+             "run_pattern": "eases_when_warm", "heel_squeeze": "no", "hard_surface": "no",
              "every_step": "no", "severity": "mild", "trend": "same",
              "duration": "1_to_3_weeks", "mileage_jump": "yes", "shoe_age": "under_300_miles",
              "tight_calves": "yes"}
