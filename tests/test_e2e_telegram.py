@@ -347,11 +347,11 @@ async def test_a_reminder_fires_and_the_check_in_answers(api: BotAPIStandIn, db:
     chat = 1009
     async with heel_bot(api, db, engine, day_seconds=0.01):
         booked = await book(api, engine, chat, fall, 3)
-        ask = await api.wait_text(chat, prefix(engine, "tg.checkin.ask"),
+        ask = await api.wait_text(chat, prefix(engine, "checkin.ask"),
                                   booked.message_id, keyboard=True)
-        query = api.press_button(chat, ask.message_id, text(engine, "tg.button.worse"))
+        query = api.press_button(chat, ask.message_id, text(engine, "checkin.option.worse"))
         await api.wait_answer(query)
-        await api.wait_text(chat, text(engine, "tg.checkin.worse"), ask.message_id)
+        await api.wait_text(chat, text(engine, "checkin.worse"), ask.message_id)
         await api.wait_idle()
     assert reminders(db, chat) == 0
 
@@ -364,16 +364,16 @@ async def test_a_reminder_survives_a_restart(api: BotAPIStandIn, db: Path, engin
     # Stopped well before the check-in is due (3 "days" = 1.8 s): it waits in the store, and
     # only the restarted bot can send it.
     assert reminders(db, chat) == 1
-    assert containing(api.transcript(chat), prefix(engine, "tg.checkin.ask")) == []
+    assert containing(api.transcript(chat), prefix(engine, "checkin.ask")) == []
     async with heel_bot(api, db, engine, day_seconds=0.6):
-        ask = await api.wait_text(chat, prefix(engine, "tg.checkin.ask"),
+        ask = await api.wait_text(chat, prefix(engine, "checkin.ask"),
                                   booked.message_id, keyboard=True)
-        query = api.press_button(chat, ask.message_id, text(engine, "tg.button.better"))
+        query = api.press_button(chat, ask.message_id, text(engine, "checkin.option.better"))
         await api.wait_answer(query)
-        await api.wait_text(chat, text(engine, "tg.checkin.better"), ask.message_id)
+        await api.wait_text(chat, text(engine, "checkin.better"), ask.message_id)
         await api.wait_idle()
     asks = [m for m in api.transcript(chat)
-            if any(prefix(engine, "tg.checkin.ask") in t for t in [*m.edits, m.text])]
+            if any(prefix(engine, "checkin.ask") in t for t in [*m.edits, m.text])]
     assert len(asks) == 1
     assert reminders(db, chat) == 0
 
@@ -452,7 +452,7 @@ async def test_the_token_never_appears_in_any_log_record(
                 await answer_by_buttons(api, chat, first, steps[:8], steps[8].text, within=20)
                 await answer_by_typing(api, chat, steps[8:10], steps[10].text)
                 await book(api, engine, 1013, fall, 3)
-                await api.wait_text(1013, prefix(engine, "tg.checkin.ask"))
+                await api.wait_text(1013, prefix(engine, "checkin.ask"))
                 await api.wait_idle()
     assert any(r.name.startswith("httpx") for r in caplog.records)  # URLs were logged
     assert leaked(caplog.records, api.token, secret_part) == []

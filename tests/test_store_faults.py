@@ -614,7 +614,7 @@ async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
         caplog: pytest.LogCaptureFixture) -> None:
     db, chat = tmp_path / "heel.sqlite3", 7103
     caplog.set_level(logging.INFO)
-    ask = prefix(engine, "tg.checkin.ask")
+    ask = prefix(engine, "checkin.ask")
     async with heel_bot(api, db, engine, day_seconds=0.5) as app:
         heel = app.bot_data["heel"]
         original = heel.store.reminder

@@ -15,6 +15,7 @@ import json
 import logging
 import re
 import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from bot import telegram_app
 from bot.engine import Engine, State
 from bot.replay import Replayer
 from bot.serve_config import ServeConfig
-from bot.store import Store
+from bot.store import Reminder, Store
 from bot.telegram_app import (
     CALLBACK_LIMIT,
     MESSAGE_LIMIT,
@@ -264,7 +265,7 @@ class Harness:
 
     def rows(self, chat_id: int) -> int:
         return sum(query(self.db, f"SELECT count(*) FROM {t} WHERE chat_id = ?", chat_id)[0][0]
-                   for t in ("conversations", "reminders"))
+                   for t in ("conversations", "reminders", "checkins"))
 
     def label(self, qid: str, value: str) -> str:
         option = self.engine.dialog.questions[qid].option(value)
@@ -741,60 +742,116 @@ async def test_forget_asks_then_deletes_every_row(tmp_path, engine):
 async def test_reminders_fire_and_the_check_in_flows(tmp_path, engine):
     h = await make(tmp_path, engine, start=True, day_seconds=0.02)
     try:
-        answers = {**SELF_CARE, "duration": "under_1_week"}
-        await finish(h, ALICE, answers)
+        await finish(h, ALICE, {**SELF_CARE, "duration": "under_1_week"})
         outcome = h.last_with_buttons(ALICE, "r:")
         await h.press(ALICE, "r:3", outcome.message_id or 0)
         assert esc(h.content("tg.remind.set", days=3)) in h.api.texts(ALICE)[-1]
         await wait_for(lambda: bool([c for c in h.api.of("sendMessage", ALICE)
                                      if any(b["callback_data"].startswith("c:")
                                             for b in buttons(c))]))
-        await wait_for(lambda: h.rows(ALICE) == 1)  # the reminder row is gone once sent
+        # the reminder row is replaced by the open check-in (when the check was)
+        await wait_for(lambda: not h.heel.store.reminders(ALICE))
+        assert h.rows(ALICE) == 2
         checkin = h.last_with_buttons(ALICE, "c:")
-        assert esc(h.content("tg.checkin.ask", days=3)) == checkin.params["text"]
+        assert esc(h.content("checkin.ask", days=3)) == checkin.params["text"]
         datas = {b["text"]: b["callback_data"] for b in buttons(checkin)}
-        # under a week of pain before, 3 days since: same is not yet two weeks
+        assert set(datas.values()) == {"c:b", "c:s", "c:w"}  # no day count from the client
         before = len(h.api.calls)
-        await h.press(ALICE, datas[h.content("tg.button.same")], checkin.message_id or 0)
+        await h.press(ALICE, datas[h.content("checkin.option.same")], checkin.message_id or 0)
         (edit,) = h.api.of("editMessageText", ALICE, before)
-        assert esc(h.content("tg.button.same")) in edit.params["text"]
+        assert esc(h.content("checkin.option.same")) in edit.params["text"]
         (reply,) = h.api.of("sendMessage", ALICE, before)
-        assert esc(h.content("tg.checkin.same_early").split("\n")[0]) in reply.params["text"]
+        assert esc(h.content("checkin.same_early").split("\n")[0]) in reply.params["text"]
         assert [b["callback_data"] for b in buttons(reply)] == ["r:3", "r:7", "r:14"]
+        # the check-in is answered: a second tap is stale and changes nothing
         before = len(h.api.calls)
-        await h.press(ALICE, datas[h.content("tg.button.worse")], checkin.message_id or 0)
-        text = "".join(h.api.texts(ALICE, before))
-        assert esc(h.content("level.see_doctor.title")) in text
-        assert esc(h.content("tg.checkin.worse")) in text
-        before = len(h.api.calls)
-        await h.press(ALICE, datas[h.content("tg.button.better")], checkin.message_id or 0)
-        text = "".join(h.api.texts(ALICE, before))
-        assert esc(h.content("learn.prevention.body").split("\n")[0]) in text
+        note = await h.press(ALICE, datas[h.content("checkin.option.worse")],
+                             checkin.message_id or 0)
+        assert note == h.content("tg.stale")
+        assert esc(h.content("checkin.worse")) not in "".join(h.api.texts(ALICE, before))
+        assert h.state(ALICE).finished
         assert not h.errors and not h.api.problems
     finally:
         await h.close()
 
 
-async def test_same_after_two_weeks_in_all_means_see_a_doctor(h: Harness):
-    before = len(h.api.calls)
-    await h.press(ALICE, "c:s:14", 3)
-    text = "".join(h.api.texts(ALICE, before))
-    assert esc(h.content("tg.checkin.same_long")) in text
-    assert esc(h.content("level.see_doctor.where").split("\n")[0]) in text
+def open_checkin(h: Harness, chat_id: int, days_ago: float) -> None:
+    """A check-in sent to `chat_id` for a check `days_ago` days ago."""
+    created = time.time() - days_ago * h.heel.config.day_seconds
+    h.heel.store.ask_checkin(Reminder(0, chat_id, created, 3, created))
 
 
-async def test_duration_answer_counts_towards_two_weeks(tmp_path, engine):
+async def test_same_after_two_weeks_of_self_care_means_book_an_appointment(tmp_path, engine):
     h = await make(tmp_path, engine, day_seconds=3600)
     try:
-        await finish(h, ALICE, {**SELF_CARE, "duration": "over_3_weeks"})
-        rid = h.heel.store.add_reminder(ALICE, 0.0, 3)
-        rem = h.heel.store.reminder(rid)
-        assert rem is not None
-        assert h.heel.pain_days(rem) == (3, 24)
-        await finish(h, BOB, {**SELF_CARE, "duration": "under_1_week"})
-        rem = h.heel.store.reminder(h.heel.store.add_reminder(BOB, 0.0, 7))
-        assert rem is not None
-        assert h.heel.pain_days(rem) == (7, 7)
+        await finish(h, ALICE, SELF_CARE)
+        open_checkin(h, ALICE, 14.5)
+        before = len(h.api.calls)
+        await h.press(ALICE, "c:s", 3)
+        text = "".join(h.api.texts(ALICE, before))
+        assert esc(h.content("checkin.same_long").split("\n")[0]) in text
+        assert esc(h.content("level.see_doctor.title")) in text
+        assert esc(h.content("level.see_doctor.where").split("\n")[0]) in text
+        # thirteen days: not yet
+        open_checkin(h, BOB, 13.5)
+        await finish(h, BOB, SELF_CARE)
+        before = len(h.api.calls)
+        await h.press(BOB, "c:s", 3)
+        text = "".join(h.api.texts(BOB, before))
+        assert esc(h.content("checkin.same_early").split("\n")[0]) in text
+        assert esc(h.content("level.see_doctor.title")) not in text
+    finally:
+        await h.close()
+
+
+async def test_the_day_count_never_comes_from_the_button(tmp_path, engine):
+    h = await make(tmp_path, engine, day_seconds=3600)
+    try:
+        await finish(h, ALICE, SELF_CARE)
+        # v1 carried the days in the button: a forged count is refused, not believed
+        assert await h.press(ALICE, "c:s:99", 3) == h.content("tg.stale")
+        # and without an open check-in in the store, an answer is stale
+        assert await h.press(ALICE, "c:s", 3) == h.content("tg.stale")
+        assert h.state(ALICE).finished
+    finally:
+        await h.close()
+
+
+async def test_worse_asks_the_red_flag_questions_again(tmp_path, engine):
+    h = await make(tmp_path, engine, day_seconds=3600)
+    try:
+        await finish(h, ALICE, SELF_CARE)
+        open_checkin(h, ALICE, 3)
+        before = len(h.api.calls)
+        await h.press(ALICE, "c:w", 3)
+        text = "".join(h.api.texts(ALICE, before))
+        assert esc(h.content("checkin.worse").split("\n")[0]) in text
+        state = h.state(ALICE)
+        assert state.node == engine.dialog.start and state.answers["trend"] == "worse"
+        assert "injury" not in state.answers  # the red flags are asked afresh
+        # answering them calmly still ends at least at see_doctor
+        await finish(h, ALICE, SELF_CARE)
+        assert engine.outcome(h.state(ALICE)).level == "see_doctor"
+        # a pop on the re-screen makes it urgent
+        open_checkin(h, ALICE, 3)
+        await h.press(ALICE, "c:w", 3)
+        await h.press_label(ALICE, h.content("opt.injury.pop_or_kick"), "a:")
+        assert engine.outcome(h.state(ALICE)).level == "urgent"
+        assert not h.errors and not h.api.problems
+    finally:
+        await h.close()
+
+
+async def test_better_gives_prevention(tmp_path, engine):
+    h = await make(tmp_path, engine, day_seconds=3600)
+    try:
+        await finish(h, ALICE, SELF_CARE)
+        open_checkin(h, ALICE, 7)
+        before = len(h.api.calls)
+        await h.press(ALICE, "c:b", 3)
+        text = "".join(h.api.texts(ALICE, before))
+        assert esc(h.content("learn.prevention.body").split("\n")[0]) in text
+        assert esc(h.content("checkin.restart")) in text
     finally:
         await h.close()
 
@@ -847,7 +904,7 @@ async def test_reminders_survive_a_restart(tmp_path, engine):
         assert set(jobs) == {ALICE, BOB}
         await wait_for(lambda: bool(second.api.of("sendMessage", ALICE)))
         (checkin,) = second.api.of("sendMessage", ALICE)
-        assert {b["callback_data"][:4] for b in buttons(checkin)} == {"c:b:", "c:s:", "c:w:"}
+        assert {b["callback_data"] for b in buttons(checkin)} == {"c:b", "c:s", "c:w"}
         await wait_for(lambda: not second.heel.store.reminders(ALICE))
         assert len(second.heel.store.reminders(BOB)) == 1
         assert second.api.of("sendMessage", BOB) == []
