@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 from auxil.defs import Defs, copy_defs
@@ -221,8 +222,8 @@ def test_what_to_tell_them_names_tendon_rupture_risks(bundle: Bundle) -> None:
 
 
 def test_check_refuses_a_path_that_gives_ice_without_asking_about_diabetes(
-        tmp_path: pytest.TempPathFactory) -> None:
-    defs: Defs = copy_defs(tmp_path)  # type: ignore[arg-type]
+        tmp_path: Path) -> None:
+    defs: Defs = copy_defs(tmp_path)
     defs.edit("dialogs/triage.yaml", "      - goto: diabetes\n",
               '      - {when: {weight_bearing: "yes"}, goto: numbness}\n'
               "      - goto: diabetes\n")
@@ -234,9 +235,10 @@ def test_check_refuses_a_path_that_gives_ice_without_asking_about_diabetes(
 
 
 def test_check_refuses_rules_that_do_not_withhold_what_an_answer_forbids(
-        tmp_path: pytest.TempPathFactory) -> None:
-    defs: Defs = copy_defs(tmp_path)  # type: ignore[arg-type]
-    defs.edit("dialogs/rules.yaml", '  - {when: {diabetes: "yes"}, advice: [ice, massage, night_splint]}',
+        tmp_path: Path) -> None:
+    defs: Defs = copy_defs(tmp_path)
+    defs.edit("dialogs/rules.yaml",
+              '  - {when: {diabetes: "yes"}, advice: [ice, massage, night_splint]}',
               '  - {when: {diabetes: "yes"}, advice: [massage]}')
     messages = [p.message for p in defs.problems()]
     assert any("withholds ice, night_splint not always when diabetes is yes" in m
@@ -244,8 +246,8 @@ def test_check_refuses_rules_that_do_not_withhold_what_an_answer_forbids(
 
 
 def test_check_refuses_a_fall_path_that_skips_severity(
-        tmp_path: pytest.TempPathFactory) -> None:
-    defs: Defs = copy_defs(tmp_path)  # type: ignore[arg-type]
+        tmp_path: Path) -> None:
+    defs: Defs = copy_defs(tmp_path)
     defs.edit("dialogs/triage.yaml", "{when: {injury: fall_or_impact}, goto: severity}",
               "{when: {injury: fall_or_impact}, goto: outcome}")
     problems = graph.prove(defs.load())

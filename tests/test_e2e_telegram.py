@@ -54,7 +54,8 @@ FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", 
 
 # What a person might type instead of a button label (the engine must understand these).
 TYPED = {"injury": "it came on gradually", "weight_bearing": "yes", "deformity": "no",
-         "tendon_gap": "no", "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
+         "tendon_gap": "no", "infection_signs": "no", "diabetes": "no", "numbness": "no",
+         "rest_pain": "no",
          "age_group": "16 or over", "pain_location": "under the heel, towards the arch",
          "morning_pain": "yes", "heel_squeeze": "no", "every_step": "no", "severity": "mild",
          "trend": "improving", "mileage_jump": "yes", "shoe_age": "new", "tight_calves": "yes"}

@@ -10,7 +10,8 @@ from bot.render import to_plain
 from bot.session import Session
 
 CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
-         "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no", "age_group": "16_plus"}
+         "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
+         "age_group": "16_plus"}
 
 
 @pytest.fixture
