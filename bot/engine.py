@@ -108,6 +108,21 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class CheckinResult:
+    """What a check-in answer leads to: the rule taken, the least level, and (when the
+    red-flag questions are asked again) the reply that starts them."""
+
+    rule: CheckinRule
+    level: str
+    reply: Reply | None
+
+    @property
+    def raised(self) -> bool:
+        """Whether the last check's outcome, not the answer, set the level."""
+        return self.level != self.rule.level
+
+
+@dataclass(frozen=True)
 class Summary:
     """What the user said so far and where it points: something to show a clinician."""
 
@@ -266,26 +281,29 @@ class Engine:
                                            *reply.notices))
         return self._reply(state, (Notice("ui.unmatched"),), changed=False)
 
-    def checkin(self, state: State | None, answer: str, days: int) -> tuple[CheckinRule,
-                                                                            Reply | None]:
+    def checkin(self, state: State | None, answer: str, days: int) -> CheckinResult:
         """A check-in answered `answer` after `days` days of self-care (days from the store).
 
-        Returns the rule that applies and, when it asks the red-flag questions again, the
-        reply that starts them: a new conversation that keeps the earlier non-red-flag
-        answers and the rule's facts (e.g. trend: worse), so it ends at least at its level.
+        The dialog's check-in rule decides; the level never falls below the outcome the last
+        check reached (a torn tendon can feel better and still need treatment). When the rule
+        asks the red-flag questions again, the reply starts them: a new conversation keeping
+        the earlier non-red-flag answers and the rule's facts (e.g. trend: worse).
         """
         checkin = self.bundle.checkin
         if checkin.option_value(answer) is None or days < 0:
             raise StateError(f"{answer!r} after {days} days is not a check-in answer")
         rule = checkin.decide(answer, days)
+        vocab = self.bundle.vocabulary
+        before = self.outcome(state).level if state and state.finished else vocab.least_urgent
         if not rule.rescreen:
-            return rule, None
-        red = set(self.bundle.vocabulary.red_flag_slots)
+            return CheckinResult(rule, vocab.most_urgent(rule.level, before), None)
+        red = set(vocab.red_flag_slots)
         kept = {k: v for k, v in (state.answers if state else {}).items() if k not in red}
         turn = state.turn + 1 if state else 0
         fresh = State(self.version, self.dialog.start, {**kept, **rule.set}, (), None, turn)
         node = self._advance(fresh.node, fresh.answers)
-        return rule, self._reply(replace(fresh, node=node), (Notice(rule.text),))
+        reply = self._reply(replace(fresh, node=node), (Notice(rule.text),))
+        return CheckinResult(rule, rule.level, reply)
 
     def understands(self, state: State, text: str) -> bool:
         """Whether `text` answers the current question (not merely a red-flag word)."""

@@ -10,9 +10,9 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine import Engine, Notice, Reply, State, Summary
+from bot.engine import CheckinResult, Engine, Notice, Reply, State, Summary
 from bot.loader import short_key
-from bot.model import Bundle, CheckinRule, LearnTopic, Question
+from bot.model import Bundle, LearnTopic, Question
 from bot.rules import Outcome
 
 
@@ -105,9 +105,12 @@ class Renderer:
         """The outcome: level, why, likely causes, where to go, what helps, when to come back."""
         c, lv = self.c, f"level.{o.level}"
         doc = [Block("title", c[o.text(f"{lv}.title")]), Block("text", c[o.text(f"{lv}.intro")])]
-        if o.reasons:
+        # Only the reasons that set this level: a lesser rule's reason (e.g. "within a day or
+        # two" after a fall) would contradict a same-day outcome.
+        reasons = [r for r in o.reasons if r.level == o.level]
+        if reasons:
             seen: list[str] = []
-            for r in o.reasons:
+            for r in reasons:
                 if c[r.because] not in seen:
                     seen.append(c[r.because])
             doc += [Block("heading", c["ui.outcome.reasons"]),
@@ -130,16 +133,19 @@ class Renderer:
         doc += [Block("text", c[o.text(f"{lv}.come_back")]), Block("text", c["ui.disclaimer"])]
         return doc
 
-    def checkin(self, rule: CheckinRule) -> Doc:
+    def checkin(self, result: CheckinResult) -> Doc:
         """What a check-in answer leads to (when it does not re-ask the red-flag questions)."""
-        c = self.c
-        doc = [Block("text", c[rule.text])]
-        if rule.level != self.bundle.vocabulary.least_urgent:
-            lv = f"level.{rule.level}"
+        c, rule = self.c, result.rule
+        # Better or the same, but the last check said to be seen: that still stands, and the
+        # answer's own text (keep going, build up your running) would contradict it.
+        doc = [Block("text", c["ui.checkin.still_seen" if result.raised else rule.text])]
+        if result.level != self.bundle.vocabulary.least_urgent:
+            lv = f"level.{result.level}"
             doc += [Block("title", c[f"{lv}.title"]),
                     *(Block("text", c[f"{lv}.{p}"]) for p in ("intro", "where", "tell",
                                                               "come_back"))]
-        doc += [Block("text", c[k]) for k in rule.also]
+        if not result.raised:
+            doc += [Block("text", c[k]) for k in rule.also]
         return doc
 
     def summary(self, s: Summary) -> Doc:

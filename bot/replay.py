@@ -212,12 +212,14 @@ class Replayer:
                 value["days"], int):
             raise CaseError(f"{where}: checkin must be {{answer: better|same|worse, days: N}}")
         try:
-            rule, reply = self.engine.checkin(run.state, str(value["answer"]), value["days"])
+            result = self.engine.checkin(run.state, str(value["answer"]), value["days"])
         except StateError as exc:
             raise CaseError(f"{where}: {exc}") from None
+        reply = result.reply
         if reply is None:
-            run.checkin, run.text = rule.level, to_plain(self.session.render.checkin(rule))
-            run.notices = [rule.text]
+            run.checkin = result.level
+            run.text = to_plain(self.session.render.checkin(result))
+            run.notices = [result.rule.text]
             return
         run.state, run.text, run.checkin = reply.state, to_plain(
             self.session.render.reply(reply)), None

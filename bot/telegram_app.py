@@ -958,7 +958,8 @@ class HeelBot:
             return
         days = max(0, int((time.time() - checked) // self.config.day_seconds))
         state, _ = self.load(chat_id)
-        rule, reply = self.engine.checkin(state, answer, days)
+        result = self.engine.checkin(state, answer, days)
+        reply = result.reply
         await ack(None)
         checkin = self.engine.bundle.checkin
         option = checkin.option_value(answer)
@@ -968,8 +969,9 @@ class HeelBot:
             self.save(chat_id, reply.state)
             await self.send_reply(context.bot, chat_id, reply)
             return
-        markup = InlineKeyboardMarkup([self.remind_row()]) if rule.offer_checkin else None
-        await self.send_doc(context.bot, chat_id, self.render.checkin(rule), markup)
+        offer = result.rule.offer_checkin or result.raised
+        markup = InlineKeyboardMarkup([self.remind_row()]) if offer else None
+        await self.send_doc(context.bot, chat_id, self.render.checkin(result), markup)
 
     # ------------------------------------------------------------ errors
 

@@ -38,6 +38,7 @@ CORE: frozenset[str] = frozenset(
         "ui.quit",
         "ui.state_reset",
         "ui.chat.hint",
+        "ui.checkin.still_seen",
     }
 )
 

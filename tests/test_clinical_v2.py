@@ -17,7 +17,7 @@ import pytest
 from auxil.defs import Defs, copy_defs
 
 from bot import graph
-from bot.engine import Engine
+from bot.engine import Engine, State
 from bot.model import Bundle
 from bot.render import Renderer, to_plain
 from bot.rules import Outcome
@@ -269,22 +269,34 @@ def test_check_refuses_a_fall_path_that_skips_severity(
 ])
 def test_check_in_rules_live_in_the_dialog(engine: Engine, answer: str, days: int, level: str,
                                            rescreen: bool) -> None:
-    o, _ = run(engine, PLANTAR)
+    result = engine.checkin(finished(engine, PLANTAR), answer, days)
+    assert engine.outcome(finished(engine, PLANTAR)).level == "self_care"
+    assert (result.level, result.rule.rescreen, result.reply is not None) == (
+        level, rescreen, rescreen)
+
+
+def finished(engine: Engine, persona: Mapping[str, str]) -> State:
     state = engine.new_state()
-    rule, reply = engine.checkin(state, answer, days)
-    assert (rule.level, rule.rescreen, reply is not None) == (level, rescreen, rescreen)
-    assert o.level == "self_care"
+    while not state.finished:
+        q = engine.dialog.questions[state.node]
+        state = engine.choose(state, q.id, persona[q.slot]).state
+    return state
+
+
+@pytest.mark.parametrize("answer", ["better", "same"])
+def test_a_check_in_never_falls_below_the_last_outcome(engine: Engine, bundle: Bundle,
+                                                       answer: str) -> None:
+    pop = finished(engine, {**CLEAR, "injury": "pop_or_kick"})
+    result = engine.checkin(pop, answer, 3)
+    assert result.level == "urgent" and result.raised
+    text = to_plain(Renderer(engine).checkin(result))
+    assert bundle.content["ui.checkin.still_seen"] in text
+    assert bundle.content["level.urgent.title"] in text
+    assert bundle.content["learn.prevention.body"] not in text  # no return-to-running tips
 
 
 def test_worse_re_asks_the_red_flags_and_may_end_urgent(engine: Engine) -> None:
-    state = engine.new_state()
-    for q in ("injury",):
-        state = engine.choose(state, q, PLANTAR[q]).state
-    finished = state
-    while not finished.finished:
-        q = engine.dialog.questions[finished.node]
-        finished = engine.choose(finished, q.id, PLANTAR[q.slot]).state
-    _, reply = engine.checkin(finished, "worse", 4)
+    reply = engine.checkin(finished(engine, PLANTAR), "worse", 4).reply
     assert reply is not None and reply.question is not None
     assert reply.question.id == engine.dialog.start
     assert reply.state.answers["trend"] == "worse"
@@ -295,13 +307,29 @@ def test_worse_re_asks_the_red_flags_and_may_end_urgent(engine: Engine) -> None:
     assert calm.level == "see_doctor"
 
 
-def run_from(engine: Engine, state: object, persona: Mapping[str, str]) -> tuple[Outcome, int]:
-    from bot.engine import State
-
-    assert isinstance(state, State)
+def run_from(engine: Engine, state: State, persona: Mapping[str, str]) -> tuple[Outcome, int]:
     n = 0
     while not state.finished:
         q = engine.dialog.questions[state.node]
         state = engine.choose(state, q.id, persona[q.slot]).state
         n += 1
     return engine.outcome(state), n
+
+
+def test_waiting_for_an_appointment_has_no_return_to_running_plan(
+        engine: Engine, bundle: Bundle) -> None:
+    o, _ = run(engine, {**PLANTAR, "every_step": "yes"})
+    assert o.level == "see_doctor" and "rest" in o.advice
+    text = shown(engine, o)
+    assert bundle.content["advice.rest.before_appointment"] in text
+    assert bundle.content["advice.rest.howto"] not in text
+    assert "easy runs" not in text.casefold()
+
+
+def test_an_urgent_fall_gives_one_timescale(engine: Engine, bundle: Bundle) -> None:
+    o, _ = run(engine, {**FALL, "severity": "severe"})
+    assert o.level == "urgent"
+    text = shown(engine, o)
+    # the reasons shown are the ones that set the level: not the fall's "a day or two"
+    assert bundle.content["reason.fall_severe"] in text
+    assert bundle.content["reason.fall_or_impact"] not in text

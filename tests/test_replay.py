@@ -93,6 +93,7 @@ patient:
   injury: none
   weight_bearing: "yes"
   deformity: "no"
+  tendon_gap: "no"
   infection_signs: "no"
   diabetes: "no"
   numbness: "no"
