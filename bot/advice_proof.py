@@ -70,14 +70,15 @@ def check_path_end(bundle: Bundle, level: str, facts: Mapping[str, str],
                    asked: frozenset[str], *, path: Callable[[], str],
                    report: Callable[[Mark, str], None]) -> None:
     """Report each never_advise_when entry whose advice this path could give unasked."""
-    bans = bundle.vocabulary.never_advise_when
-    if not bans:
+    open_bans = [(ban, sorted(ban.when.slots - {LEVEL_KEY, CAUSE_KEY} - asked))
+                 for ban in bundle.vocabulary.never_advise_when]
+    open_bans = [(ban, unasked) for ban, unasked in open_bans if unasked]
+    if not open_bans:  # most paths ask every slot a ban tests: nothing to work out
         return
     advice = possible_advice(bundle, facts, asked, level)
-    for ban in bans:
-        unasked = sorted(ban.when.slots - {LEVEL_KEY, CAUSE_KEY} - asked)
+    for ban, unasked in open_bans:
         given = sorted(ban.advice & advice)
-        if unasked and given:
+        if given:
             report(ban.mark, f"a path ends at {level} that may advise {', '.join(given)} "
                    f"without asking {', '.join(unasked)}, which never_advise_when says may forbid "
                    f"it, on the path {path()}; ask it first or do not advise it")

@@ -371,7 +371,8 @@ async def test_a_reminder_survives_a_restart(api: BotAPIStandIn, db: Path, engin
                                   booked.message_id, keyboard=True)
         query = api.press_button(chat, ask.message_id, text(engine, "checkin.option.better"))
         await api.wait_answer(query)
-        await api.wait_text(chat, text(engine, "checkin.better"), ask.message_id)
+        # better, but the fall's see_doctor still stands
+        await api.wait_text(chat, text(engine, "ui.checkin.still_seen"), ask.message_id)
         await api.wait_idle()
     asks = [m for m in api.transcript(chat)
             if any(prefix(engine, "checkin.ask") in t for t in [*m.edits, m.text])]
