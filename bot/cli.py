@@ -71,7 +71,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     d = bundle.dialog
     print(f"OK: {len(d.questions)} questions, {len(bundle.rules.triage)} triage rules, "
           f"{len(bundle.content.texts)} texts; every question reachable, every path ends in an "
-          f"outcome, every requirement of the specification met on every path.", file=out)
+          f"outcome, every requirement of the specification met on every path, no advice "
+          f"an answer forbids on any path, every check-in answer re-triaged as specified.",
+          file=out)
     return 0
 
 

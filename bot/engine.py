@@ -132,6 +132,28 @@ class Summary:
     finished: bool
 
 
+def _check_fits(state: State, qs: Mapping[str, Question],
+                slots: Mapping[str, tuple[str, ...]]) -> None:
+    """Raise StateError unless every node, answer and history entry is one of this dialog's."""
+    if state.node != OUTCOME and state.node not in qs:
+        raise StateError(f"unknown node {state.node!r}")
+    if state.detour is not None and state.detour != OUTCOME and state.detour not in qs:
+        raise StateError(f"unknown detour {state.detour!r}")
+    if len(state.history) > MAX_HISTORY or state.turn < 0:
+        raise StateError("history too long")
+    for slot, value in state.answers.items():
+        if value not in slots.get(slot, ()):
+            raise StateError(f"unknown answer {slot}={value!r}")
+    for h in state.history:
+        q = qs.get(h.question)
+        if q is None or q.slot not in state.answers:
+            raise StateError(f"history names {h.question!r}, which has no answer")
+        if h.previous is not None and h.previous not in slots[q.slot]:
+            raise StateError(f"history holds unknown value {h.previous!r}")
+        if h.detour is not None and h.detour != OUTCOME and h.detour not in qs:
+            raise StateError(f"history holds unknown detour {h.detour!r}")
+
+
 class _TurnModel:
     """The one model the machine drives; its state and answers are set before each trigger."""
 
@@ -185,27 +207,9 @@ class Engine:
 
     def check_state(self, state: State) -> State:
         """Return `state` if it fits this dialog, else raise StateError."""
-        qs = self.dialog.questions
-        slots = self.bundle.vocabulary.slots
         if state.version != self.version:
             raise StateError(f"state is for dialog {state.version}, this is {self.version}")
-        if state.node != OUTCOME and state.node not in qs:
-            raise StateError(f"unknown node {state.node!r}")
-        if state.detour is not None and state.detour != OUTCOME and state.detour not in qs:
-            raise StateError(f"unknown detour {state.detour!r}")
-        if len(state.history) > MAX_HISTORY or state.turn < 0:
-            raise StateError("history too long")
-        for slot, value in state.answers.items():
-            if value not in slots.get(slot, ()):
-                raise StateError(f"unknown answer {slot}={value!r}")
-        for h in state.history:
-            q = qs.get(h.question)
-            if q is None or q.slot not in state.answers:
-                raise StateError(f"history names {h.question!r}, which has no answer")
-            if h.previous is not None and h.previous not in slots[q.slot]:
-                raise StateError(f"history holds unknown value {h.previous!r}")
-            if h.detour is not None and h.detour != OUTCOME and h.detour not in qs:
-                raise StateError(f"history holds unknown detour {h.detour!r}")
+        _check_fits(state, self.dialog.questions, self.bundle.vocabulary.slots)
         return state
 
     def restore(self, text: str) -> State:

@@ -57,7 +57,13 @@ def _path_text(path: _Path) -> str:
 
 
 def prove(bundle: Bundle) -> list[Problem]:
-    """Every problem the path proofs find (empty when the dialog is sound)."""
+    """Every problem the proofs find (empty when the dialog and the check-ins are sound)."""
+    return sorted({*_prove_paths(bundle), *checkin.prove_checkin(bundle)},
+                  key=lambda p: (p.mark, p.message))
+
+
+def _prove_paths(bundle: Bundle) -> list[Problem]:
+    """Every problem the path proofs find."""
     d, vocab, rules = bundle.dialog, bundle.vocabulary, bundle.rules
     reqs: tuple[Requirement, ...] = vocab.requirements
     combined: set[str] = set()
@@ -134,9 +140,7 @@ def prove(bundle: Bundle) -> list[Problem]:
         if qid not in reached:
             report(q.mark, f"question {qid} is never reached: on every path the conditions "
                    "leading to it fail")
-    for problem in checkin.prove_checkin(bundle):
-        report(problem.mark, problem.message)
-    return sorted(problems.values(), key=lambda p: (p.mark, p.message))
+    return list(problems.values())
 
 
 def _check_end(bundle: Bundle, walk: _Walk, path: _Path,

@@ -135,6 +135,10 @@ class Replayer:
             state = reply.state
         else:
             raise CaseError(f"the dialog did not end within {MAX_TURNS} turns")
+        left = [slot for slot, texts in says.items() if texts]
+        if left:
+            raise CaseError(f"says has text never typed for {', '.join(left)} (the slot was "
+                            "not asked, or not asked that often)")
         self._expect(data.get("expect"), state, asked)
 
     def _says(self, says: object) -> dict[str, list[str]]:
@@ -263,10 +267,7 @@ class Replayer:
             raise CaseError(f"unknown expect keys {sorted(unknown)}; allowed: "
                             f"{', '.join(EXPECT_KEYS)}")
         if checkin is not None:
-            # The last turn was a check-in: only its level (and words) can be expected.
-            if "triage" in expect and expect["triage"] != checkin:
-                raise CaseError(f"expected {expect['triage']} after the check-in, got {checkin}")
-            self._expect_text(expect, text or "")
+            self._expect_checkin(expect, checkin, text or "")
             return
         if not state.finished:
             raise CaseError(f"the conversation did not reach an outcome (stopped at "
@@ -295,6 +296,16 @@ class Replayer:
                 raise CaseError(f"question {q} must not be asked")
         self._expect_text(expect, text if text is not None else to_plain(
             self.session.render.outcome(o)))
+
+    def _expect_checkin(self, expect: dict[str, object], level: str, text: str) -> None:
+        """After a check-in that did not re-ask the questions: its level and words only."""
+        other = set(expect) - {"triage", "says", "not_says"}
+        if other:
+            raise CaseError(f"after a check-in, expect may test triage, says and not_says only; "
+                            f"not {sorted(other)}")
+        if "triage" in expect and expect["triage"] != level:
+            raise CaseError(f"expected {expect['triage']} after the check-in, got {level}")
+        self._expect_text(expect, text)
 
     @staticmethod
     def _expect_text(expect: dict[str, object], shown: str) -> None:

@@ -326,8 +326,7 @@ class Store:
             self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
 
     def take_checkin(self, chat_id: int) -> float | None:
-        """When the check was, for the chat's open check-in (then closed); None if none is open
-        (answered already, or forgotten)."""
+        """When the check was, for the chat's open check-in (then closed); None if none."""
         with self._transaction():
             row = self._db.execute("SELECT checked FROM checkins WHERE chat_id = ?",
                                    (chat_id,)).fetchone()

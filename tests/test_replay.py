@@ -156,6 +156,31 @@ WRONG_CASES = {
     "unknown_expect_key": (
         "title: t\nturns:\n  - user: \"1\"\nexpect:\n  level: urgent\n",
         "unknown expect keys ['level']"),
+    "says_never_typed": (
+        "title: t\nsays:\n  injury: [gradually, gradually]\n" + PLANTAR_FASCIITIS,
+        "says has text never typed for injury"),
+    "says_not_understood_twice": (
+        "title: t\nsays:\n  injury: [blorp, zzz]\n" + PLANTAR_FASCIITIS,
+        "slot 'injury' was asked again, and says has no more text for it"),
+    "says_unknown_slot": (
+        "title: t\nsays:\n  mood: happy\n" + PLANTAR_FASCIITIS,
+        "says gives unknown slot 'mood'"),
+    "typed_outcome_wrong": (
+        "title: t\nsays:\n  tendon_gap: \"yes, a dent\"\n" + PLANTAR_FASCIITIS
+        + "expect:\n  triage: self_care\n",
+        "expected self_care, got urgent"),
+    "checkin_wrong_level": (
+        "title: t\nturns:\n  - checkin: {answer: same, days: 20}\n  - level: self_care\n",
+        "turn 2: expected level so far self_care, got see_doctor"),
+    "checkin_malformed": (
+        "title: t\nturns:\n  - checkin: {answer: same}\n",
+        "turn 1: checkin must be {answer: better|same|worse, days: N}"),
+    "checkin_unknown_answer": (
+        "title: t\nturns:\n  - checkin: {answer: fine, days: 3}\n",
+        "turn 1: 'fine' after 3 days is not a check-in answer"),
+    "checkin_expect_outcome_keys": (
+        "title: t\nturns:\n  - checkin: {answer: better, days: 3}\nexpect:\n  cause: infection\n",
+        "after a check-in, expect may test triage, says and not_says only"),
     "neither_form": (
         "title: t\nexpect:\n  triage: urgent\n",
         "no 'turns' (turn by turn) or 'patient' (persona)"),
