@@ -37,13 +37,20 @@ WITH_DIABETES = ("ice", "massage", "night_splint")
 RUNNING_ON = ("avoid_hard_surfaces", "load_management", "shoes")
 
 
-def run(engine: Engine, persona: Mapping[str, str]) -> tuple[Outcome, list[str]]:
-    """Press the persona's answers from the start to the outcome; (outcome, questions asked)."""
-    state, asked = engine.new_state(), []
+def press_through(engine: Engine, state: State, persona: Mapping[str, str]
+                  ) -> tuple[State, list[str]]:
+    """Press the persona's answers from `state` to the outcome; (state, questions asked)."""
+    asked = []
     while not state.finished:
         q = engine.dialog.questions[state.node]
         asked.append(q.id)
         state = engine.choose(state, q.id, persona[q.slot]).state
+    return state, asked
+
+
+def run(engine: Engine, persona: Mapping[str, str]) -> tuple[Outcome, list[str]]:
+    """A whole conversation by button presses; (outcome, questions asked)."""
+    state, asked = press_through(engine, engine.new_state(), persona)
     return engine.outcome(state), asked
 
 
@@ -276,11 +283,7 @@ def test_check_in_rules_live_in_the_dialog(engine: Engine, answer: str, days: in
 
 
 def finished(engine: Engine, persona: Mapping[str, str]) -> State:
-    state = engine.new_state()
-    while not state.finished:
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
-    return state
+    return press_through(engine, engine.new_state(), persona)[0]
 
 
 @pytest.mark.parametrize("answer", ["better", "same"])
@@ -303,17 +306,8 @@ def test_worse_re_asks_the_red_flags_and_may_end_urgent(engine: Engine) -> None:
     assert reply.state.answers["pain_location"] == "bottom_inner"  # pain answers are kept
     pop = engine.choose(reply.state, "injury", "pop_or_kick")
     assert pop.outcome is not None and pop.outcome.level == "urgent"
-    calm, _ = run_from(engine, reply.state, PLANTAR)
-    assert calm.level == "see_doctor"
-
-
-def run_from(engine: Engine, state: State, persona: Mapping[str, str]) -> tuple[Outcome, int]:
-    n = 0
-    while not state.finished:
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
-        n += 1
-    return engine.outcome(state), n
+    calm, _ = press_through(engine, reply.state, PLANTAR)
+    assert engine.outcome(calm).level == "see_doctor"
 
 
 def test_waiting_for_an_appointment_has_no_return_to_running_plan(
