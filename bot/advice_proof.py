@@ -1,4 +1,4 @@
-"""The path proof for advice an answer forbids (never_advise_when), used by bot/graph.py.
+"""The path proof for advice an answer forbids (never_advise_when), used by bot/proofs.py.
 
 The loader already proves that whenever a never_advise_when entry holds, the rules withhold its
 advice. What the answers cannot show is an answer never asked: a path that ends advising ice

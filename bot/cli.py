@@ -13,13 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import graph, serve_config
+from bot import diagrams, proofs, serve_config
 from bot.engine import Engine
 from bot.errors import DefinitionError
 from bot.model import Bundle
+from bot.proof_cache import load_proven
 from bot.render import to_plain
 from bot.replay import Replayer, files
 from bot.session import Session
+from bot.store import Store, StoreError
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -28,7 +30,7 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> Bundle:
-    return graph.load_proven(args.dialogs, args.content)
+    return load_proven(args.dialogs, args.content)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +65,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         for p in exc.problems:
             print(p, file=out)
         return 1
-    problems = graph.prove(bundle)
+    problems = proofs.prove(bundle)
     for p in problems:
         print(p, file=out)
     if problems:
@@ -95,7 +97,7 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     """Print the diagram."""
     bundle = _load(args)
-    out.write(graph.mermaid(bundle) if args.format == "mermaid" else graph.dot(bundle))
+    out.write(diagrams.mermaid(bundle) if args.format == "mermaid" else diagrams.dot(bundle))
     return 0
 
 
@@ -140,6 +142,30 @@ def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         learning = turn.command == "learn" and len(text.split()) == 1
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The composition root of the Telegram bot: settings, engine, store, then the app.
+
+    A configuration or store problem is one line on stderr and exit code 2, before anything
+    connects to Telegram; the bot never starts on a dialog that fails the safety proofs.
+    """
+    try:
+        settings = serve_config.config_from(args, os.environ)
+    except serve_config.ConfigError as exc:
+        print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    # Imported here so that `heel-bot chat` and the other commands never load telegram.
+    from bot.tg import app as tg  # noqa: PLC0415
+
+    engine = Engine(_load(args))
+    tg.setup_logging(settings)
+    try:
+        store = Store(settings.db_path)
+    except StoreError as exc:
+        print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    return tg.run(tg.build_application(settings, engine=engine, store=store), settings)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     parser = build_parser()
@@ -156,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command is None:
                 rest = sys.argv[1:] if argv is None else list(argv)
                 args = parser.parse_args(["serve", *rest])
-            return serve_config.run(args)
+            return cmd_serve(args)
         return cmd_chat(args, sys.stdin, sys.stdout)
     except DefinitionError as exc:
         for p in exc.problems:

@@ -16,165 +16,32 @@ from bot import uikeys
 from bot.checkin import read_checkin
 from bot.errors import DefinitionError, Mark, Problem
 from bot.model import (
-    LEVEL_PARTS,
     OUTCOME,
     Bundle,
     Content,
     Dialog,
     LearnTopic,
-    Option,
-    Question,
     Rules,
-    SafetyNet,
-    Transition,
     Vocabulary,
 )
+from bot.read_dialog import read_dialog
 from bot.read_rules import check_bans_covered, read_rules, read_vocabulary
-from bot.reading import Reader, read_condition, shown
+from bot.reading import Reader, shown
 from bot.yamlsrc import Y, load_file
 
 T = TypeVar("T")
 
-SECTIONS = ("red_flags", "pain", "training")
 VOCABULARY_FILE = "vocabulary.yaml"
 DIALOG_FILE = "triage.yaml"
 RULES_FILE = "rules.yaml"
 LEARN_FILE = "learn.yaml"
 CHECKIN_FILE = "checkin.yaml"
 
-
-# ---------------------------------------------------------------- dialog
-
-
-def _read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
-    m = r.mapping(y, "the dialog", ("dialog", "version", "start", "questions"), ("safety_net",))
-    if m is None or any(k not in m for k in ("dialog", "version", "start", "questions")):
-        return None
-    name = r.string(m["dialog"], "dialog") or "?"
-    version = r.integer(m["version"], "version", 1) or 1
-    qy = m["questions"]
-    if not isinstance(qy.value, dict) or not qy.value:
-        r.fail(qy.mark, f"questions must be a non-empty mapping of question id to question, "
-               f"got {qy.kind}")
-        return None
-    ids = tuple(qy.value)
-    if OUTCOME in qy.value:
-        r.fail(qy.value[OUTCOME].mark, f"{OUTCOME!r} is reserved for the end of the dialog")
-    targets = (*ids, OUTCOME)
-    questions: dict[str, Question] = {}
-    slots_seen: dict[str, str] = {}
-    for qid, q in qy.value.items():
-        question = _read_question(r, qid, q, vocab, targets, mark=qy.key_mark(qid))
-        if question is None:
-            continue
-        if question.slot in slots_seen:
-            where = q.value["slot"].mark if isinstance(q.value, dict) else q.mark
-            r.fail(where, f"question {qid} sets slot {question.slot}, already set by question "
-                   f"{slots_seen[question.slot]}; each slot is asked by one question")
-        slots_seen[question.slot] = qid
-        questions[qid] = question
-    start = r.member(m["start"], "start question", ids)
-    nets: list[SafetyNet] = []
-    if "safety_net" in m:
-        for item in r.seq(m["safety_net"], "safety_net"):
-            nm = r.mapping(item, "a safety-net entry", ("ask", "words"))
-            if nm is None or "ask" not in nm or "words" not in nm:
-                continue
-            ask = r.member(nm["ask"], "question to ask", ids)
-            words = tuple(w.casefold() for w, _ in r.strings(nm["words"], "words"))
-            if ask and words:
-                nets.append(SafetyNet(ask, words, item.mark))
-    if start is None:
-        return None
-    return Dialog(name, version, start, questions, tuple(nets), file)
+# The Telegram adapter still imports short_key from here; it now lives in bot/uikeys.py.
+short_key = uikeys.short_key
 
 
-def _read_range(r: Reader, y: Y) -> tuple[int, int] | None:
-    """`numbers: [low, high]`: whole numbers, low ≤ high."""
-    items = r.seq(y, "numbers")
-    ints = [r.integer(i, "each bound of numbers") for i in items]
-    if len(ints) != 2 or None in ints:
-        if len(ints) != 2:
-            r.fail(y.mark, "numbers must be a list of two whole numbers: [low, high]")
-        return None
-    low, high = ints
-    assert low is not None and high is not None
-    if low > high:
-        r.fail(y.mark, f"numbers: the low bound {low} is above the high bound {high}")
-        return None
-    return low, high
-
-
-def _read_question(
-    r: Reader, qid: str, y: Y, vocab: Vocabulary, targets: tuple[str, ...], *,
-    mark: Mark
-) -> Question | None:
-    what = f"question {qid}"
-    m = r.mapping(y, what, ("slot", "section", "text", "why", "options", "next"), ("if_unsure",))
-    if m is None or any(k not in m for k in ("slot", "section", "text", "why", "options", "next")):
-        return None
-    slot = r.member(m["slot"], "slot", vocab.slots)
-    section = r.member(m["section"], "section", SECTIONS)
-    text = r.ref(r.string(m["text"], f"{what}: text"), m["text"])
-    why = r.ref(r.string(m["why"], f"{what}: why"), m["why"])
-    if slot is None or section is None or text is None or why is None:
-        return None
-    values = vocab.slots[slot]
-    options: list[Option] = []
-    seen: set[str] = set()
-    for item in r.seq(m["options"], f"{what}: options"):
-        om = r.mapping(item, f"an option of {qid}", ("value", "label"), ("match", "numbers"))
-        if om is None or "value" not in om or "label" not in om:
-            continue
-        value = r.member(om["value"], f"value of slot {slot}", values)
-        label = r.ref(r.string(om["label"], "label"), om["label"])
-        match = tuple(s.casefold() for s, _ in r.strings(om["match"], "match")) if (
-            "match" in om) else ()
-        if value is None or label is None:
-            continue
-        if value in seen:
-            r.fail(item.mark, f"{what} offers the value {value!r} twice")
-            continue
-        seen.add(value)
-        numbers = _read_range(r, om["numbers"]) if "numbers" in om else None
-        options.append(Option(value, label, match, numbers))
-    missing = [v for v in values if v not in seen]
-    offered = m["options"].value
-    if missing and isinstance(offered, list) and len(options) == len(offered):
-        r.fail(m["options"].mark, f"{what} offers no option for {', '.join(missing)} "
-               f"(slot {slot} takes {', '.join(values)})")
-    unsure = None
-    if "if_unsure" in m:
-        unsure = r.member(m["if_unsure"], f"if_unsure value of slot {slot}", values)
-    transitions: list[Transition] = []
-    entries = r.seq(m["next"], f"{what}: next")
-    if not entries:
-        r.fail(m["next"].mark, f"{what}: next needs at least one entry")
-    for i, item in enumerate(entries):
-        tm = r.mapping(item, f"a next entry of {qid}", ("goto",), ("when",))
-        if tm is None or "goto" not in tm:
-            continue
-        goto = r.member(tm["goto"], "target", targets)
-        if goto == qid:
-            r.fail(tm["goto"].mark, f"{what} leads to itself")
-            goto = None
-        when = None
-        if "when" in tm:
-            when = read_condition(r, tm["when"], vocab.slots, f"{what}: when")
-            if when is None:
-                continue
-        last = i == len(entries) - 1
-        if when is None and not last:
-            r.fail(item.mark, f"{what}: an entry without 'when' must be last; the entries "
-                   "after it could never be taken")
-        if when is not None and last:
-            r.fail(item.mark, f"{what}: the last next entry must have no 'when', so every "
-                   "answer leads somewhere (a dead end otherwise)")
-        if goto is not None:
-            transitions.append(Transition(goto, when, item.mark))
-    return Question(qid, slot, section, text, why, tuple(options), tuple(transitions), unsure,
-                    mark)
-
+# ---------------------------------------------------------------- learn menu
 
 
 def _read_learn(r: Reader, y: Y) -> tuple[LearnTopic, ...]:
@@ -248,30 +115,20 @@ def _used_keys(b: Bundle, refs: Mapping[str, Mark]) -> dict[str, Mark | None]:
     """Every content key something refers to, with where it is referred to (None: by code)."""
     used: dict[str, Mark | None] = dict(refs)
     for q in b.dialog.questions.values():
-        for key in (q.text, q.why, short_key(q.id), *(o.label for o in q.options)):
+        for key in (q.text, q.why, uikeys.short_key(q.id), *(o.label for o in q.options)):
             used.setdefault(key, q.mark)
     for rule in b.rules.triage:
         used.setdefault(rule.because, rule.mark)
     for t in b.learn:
         for key in (t.title, *t.body):
             used.setdefault(key, t.mark)
-    for c in b.vocabulary.causes:
-        for key in b.cause_keys(c):
-            used.setdefault(key, None)
-    for a in b.vocabulary.advice:
-        for key in b.advice_keys(a):
-            used.setdefault(key, None)
-    for lvl in b.vocabulary.levels:
-        for part in LEVEL_PARTS:
-            used.setdefault(f"level.{lvl}.{part}", None)
-    for key in uikeys.ALL:
+    by_code = (*(k for c in b.vocabulary.causes for k in uikeys.cause_keys(c)),
+               *(k for a in b.vocabulary.advice for k in uikeys.advice_keys(a)),
+               *(k for lvl in b.vocabulary.levels for k in uikeys.level_keys(lvl)),
+               *uikeys.ALL)
+    for key in by_code:
         used.setdefault(key, None)
     return used
-
-
-def short_key(question_id: str) -> str:
-    """Content key of a question's few-word gist (for summaries and answered messages)."""
-    return f"q.{question_id}.short"
 
 
 def _alarming(vocab: Vocabulary, rules: Rules) -> dict[str, frozenset[str]]:
@@ -356,7 +213,7 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     if vocab is None:
         raise DefinitionError(r.problems or [Problem(Mark(shown(ddir / VOCABULARY_FILE), 1, 1),
                                                      "the vocabulary is invalid")])
-    dialog = read(DIALOG_FILE, lambda y, f: _read_dialog(r, y, vocab, f))
+    dialog = read(DIALOG_FILE, lambda y, f: read_dialog(r, y, vocab, f))
     rules = read(RULES_FILE, lambda y, _f: read_rules(r, y, vocab))
     learn = read(LEARN_FILE, lambda y, _f: _read_learn(r, y)) or ()
     checkin = read(CHECKIN_FILE, lambda y, f: read_checkin(r, y, vocab, f))

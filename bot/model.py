@@ -325,15 +325,3 @@ class Bundle:
     learn: tuple[LearnTopic, ...]
     content: Content
     checkin: Checkin
-
-    def cause_keys(self, cause: str) -> tuple[str, str, str]:
-        """Content keys of a cause: name, one-liner, explanation."""
-        return (f"cause.{cause}.name", f"cause.{cause}.short", f"cause.{cause}.explain")
-
-    def advice_keys(self, advice: str) -> tuple[str, str]:
-        """Content keys of an advice id: title and how-to."""
-        return (f"advice.{advice}.title", f"advice.{advice}.howto")
-
-
-LEVEL_PARTS = ("title", "intro", "where", "tell", "meanwhile", "come_back")
-"""The content keys `level.<level>.<part>` every triage level has."""

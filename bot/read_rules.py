@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot import uikeys
 from bot.errors import Mark
 from bot.model import (
     CAUSE_KEY,
     LEVEL_KEY,
-    LEVEL_PARTS,
     AdviceBan,
     AdviceRule,
     CauseSign,
@@ -249,8 +249,8 @@ def _read_contraindications(r: Reader, xm: Y | None,
 
 def replaceable(vocab: Vocabulary) -> tuple[str, ...]:
     """Content keys a `texts` rule may replace: advice how-tos and the level parts."""
-    return (*(f"advice.{a}.howto" for a in vocab.advice),
-            *(f"level.{lv}.{p}" for lv in vocab.levels for p in LEVEL_PARTS))
+    return (*(uikeys.advice_keys(a)[1] for a in vocab.advice),
+            *(key for lv in vocab.levels for key in uikeys.level_keys(lv)))
 
 
 def _read_texts(r: Reader, y: Y | None, vocab: Vocabulary,

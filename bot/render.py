@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine import CheckinResult, Engine, Notice, Reply, State, Summary
-from bot.loader import short_key
 from bot.model import Bundle, LearnTopic, Question
 from bot.rules import Outcome
+from bot.uikeys import advice_keys, cause_keys, level_key, short_key
 
 
 @dataclass(frozen=True)
@@ -99,12 +99,13 @@ class Renderer:
 
     def level_title(self, level: str) -> str:
         """A level as the user reads it."""
-        return self.c[f"level.{level}.title"]
+        return self.c[level_key(level, "title")]
 
     def outcome(self, o: Outcome) -> Doc:
         """The outcome: level, why, likely causes, where to go, what helps, when to come back."""
-        c, lv = self.c, f"level.{o.level}"
-        doc = [Block("title", c[o.text(f"{lv}.title")]), Block("text", c[o.text(f"{lv}.intro")])]
+        c, lv = self.c, o.level
+        doc = [Block("title", c[o.text(level_key(lv, "title"))]),
+               Block("text", c[o.text(level_key(lv, "intro"))])]
         # Only the reasons that set this level: a lesser rule's reason (e.g. "within a day or
         # two" after a fall) would contradict a same-day outcome.
         reasons = [r for r in o.reasons if r.level == o.level]
@@ -119,18 +120,19 @@ class Renderer:
         if not o.causes:
             doc.append(Block("text", c["ui.outcome.no_clear_cause"]))
         for i, cause in enumerate(o.causes):
-            name, short, explain = self.bundle.cause_keys(cause)
+            name, short, explain = cause_keys(cause)
             doc.append(Block("text", c[explain] if i == 0 else f"{c[name]}: {c[short]}"))
-        doc += [Block("text", c[o.text(f"{lv}.{part}")]) for part in ("where", "tell")]
+        doc += [Block("text", c[o.text(level_key(lv, part))]) for part in ("where", "tell")]
         # Notes are safety content for this person (diabetic foot care, after a fall): they
         # come before the general plan so they are read.
         doc += [Block("text", c[key]) for key in o.notes]
-        doc.append(Block("text", c[o.text(f"{lv}.meanwhile")]))
+        doc.append(Block("text", c[o.text(level_key(lv, "meanwhile"))]))
         if o.advice:
             doc.append(Block("heading", c["ui.outcome.advice"]))
             for a in o.advice:
-                doc.append(Block("text", c[o.text(self.bundle.advice_keys(a)[1])]))
-        doc += [Block("text", c[o.text(f"{lv}.come_back")]), Block("text", c["ui.disclaimer"])]
+                doc.append(Block("text", c[o.text(advice_keys(a)[1])]))
+        doc += [Block("text", c[o.text(level_key(lv, "come_back"))]),
+                Block("text", c["ui.disclaimer"])]
         return doc
 
     def checkin(self, result: CheckinResult) -> Doc:
@@ -140,10 +142,10 @@ class Renderer:
         # answer's own text (keep going, build up your running) would contradict it.
         doc = [Block("text", c["ui.checkin.still_seen" if result.raised else rule.text])]
         if result.level != self.bundle.vocabulary.least_urgent:
-            lv = f"level.{result.level}"
-            doc += [Block("title", c[f"{lv}.title"]),
-                    *(Block("text", c[f"{lv}.{p}"]) for p in ("intro", "where", "tell",
-                                                              "come_back"))]
+            lv = result.level
+            doc += [Block("title", c[level_key(lv, "title")]),
+                    *(Block("text", c[level_key(lv, p)]) for p in ("intro", "where", "tell",
+                                                                   "come_back"))]
         if not result.raised:
             doc += [Block("text", c[k]) for k in rule.also]
         return doc
@@ -159,7 +161,7 @@ class Renderer:
         doc += [Block("heading", c["ui.summary.answers"]), Block("text", "\n".join(lines)),
                 Block("text", c.get(key, level=self.level_title(s.level)))]
         if s.causes:
-            names = ", ".join(c[self.bundle.cause_keys(x)[0]] for x in s.causes)
+            names = ", ".join(c[cause_keys(x)[0]] for x in s.causes)
             doc += [Block("heading", c["ui.summary.causes"]), Block("text", names)]
         return doc
 

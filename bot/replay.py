@@ -25,6 +25,7 @@ from bot.engine import Engine, Reply, State
 from bot.errors import DefinitionError, StateError
 from bot.model import Question
 from bot.render import to_plain
+from bot.rules import Outcome
 from bot.session import Session
 from bot.yamlsrc import load_file
 
@@ -273,27 +274,7 @@ class Replayer:
             raise CaseError(f"the conversation did not reach an outcome (stopped at "
                             f"{state.node})")
         o = self.engine.outcome(state)
-        if "triage" in expect and expect["triage"] != o.level:
-            raise CaseError(f"expected {expect['triage']}, got {o.level}")
-        if "cause" in expect:
-            got = o.causes[0] if o.causes else "no cause"
-            if expect["cause"] != got:
-                raise CaseError(f"expected cause {expect['cause']}, got {got}")
-        for c in _strs(expect.get("causes", []), "causes"):
-            if c not in o.causes:
-                raise CaseError(f"expected cause {c} among {list(o.causes)}")
-        for a in _strs(expect.get("advice", []), "advice"):
-            if a not in o.advice:
-                raise CaseError(f"expected advice {a}, got {list(o.advice)}")
-        for a in _strs(expect.get("no_advice", []), "no_advice"):
-            if a in o.advice:
-                raise CaseError(f"advice {a} must not be given, got {list(o.advice)}")
-        for q in _strs(expect.get("asked", []), "asked"):
-            if q not in asked:
-                raise CaseError(f"expected question {q} to be asked; asked {asked}")
-        for q in _strs(expect.get("not_asked", []), "not_asked"):
-            if q in asked:
-                raise CaseError(f"question {q} must not be asked")
+        _expect_outcome(expect, o, asked)
         self._expect_text(expect, text if text is not None else to_plain(
             self.session.render.outcome(o)))
 
@@ -315,3 +296,28 @@ class Replayer:
         for frag in _strs(expect.get("not_says", []), "not_says"):
             if frag.casefold() in shown.casefold():
                 raise CaseError(f"the outcome says {frag!r}")
+
+
+def _expect_outcome(expect: dict[str, object], o: Outcome, asked: list[str]) -> None:
+    """The outcome's level, causes and advice, and the questions asked, as `expect` says."""
+    if "triage" in expect and expect["triage"] != o.level:
+        raise CaseError(f"expected {expect['triage']}, got {o.level}")
+    if "cause" in expect:
+        got = o.causes[0] if o.causes else "no cause"
+        if expect["cause"] != got:
+            raise CaseError(f"expected cause {expect['cause']}, got {got}")
+    for c in _strs(expect.get("causes", []), "causes"):
+        if c not in o.causes:
+            raise CaseError(f"expected cause {c} among {list(o.causes)}")
+    for a in _strs(expect.get("advice", []), "advice"):
+        if a not in o.advice:
+            raise CaseError(f"expected advice {a}, got {list(o.advice)}")
+    for a in _strs(expect.get("no_advice", []), "no_advice"):
+        if a in o.advice:
+            raise CaseError(f"advice {a} must not be given, got {list(o.advice)}")
+    for q in _strs(expect.get("asked", []), "asked"):
+        if q not in asked:
+            raise CaseError(f"expected question {q} to be asked; asked {asked}")
+    for q in _strs(expect.get("not_asked", []), "not_asked"):
+        if q in asked:
+            raise CaseError(f"question {q} must not be asked")

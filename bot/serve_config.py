@@ -1,4 +1,4 @@
-"""Options of `heel-bot serve`, kept apart from the Telegram adapter so `chat` never imports it.
+"""Settings of `heel-bot serve`: parsed and checked here, as data; nothing else happens here.
 
 Every setting comes from a flag or, failing that, the environment. Anything wrong is reported
 as one line that says what to do, before any network or database work starts; the token is
@@ -8,10 +8,8 @@ never echoed back, not even a malformed one (it may be a real token with a typo)
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import secrets
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,7 +129,16 @@ def api_file_url(base_url: str) -> str:
 
 
 def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig:
-    """Build the configuration from flags, then the environment; ConfigError if unusable."""
+    """Build the settings from flags, then the environment; ConfigError if unusable."""
+    api_url = _api_url(args, env)
+    webhook_url, secret = _webhook(args, env, api_url)
+    listen, port = _listen(args, env)
+    return ServeConfig(token=_token(args, env), api_url=api_url, db_path=_db_path(args, env),
+                       webhook_url=webhook_url, listen=listen, port=port, secret_token=secret,
+                       day_seconds=_day_seconds(args, env))
+
+
+def _token(args: argparse.Namespace, env: Mapping[str, str]) -> str:
     token = _pick(args, "token", env, TOKEN_ENV)
     if token is None:
         raise ConfigError(f"no bot token: create a bot with @BotFather in Telegram, then set "
@@ -140,71 +147,67 @@ def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig
         raise ConfigError(f"the bot token is malformed: expected digits, a colon and about 35 "
                           f"letters, digits, - or _, exactly as @BotFather gives it; check "
                           f"{TOKEN_ENV} (or --token) for quotes, spaces or a missing part")
+    return token
 
+
+def _api_url(args: argparse.Namespace, env: Mapping[str, str]) -> str | None:
     api_url = _pick(args, "api_url", env, API_URL_ENV)
-    if api_url is not None:
-        api_url = api_base_url(_check_url(api_url, f"the Bot API URL ({API_URL_ENV} or "
-                                                   "--api-url)"))
+    if api_url is None:
+        return None
+    return api_base_url(_check_url(api_url, f"the Bot API URL ({API_URL_ENV} or --api-url)"))
 
+
+def _db_path(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
     db = _pick(args, "db", env, DB_ENV)
     db_path = Path(db).expanduser() if db else default_db_path()
     if db_path.exists() and db_path.is_dir():
         raise ConfigError(f"the database path {db_path} is a folder; give a file name in "
                           f"{DB_ENV} (or --db)")
+    return db_path
 
-    webhook_url = _pick(args, "webhook_url", env, None)
+
+def _listen(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, int]:
     listen = _pick(args, "listen", env, None) or "127.0.0.1"
     port_text = _pick(args, "port", env, None)
-    port = 8443
-    if port_text is not None:
-        if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-            raise ConfigError(f"--port must be a number from 1 to 65535, got {port_text!r}")
-        port = int(port_text)
+    if port_text is None:
+        return listen, 8443
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError(f"--port must be a number from 1 to 65535, got {port_text!r}")
+    return listen, int(port_text)
+
+
+def _webhook(args: argparse.Namespace, env: Mapping[str, str],
+             api_url: str | None) -> tuple[str | None, str | None]:
+    """The webhook URL (None: long polling) and its secret."""
+    webhook_url = _pick(args, "webhook_url", env, None)
     secret = _pick(args, "secret_token", env, SECRET_ENV)
     if secret is not None and not SECRET_RE.fullmatch(secret):
         raise ConfigError(f"the webhook secret ({SECRET_ENV} or --secret-token) must be 1 to "
                           "256 characters of A-Z, a-z, 0-9, _ and -")
-    if webhook_url is not None:
-        _check_url(webhook_url, "--webhook-url")
-        parts = urlsplit(webhook_url)
-        if api_url is None and parts.scheme != "https":
-            raise ConfigError("--webhook-url must start with https:// (Telegram only calls "
-                              "HTTPS webhooks, unless --api-url points at your own Bot API "
-                              "server)")
-        if api_url is None and (parts.port or 443) not in WEBHOOK_PORTS:
-            raise ConfigError(f"--webhook-url must use port 443, 80, 88 or 8443 (Telegram "
-                              f"calls no other), got {parts.port}")
-        # Without a secret anyone who finds the URL could post fake updates.
-        secret = secret or secrets.token_urlsafe(32)
+    if webhook_url is None:
+        return None, secret
+    _check_url(webhook_url, "--webhook-url")
+    parts = urlsplit(webhook_url)
+    if api_url is None and parts.scheme != "https":
+        raise ConfigError("--webhook-url must start with https:// (Telegram only calls "
+                          "HTTPS webhooks, unless --api-url points at your own Bot API "
+                          "server)")
+    if api_url is None and (parts.port or 443) not in WEBHOOK_PORTS:
+        raise ConfigError(f"--webhook-url must use port 443, 80, 88 or 8443 (Telegram "
+                          f"calls no other), got {parts.port}")
+    # Without a secret anyone who finds the URL could post fake updates.
+    return webhook_url, secret or secrets.token_urlsafe(32)
 
+
+def _day_seconds(args: argparse.Namespace, env: Mapping[str, str]) -> float:
     day_text = _pick(args, "day_seconds", env, DAY_SECONDS_ENV)
-    day_seconds = 86400.0
-    if day_text is not None:
-        try:
-            day_seconds = float(day_text)
-        except ValueError:
-            day_seconds = -1.0
-        if not 0 < day_seconds < 1e9:
-            raise ConfigError(f"{DAY_SECONDS_ENV} must be a positive number of seconds, got "
-                              f"{day_text!r}")
-
-    return ServeConfig(token=token, api_url=api_url, db_path=db_path, webhook_url=webhook_url,
-                       listen=listen, port=port, secret_token=secret, day_seconds=day_seconds)
-
-
-def run(args: argparse.Namespace) -> int:
-    """Run the Telegram bot; a configuration problem is one line on stderr and exit code 2."""
+    if day_text is None:
+        return 86400.0
     try:
-        config = config_from(args, os.environ)
-    except ConfigError as exc:
-        print(f"heel-bot: {exc}", file=sys.stderr)
-        return 2
-    # Imported here so that `heel-bot chat` and the other commands never load telegram.
-    from bot import graph  # noqa: PLC0415
-    from bot.engine import Engine  # noqa: PLC0415
-    from bot.telegram_app import run as serve  # noqa: PLC0415
-
-    # The bot never starts on a dialog that fails validation or the safety proofs.
-    bundle = graph.load_proven(getattr(args, "dialogs", None), getattr(args, "content", None))
-    engine = Engine(bundle)
-    return serve(config, engine)
+        day_seconds = float(day_text)
+    except ValueError:
+        day_seconds = -1.0
+    if not 0 < day_seconds < 1e9:
+        raise ConfigError(f"{DAY_SECONDS_ENV} must be a positive number of seconds, got "
+                          f"{day_text!r}")
+    return day_seconds

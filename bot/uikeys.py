@@ -1,10 +1,51 @@
 """Content keys that Python code uses directly (the rest are named by the YAML files).
 
 The loader refuses content that lacks one of these, and `heel-bot check` reports content keys
-that nothing uses, so this list is the contract between the code and content/.
+that nothing uses, so this list is the contract between the code and content/. Keys that code
+builds from an id (a question's gist, a level's parts, a cause's name...) are built here too,
+by the small functions below, and nowhere else.
 """
 
 from __future__ import annotations
+
+LEVEL_PARTS = ("title", "intro", "where", "tell", "meanwhile", "come_back")
+"""The content keys `level.<level>.<part>` every triage level has."""
+
+
+def short_key(question_id: str) -> str:
+    """A question's few-word gist (for summaries and answered messages)."""
+    return f"q.{question_id}.short"
+
+
+def level_key(level: str, part: str) -> str:
+    """One part of a triage level's text (a part of LEVEL_PARTS)."""
+    return f"level.{level}.{part}"
+
+
+def level_keys(level: str) -> tuple[str, ...]:
+    """Every part of a triage level's text, in the order of LEVEL_PARTS."""
+    return tuple(level_key(level, part) for part in LEVEL_PARTS)
+
+
+def cause_keys(cause: str) -> tuple[str, str, str]:
+    """A cause's name, one-liner and explanation."""
+    return (f"cause.{cause}.name", f"cause.{cause}.short", f"cause.{cause}.explain")
+
+
+def advice_keys(advice: str) -> tuple[str, str]:
+    """An advice id's title and how-to."""
+    return (f"advice.{advice}.title", f"advice.{advice}.howto")
+
+
+def button_key(name: str) -> str:
+    """A Telegram button's label (the names are in TELEGRAM: back, why, summary...)."""
+    return f"tg.button.{name}"
+
+
+def command_key(name: str) -> str:
+    """A Telegram command's description in the command menu."""
+    return f"tg.commands.{name}"
+
 
 # Engine, rendering and terminal chat.
 CORE: frozenset[str] = frozenset(

@@ -1,12 +1,15 @@
-"""Shared fixtures: the real bundle and engine (once per session), and the Bot API stand-in."""
+"""Shared fixtures: the real bundle and engine (once per session), the Bot API stand-in, and
+the parts the Telegram adapter's tests build heel-bot from."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from auxil.botapi import BotAPIStandIn
+from auxil.botapi import BotAPIStandIn, Clock, heel_bot, quick_parts
 
 from bot import loader
 from bot.engine import Engine
@@ -30,16 +33,13 @@ def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB's flood limiter without its 30 requests/s pace (429s are still waited out)."""
+def unthrottled() -> dict[str, Any]:
+    """Build parts: PTB's flood limiter without its 30 requests/s pace (429s are still waited
+    out). At Telegram's pace, hundreds of chats would take a test a minute; the pace itself is
+    PTB's own, unchanged code."""
     from telegram.ext import AIORateLimiter
 
-    from bot import telegram_app
-
-    def fast(max_retries: int = 0) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=0, max_retries=max_retries)
-
-    monkeypatch.setattr(telegram_app, "AIORateLimiter", fast)
+    return {"rate_limiter": AIORateLimiter(overall_max_rate=0, max_retries=5)}
 
 
 @pytest.fixture
@@ -51,3 +51,41 @@ async def api() -> AsyncIterator[BotAPIStandIn]:
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "heel.sqlite3"
+
+
+@pytest.fixture
+def parts() -> dict[str, Any]:
+    """Quick build parts for the adapter's tests (see `quick_parts`)."""
+    return quick_parts()
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """A clock part that stands still until the test moves it."""
+    return Clock()
+
+
+@pytest.fixture
+def clean(api: BotAPIStandIn, caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    """After the test (and after the bot has stopped): every button press was answered, every
+    `on_call` hook passed, no keyboard had more than three buttons in a row, and nothing was
+    logged at ERROR (the stand-in refuses what Telegram refuses — bad HTML, long texts, long
+    button data — so that covers those too). A test that provokes an error asserts on it,
+    then calls `caplog.clear()`."""
+    yield
+    assert api.unanswered_queries() == []
+    assert api.hook_errors == []
+    rows = [row for call in api.calls if isinstance(call.params.get("reply_markup"), dict)
+            for row in call.params["reply_markup"].get("inline_keyboard", [])]
+    assert [row for row in rows if len(row) > 3] == []
+    records = [*caplog.get_records("call"), *caplog.get_records("teardown")]
+    assert [r.getMessage() for r in records if r.levelno >= logging.ERROR] == []
+
+
+@pytest.fixture
+async def heel(api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any],
+               clean: None) -> AsyncIterator[Any]:
+    """heel-bot as `heel-bot serve` builds it (a Store on `db`, default settings) polling the
+    stand-in, checked by `clean` when it has stopped."""
+    async with heel_bot(api, db, engine, build=parts) as app:
+        yield app

@@ -318,6 +318,7 @@ def test_unknown_fault_kinds_are_refused() -> None:
         BotAPIStandIn().fail_next("sendMessage", "503")
 
 
+@pytest.mark.slow
 async def test_ptb_rate_limiter_waits_out_a_429(api: BotAPIStandIn) -> None:
     app = (Application.builder().token(api.token).base_url(api.base_url)
            .rate_limiter(AIORateLimiter(max_retries=2)).build())
@@ -332,6 +333,7 @@ async def test_ptb_rate_limiter_waits_out_a_429(api: BotAPIStandIn) -> None:
 
 
 @pytest.mark.parametrize("kind", ["502", "drop", "500", "timeout"])
+@pytest.mark.slow
 async def test_polling_survives_get_updates_faults(api: BotAPIStandIn, kind: str) -> None:
     async with running(_echo_app(api, read=0.3)):
         await api.wait_until(lambda: api.methods("getUpdates"))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from auxil.defs import REPO, copy_defs
 
-from bot import cli, graph
+from bot import cli, diagrams
 from bot.engine import Engine
 from bot.model import Bundle
 
@@ -134,13 +134,13 @@ def test_replay_nothing_to_replay(tmp_path: Path, capsys: pytest.CaptureFixture[
 @pytest.mark.parametrize("fmt", ["mermaid", "dot"])
 def test_graph(fmt: str, bundle: Bundle, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["graph", "--format", fmt]) == 0
-    expected = graph.mermaid(bundle) if fmt == "mermaid" else graph.dot(bundle)
+    expected = diagrams.mermaid(bundle) if fmt == "mermaid" else diagrams.dot(bundle)
     assert capsys.readouterr().out == expected
 
 
 def test_graph_default_is_mermaid(bundle: Bundle, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["graph"]) == 0
-    assert capsys.readouterr().out == graph.mermaid(bundle)
+    assert capsys.readouterr().out == diagrams.mermaid(bundle)
 
 
 # ---------------------------------------------------------------- chat
@@ -191,6 +191,7 @@ def run_bot(args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, env=env, cwd=REPO, timeout=120, check=False)
 
 
+@pytest.mark.slow
 def test_chat_as_a_process(engine: Engine, bundle: Bundle) -> None:
     lines = typed_numbers(engine, SELF_CARE)
     done = run_bot(["chat"], "\n".join(lines) + "\n")
@@ -200,6 +201,7 @@ def test_chat_as_a_process(engine: Engine, bundle: Bundle) -> None:
     assert done.stderr == ""
 
 
+@pytest.mark.slow
 def test_no_subcommand_as_a_process_chats(bundle: Bundle) -> None:
     done = run_bot([], "it popped\n")
     assert done.returncode == 0, done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from auxil.defs import Defs, copy_defs
 
-from bot import graph
+from bot import proofs
 from bot.engine import Engine, State
 from bot.model import Bundle
 from bot.render import Renderer, to_plain
@@ -235,7 +235,7 @@ def test_check_refuses_a_path_that_gives_ice_without_asking_about_diabetes(
     defs.edit("dialogs/triage.yaml", "      - goto: diabetes\n",
               '      - {when: {weight_bearing: "yes"}, goto: numbness}\n'
               "      - goto: diabetes\n")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     hits = [p for p in problems if "may advise" in p.message and "without asking diabetes"
             in p.message]
     assert hits and str(hits[0].mark).endswith(defs.at("dialogs/vocabulary.yaml",
@@ -258,7 +258,7 @@ def test_check_refuses_a_fall_path_that_skips_severity(
     defs: Defs = copy_defs(tmp_path)
     defs.edit("dialogs/triage.yaml", "{when: {injury: fall_or_impact}, goto: severity}",
               "{when: {injury: fall_or_impact}, goto: outcome}")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     assert any("without asking severity" in p.message and "(rule fall_severe)" in p.message
                for p in problems), problems
 

@@ -33,6 +33,8 @@ from telegram.request import HTTPXRequest
 
 from bot.engine import Engine
 
+pytestmark = pytest.mark.slow
+
 FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
         "infection_signs": "no", "severity": "moderate"}
 FALL_LIMPING = {**FALL, "weight_bearing": "with_pain"}
@@ -169,9 +171,9 @@ async def test_a_user_who_blocks_mid_conversation_is_not_retried(
 # ------------------------------------------------------------------ load with faults
 
 
-@pytest.mark.usefixtures("unthrottled")
 async def test_two_hundred_chats_at_once_through_faults(
-        api: BotAPIStandIn, db: Path, engine: Engine, fall: Plan, limping: Plan) -> None:
+        api: BotAPIStandIn, db: Path, engine: Engine, fall: Plan, limping: Plan,
+        unthrottled: dict[str, Any]) -> None:
     chats = {5000 + i: (fall if i % 2 else limping) for i in range(200)}
     api.fail_next("sendMessage", "502", count=5)
     api.fail_next("sendMessage", "drop", count=5)
@@ -180,7 +182,8 @@ async def test_two_hundred_chats_at_once_through_faults(
     api.fail_next("sendMessage", "429", count=2, retry_after=1)
     # A small connection pool: httpcore's pool bookkeeping grows with the square of its size
     # and queue, which costs more CPU here than it saves.
-    request = {"request": HTTPXRequest(connection_pool_size=16, pool_timeout=30)}
+    request = {**unthrottled,
+               "request": HTTPXRequest(connection_pool_size=16, pool_timeout=30)}
     async with heel_bot(api, db, engine, build=request):
         await asyncio.gather(*(converse(api, c, p, within=45) for c, p in chats.items()))
         await api.wait_idle()

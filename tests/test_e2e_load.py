@@ -39,6 +39,8 @@ from telegram.request import HTTPXRequest
 from bot.engine import Engine
 from bot.store import Store
 
+pytestmark = pytest.mark.slow
+
 CHATS = 1000
 FIRST_CHAT = 20_000
 # Of every 20 chats: 16 pop (urgent), 3 fall (see a doctor), 1 the whole self-care check.
@@ -82,9 +84,9 @@ def check_conversation(engine: Engine, transcript: list[BotMessage], p: Plan) ->
     assert ids == sorted(ids)
 
 
-@pytest.mark.usefixtures("unthrottled")
 async def test_a_thousand_chats_at_once_each_complete_their_conversation(
-        api: BotAPIStandIn, tmp_path: Path, engine: Engine) -> None:
+        api: BotAPIStandIn, tmp_path: Path, engine: Engine,
+        unthrottled: dict[str, Any]) -> None:
     plans = [plan(engine, POP), plan(engine, FALL), plan(engine, SELF_CARE)]
     assert [p.level for p in plans] == ["urgent", "see_doctor", "self_care"]
     kinds = [p for p, share in zip(plans, MIX, strict=True) for _ in range(share)]
@@ -97,7 +99,8 @@ async def test_a_thousand_chats_at_once_each_complete_their_conversation(
 
     # The 200-chat fault test's pool: httpcore's bookkeeping grows with the square of the
     # pool and its queue, which costs more CPU here than bigger pools save.
-    request = {"request": HTTPXRequest(connection_pool_size=16, pool_timeout=30)}
+    request = {**unthrottled,
+               "request": HTTPXRequest(connection_pool_size=16, pool_timeout=30)}
     async with heel_bot(api, db, engine, build=request):
         await asyncio.gather(*(converse(c, p) for c, p in chats.items()))
         await api.wait_idle()

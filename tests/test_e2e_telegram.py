@@ -1,6 +1,6 @@
 """End to end: the real heel-bot Application polling the loopback Bot API stand-in.
 
-Each test builds the production Application (`bot.telegram_app.build_application`) on a
+Each test builds the production Application (`bot.tg.app.build_application`) on a
 temporary SQLite file, runs it as `run_polling` would, and plays users against it over HTTP:
 whole conversations by buttons and by typing, a restart mid-conversation, stale and forged
 buttons, stickers and photos, group chats, /forget, check-in reminders (with a "day" of a few
@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import Any
 
 import pytest
 from auxil.botapi import (
@@ -65,23 +66,6 @@ COMMANDS = {"start", "help", "back", "restart", "why", "summary", "learn", "remi
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture
-def unthrottled(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB's flood limiter without its 30 requests/s pace (429s are still waited out).
-
-    At Telegram's pace, hundreds of chats would take the test a minute; the pace itself is
-    PTB's own, unchanged code.
-    """
-    from telegram.ext import AIORateLimiter
-
-    from bot import telegram_app
-
-    def fast(max_retries: int = 0) -> AIORateLimiter:
-        return AIORateLimiter(overall_max_rate=0, max_retries=max_retries)
-
-    monkeypatch.setattr(telegram_app, "AIORateLimiter", fast)
 
 
 @pytest.fixture(scope="module")
@@ -357,6 +341,7 @@ async def test_a_reminder_fires_and_the_check_in_answers(api: BotAPIStandIn, db:
     assert reminders(db, chat) == 0
 
 
+@pytest.mark.slow
 async def test_a_reminder_survives_a_restart(api: BotAPIStandIn, db: Path, engine: Engine,
                                              fall: Plan) -> None:
     chat = 1010
@@ -403,16 +388,17 @@ async def test_remind_lists_and_cancels(api: BotAPIStandIn, db: Path, engine: En
 # ------------------------------------------------------------------ many chats at once
 
 
-@pytest.mark.usefixtures("unthrottled")
+@pytest.mark.slow
 async def test_twenty_chats_at_once_keep_their_own_conversations(
-        api: BotAPIStandIn, db: Path, engine: Engine, self_care: Plan, achilles: Plan) -> None:
+        api: BotAPIStandIn, db: Path, engine: Engine, self_care: Plan, achilles: Plan,
+        unthrottled: dict[str, Any]) -> None:
     chats = {3000 + i: (self_care if i % 2 else achilles) for i in range(20)}
 
     async def one(chat: int, p: Plan) -> None:
         first = await start_chat(api, chat, p.steps[0], within=30)
         await answer_by_buttons(api, chat, first, p.steps, p.level_title, within=30)
 
-    async with heel_bot(api, db, engine):
+    async with heel_bot(api, db, engine, build=unthrottled):
         await asyncio.gather(*(one(c, p) for c, p in chats.items()))
         await api.wait_idle()
     assert api.chats_written() == set(chats)
@@ -437,6 +423,7 @@ async def test_twenty_chats_at_once_keep_their_own_conversations(
 # ------------------------------------------------------------------ the token stays secret
 
 
+@pytest.mark.slow
 async def test_the_token_never_appears_in_any_log_record(
         api: BotAPIStandIn, db: Path, engine: Engine, self_care: Plan, *, fall: Plan,
         caplog: pytest.LogCaptureFixture) -> None:
@@ -473,11 +460,12 @@ async def test_a_rejected_token_is_not_logged(db: Path, engine: Engine,
         from telegram.error import InvalidToken
 
         from bot.serve_config import ServeConfig
-        from bot.telegram_app import build_application
+        from bot.store import Store
+        from bot.tg.app import build_application
 
         config = ServeConfig(token=wrong, api_url=api.base_url, db_path=db)
         with every_logger_at_debug("httpx", "httpcore", "telegram"):
-            app = build_application(config, engine)
+            app = build_application(config, engine=engine, store=Store(db))
             with every_logger_at_debug(), pytest.raises(InvalidToken):
                 async with running(app):
                     pass

@@ -75,6 +75,7 @@ async def test_a_conversation_over_the_webhook(api: BotAPIStandIn, db: Path, eng
 
 
 @pytest.mark.parametrize("secret", [None, "", "wrong", SECRET + "x", SECRET.upper()])
+@pytest.mark.slow
 async def test_a_wrong_or_missing_secret_is_refused(api: BotAPIStandIn, db: Path,
                                                     engine: Engine, fall: Plan,
                                                     secret: str | None) -> None:

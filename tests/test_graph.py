@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from auxil.defs import REPO, Defs, copy_defs, problem_at
 
-from bot import graph
+from bot import diagrams, proof_cache, proofs
 from bot.errors import DefinitionError, Problem
 from bot.model import OUTCOME, Bundle
 
@@ -24,11 +24,11 @@ def defs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Defs:
 
 
 def test_real_dialog_is_proven(bundle: Bundle) -> None:
-    assert graph.prove(bundle) == []
+    assert proofs.prove(bundle) == []
 
 
 def test_load_proven_accepts_the_real_dialog() -> None:
-    assert graph.load_proven().dialog.start == "injury"
+    assert proof_cache.load_proven().dialog.start == "injury"
 
 
 # ---------------------------------------------------------------- unsafe but loadable dialogs
@@ -45,7 +45,7 @@ def skip_infection_screen(defs: Defs) -> None:
 
 def test_a_path_skipping_a_red_flag_question(defs: Defs) -> None:
     skip_infection_screen(defs)
-    problems = graph.prove(defs.load())  # it loads: every question is still reachable
+    problems = proofs.prove(defs.load())  # it loads: every question is still reachable
     p = problem_at(problems, defs.at(RULES, "{id: infection,"), "without asking infection_signs",
                    "which could make it urgent (rule infection)")
     assert "weight_bearing=yes" in p.message
@@ -61,14 +61,14 @@ def test_a_path_skipping_a_red_flag_question(defs: Defs) -> None:
 def test_unsafe_dialog_is_refused_at_start(defs: Defs) -> None:
     skip_infection_screen(defs)
     with pytest.raises(DefinitionError) as info:
-        graph.load_proven(defs.dialogs, defs.content)
+        proof_cache.load_proven(defs.dialogs, defs.content)
     assert any("without asking infection_signs" in p.message for p in info.value.problems)
 
 
 def test_weakened_triage_rule_breaks_a_requirement(defs: Defs) -> None:
     defs.edit(RULES, "{id: pop_or_kick, when: {injury: pop_or_kick}, level: urgent",
               "{id: pop_or_kick, when: {injury: pop_or_kick}, level: see_doctor")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     where = defs.at(VOCAB, "{when: {injury: pop_or_kick}, level: urgent}")
     p = problem_at(problems, where, "the specification requires at least urgent here")
     assert "but the rules give see_doctor on the path injury=pop_or_kick" in p.message
@@ -80,7 +80,7 @@ def test_weakened_combined_rule(defs: Defs) -> None:
               "\"yes\"}, level: see_doctor")
     defs.edit(RULES, "{id: deformity, when: {deformity: \"yes\"}, level: urgent",
               "{id: deformity, when: {deformity: \"yes\"}, level: see_doctor")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     where = defs.at(VOCAB, "{when: {injury: fall_or_impact, deformity: \"yes\"}, level: urgent}")
     p = problem_at(problems, where, "requires at least urgent")
     assert "injury=fall_or_impact" in p.message
@@ -94,7 +94,7 @@ def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None
     defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
               "      - {when: {pain_location: whole_heel}, goto: hard_surface}\n"
               "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     p = problem_at(problems, defs.at(TRIAGE, "hard_surface:\n    slot"),
                    "question hard_surface is never reached")
     assert "on every path the conditions leading to it fail" in p.message
@@ -105,7 +105,7 @@ def test_branch_on_an_answer_not_yet_given(defs: Defs) -> None:
     # flow, and whether it is would depend on what the safety net asked early.
     defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
               "      - {when: {run_pattern: eases_when_warm}, goto: heel_squeeze}\n")
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     p = problem_at(problems, defs.at(TRIAGE, "{when: {run_pattern: eases_when_warm}"),
                    "question morning_pain: the branch to heel_squeeze tests run_pattern")
     assert "not asked on every path here" in p.message
@@ -117,14 +117,14 @@ def test_ending_early_after_a_see_doctor_answer(defs: Defs) -> None:
     defs.edit(TRIAGE, "    next:\n      - goto: pain_location\n",
               "    next:\n      - {when: {age_group: under_16}, goto: outcome}\n"
               "      - goto: pain_location\n")
-    assert graph.prove(defs.load()) == []
+    assert proofs.prove(defs.load()) == []
 
 
 def test_ending_early_before_an_urgent_question(defs: Defs) -> None:
     # …but stopping after a see_doctor answer before the urgent screen is done is reported.
     defs.edit(TRIAGE, '    next:\n      - {when: {weight_bearing: "no"}, goto: outcome}\n',
               '    next:\n      - {when: {weight_bearing: ["no", with_pain]}, goto: outcome}\n')
-    problems = graph.prove(defs.load())
+    problems = proofs.prove(defs.load())
     assert any("without asking deformity" in p.message and "weight_bearing=with_pain"
                in p.message for p in problems), problems
 
@@ -137,7 +137,7 @@ def edges(bundle: Bundle) -> list[tuple[str, str]]:
 
 
 def test_mermaid_has_every_question_and_edge(bundle: Bundle) -> None:
-    text = graph.mermaid(bundle)
+    text = diagrams.mermaid(bundle)
     assert text.startswith("flowchart TD\n")
     nodes = re.findall(r"^    (\w+)\[\"", text, flags=re.M)
     assert sorted(nodes) == sorted(bundle.dialog.questions)
@@ -149,7 +149,7 @@ def test_mermaid_has_every_question_and_edge(bundle: Bundle) -> None:
 
 
 def test_dot_has_every_question_and_edge(bundle: Bundle) -> None:
-    text = graph.dot(bundle)
+    text = diagrams.dot(bundle)
     assert text.startswith('digraph "triage" {')
     assert text.rstrip().endswith("}")
     nodes = re.findall(r'^    "(\w+)" \[label=', text, flags=re.M)
@@ -160,8 +160,8 @@ def test_dot_has_every_question_and_edge(bundle: Bundle) -> None:
 
 
 def test_diagrams_are_stable(bundle: Bundle) -> None:
-    assert graph.mermaid(bundle) == graph.mermaid(bundle)
-    assert graph.dot(bundle) == graph.dot(bundle)
+    assert diagrams.mermaid(bundle) == diagrams.mermaid(bundle)
+    assert diagrams.dot(bundle) == diagrams.dot(bundle)
 
 
 def test_readme_diagram_is_current(bundle: Bundle) -> None:
@@ -169,7 +169,7 @@ def test_readme_diagram_is_current(bundle: Bundle) -> None:
     match = re.search(r"^<!-- graph:start -->\n```mermaid\n(.*?)```\n<!-- graph:end -->$",
                       readme, flags=re.M | re.S)
     assert match, "README.md lacks the ```mermaid block between the graph markers"
-    assert match.group(1) == graph.mermaid(bundle), (
+    assert match.group(1) == diagrams.mermaid(bundle), (
         "README.md's diagram is out of date: paste the output of `heel-bot graph` between "
         "<!-- graph:start --> and <!-- graph:end -->")
 
@@ -177,9 +177,10 @@ def test_readme_diagram_is_current(bundle: Bundle) -> None:
 # ---------------------------------------------------------------- the remembered proof
 
 
+@pytest.mark.slow
 def test_a_proof_is_remembered_for_exactly_these_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    graph_mod = graph
+    graph_mod = proof_cache
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.delenv("HEEL_BOT_PROOF_CACHE", raising=False)
     defs = copy_defs(tmp_path / "defs")

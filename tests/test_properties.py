@@ -218,6 +218,7 @@ class Conversation:
 @settings(deadline=None, max_examples=250, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
+@pytest.mark.slow
 def test_random_conversations(engine: Engine, bundle: Bundle, data: st.DataObject) -> None:
     conversation = Conversation(engine)
     for action in data.draw(st.lists(actions(bundle), max_size=40), label="actions"):
@@ -326,6 +327,7 @@ def test_oracle_sanity() -> None:
     assert oracle_level({"duration": "over_3_weeks", "trend": "improving"}) == SELF_CARE
 
 
+@pytest.mark.slow
 def test_every_path_meets_the_specification(engine: Engine, bundle: Bundle) -> None:
     """Every path through the red flags and the pain questions; the training questions (which
     the specification says shape the advice, not the level) on every path of theirs where a

@@ -143,9 +143,9 @@ def test_repr_hides_the_secrets():
     assert TOKEN.split(":")[1] not in repr(config) and "hush" not in repr(config)
 
 
-def test_run_prints_the_problem_and_exits_2(monkeypatch, capsys):
+def test_serve_prints_the_problem_and_exits_2(monkeypatch, capsys):
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    assert serve_config.run(parse()) == 2
+    assert cli.cmd_serve(cli.build_parser().parse_args(["serve"])) == 2
     err = capsys.readouterr().err
     assert err.startswith("heel-bot: ") and err.count("\n") == 1
 
@@ -164,7 +164,7 @@ def test_plain_heel_bot_serves_when_a_token_is_set(monkeypatch):
         return 0
 
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
-    monkeypatch.setattr(serve_config, "run", fake_run)
+    monkeypatch.setattr(cli, "cmd_serve", fake_run)
     monkeypatch.setattr(sys, "argv", ["heel-bot"])
     assert cli.main(None) == 0
     assert seen and seen[0].command == "serve" and seen[0].token is None

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
 
+pytestmark = pytest.mark.slow
+
 CHAT = 4242
 
 

@@ -26,8 +26,9 @@ from typing import Any
 import pytest
 from auxil.defs import REPO, Defs, copy_defs
 
-from bot import cli, telegram_app
+from bot import cli
 from bot.engine import Engine
+from bot.tg import app as tg
 
 TRIAGE = "dialogs/triage.yaml"
 RULES = "dialogs/rules.yaml"
@@ -266,11 +267,13 @@ def tripwires(monkeypatch: pytest.MonkeyPatch, serve_env: None) -> Tripwires:
         return 0
 
     def build_application(*args: Any, **kwargs: Any) -> Any:
-        wires.calls.append(("build_application", args))
-        raise AssertionError("build_application was called")
+        wires.calls.append(("build_application", (*args, kwargs["engine"])))
+        kwargs["store"].close()
+        return object()
 
-    monkeypatch.setattr(telegram_app, "run", run)
-    monkeypatch.setattr(telegram_app, "build_application", build_application)
+    # cli imports the adapter package and calls these two through it.
+    monkeypatch.setattr(tg, "run", run)
+    monkeypatch.setattr(tg, "build_application", build_application)
     return wires
 
 
@@ -326,12 +329,12 @@ def test_check_and_serve_refuse_at_the_place_of_the_break(
 @pytest.mark.parametrize("name", sorted(UNSAFE_BUT_LOADABLE))
 def test_unsafe_copies_load_and_only_the_proofs_refuse_them(name: str, defs: Defs) -> None:
     # Guards the cases above: they must really be "loadable but unsafe".
-    from bot import graph
+    from bot import proofs
 
     broken = next(b for b in BREAKS if b.name == name)
     expected = broken.apply(defs)
     bundle = defs.load()
-    problems = [str(p) for p in graph.prove(bundle)]
+    problems = [str(p) for p in proofs.prove(bundle)]
     the_line(problems, expected)
 
 
@@ -343,13 +346,14 @@ def test_the_intact_copy_serves(defs: Defs, tripwires: Tripwires,
     assert capsys.readouterr().out.startswith("OK: ")
     assert cli.main(["serve", *paths]) == 0
     assert cli.main(paths) == 0
-    assert [name for name, _ in tripwires.calls] == ["run", "run"]
-    for _, (config, engine) in tripwires.calls:
+    assert [name for name, _ in tripwires.calls] == ["build_application", "run"] * 2
+    for _, (config, engine) in tripwires.calls[::2]:
         assert config.token == FAKE_TOKEN
         assert isinstance(engine, Engine)
         assert engine.dialog.start == "injury"
 
 
+@pytest.mark.slow
 def test_serve_as_a_process_refuses_a_broken_dialog(defs: Defs, serve_env: None, db: Path) -> None:
     # The console entry point, end to end: a real process, the environment of a deployment.
     expected = dangling_target(defs)

@@ -131,6 +131,7 @@ def holding(path: Path) -> Iterator[Holder]:
         holder.close()
 
 
+@pytest.mark.slow
 def test_a_write_on_a_busy_database_waits_then_fails_clearly(tmp_path: Path) -> None:
     path = tmp_path / "heel.sqlite3"
     store = Store(path, busy_timeout=0.2)
@@ -156,6 +157,7 @@ def test_a_write_on_a_busy_database_waits_then_fails_clearly(tmp_path: Path) -> 
         store.close()
 
 
+@pytest.mark.slow
 def test_a_write_on_a_busy_database_succeeds_once_the_lock_is_released(tmp_path: Path) -> None:
     path = tmp_path / "heel.sqlite3"
     waiting = threading.Event()
@@ -193,6 +195,7 @@ def test_a_write_on_a_busy_database_succeeds_once_the_lock_is_released(tmp_path:
         store.close()
 
 
+@pytest.mark.slow
 def test_opening_a_database_locked_by_another_process_fails_clearly(tmp_path: Path) -> None:
     # Two bots started at once on a new file: the other is still creating it.
     path = tmp_path / "heel.sqlite3"
@@ -283,10 +286,12 @@ def unprivileged(scenario: Callable[[str], None], folder: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_a_read_only_file_is_a_clear_error_and_keeps_its_rows(tmp_path: Path) -> None:
     unprivileged(scenario_read_only_file, tmp_path)
 
 
+@pytest.mark.slow
 def test_an_unwritable_folder_is_a_clear_error_and_keeps_its_rows(tmp_path: Path) -> None:
     unprivileged(scenario_unwritable_folder, tmp_path)
 
@@ -470,6 +475,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_kill_9_while_writing_leaves_one_whole_committed_state(tmp_path: Path) -> None:
     path = tmp_path / "heel.sqlite3"
     rng = random.Random()
@@ -540,7 +546,7 @@ class Outage:
 
 def store_errors(caplog: pytest.LogCaptureFixture, chat: int) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.levelno >= logging.ERROR and r.name == "bot.telegram_app"
+            if r.levelno >= logging.ERROR and r.name == "bot.tg.app"
             and "StoreError" in r.getMessage() and f"chat {chat}" in r.getMessage()]
 
 
@@ -550,15 +556,15 @@ async def test_a_failing_save_during_a_press_tells_the_user_and_keeps_the_state(
     db, chat = tmp_path / "heel.sqlite3", 7101
     caplog.set_level(logging.INFO)
     sorry = text(engine, "tg.store_error")
-    async with heel_bot(api, db, engine) as app:
-        heel = app.bot_data["heel"]
+    store = Store(db)
+    async with heel_bot(api, db, engine, store=store):
         first = await start_chat(api, chat, fall.steps[0])
         second = await answer_by_buttons(api, chat, first, fall.steps[:1], fall.steps[1].text)
         before = stored(db, chat)
         assert before is not None and before.node == fall.steps[1].question
 
         with pytest.MonkeyPatch.context() as mp:
-            outage = Outage(mp, heel.store, "save")
+            outage = Outage(mp, store, "save")
             query = api.press_button(chat, second.message_id, fall.steps[1].label)
             await api.wait_answer(query)  # the button does not spin forever
             await api.wait_text(chat, sorry, second.message_id)
@@ -586,13 +592,13 @@ async def test_a_failing_store_while_typing_tells_the_user_and_recovers(
     db, chat = tmp_path / "heel.sqlite3", 7102
     caplog.set_level(logging.INFO)
     sorry = text(engine, "tg.store_error")
-    async with heel_bot(api, db, engine) as app:
-        heel = app.bot_data["heel"]
+    store = Store(db)
+    async with heel_bot(api, db, engine, store=store):
         await start_chat(api, chat, fall.steps[0])
         before = stored(db, chat)
         for method in ("save", "load"):
             with pytest.MonkeyPatch.context() as mp:
-                Outage(mp, heel.store, method)
+                Outage(mp, store, method)
                 sent = api.send_text(chat, fall.steps[0].label)
                 await api.wait_text(chat, sorry, sent["message_id"])
                 await api.wait_idle()
@@ -609,15 +615,16 @@ async def test_a_failing_store_while_typing_tells_the_user_and_recovers(
         assert fall.steps[0].label not in line
 
 
+@pytest.mark.slow
 async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
         api: BotAPIStandIn, tmp_path: Path, engine: Engine, fall: Plan,
         caplog: pytest.LogCaptureFixture) -> None:
     db, chat = tmp_path / "heel.sqlite3", 7103
     caplog.set_level(logging.INFO)
     ask = prefix(engine, "checkin.ask")
-    async with heel_bot(api, db, engine, day_seconds=0.5) as app:
-        heel = app.bot_data["heel"]
-        original = heel.store.reminder
+    store = Store(db)
+    async with heel_bot(api, db, engine, store=store, day_seconds=0.5):
+        original = store.reminder
         failures: list[int] = []
 
         def failing_twice(reminder_id: int) -> Any:
@@ -628,7 +635,7 @@ async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
 
         await book(api, engine, chat, fall, 3)  # due 1.5 s after booking
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(heel.store, "reminder", failing_twice)
+            mp.setattr(store, "reminder", failing_twice)
             await api.wait_for(chat, lambda t: any(ask in m.text for m in t), within=20)
         await api.wait_idle()
     assert len(failures) == 2

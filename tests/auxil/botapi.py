@@ -30,9 +30,16 @@ duplicate in a transcript is a real bug in the bot. Kinds:
 the case where a client cannot know whether its message went out (a retry may duplicate it).
 It exists to document that ambiguity; fault tests use "drop".
 
+Hooks for what a test arranges or observes beyond users and faults: `hold`/`release` (a slow
+path to one chat), `on_call` (look at the world, e.g. the store, when a call goes out),
+`member_update` (a user blocks or unblocks the bot), `unblock`, `send_channel_post`,
+`press(..., None)` (a query without data), and `in_thread` (the stand-in on a thread of its
+own, for code that runs its own event loop, such as `heel-bot serve`).
+
 Below the stand-in: `running(app)`, which runs any PTB Application inside the test's loop
 exactly as `run_polling`/`run_webhook` would, and helpers that drive heel-bot through the
-stand-in (plans worked out with the engine, conversations by buttons or typing, store reads).
+stand-in (plans worked out with the engine, conversations by buttons or typing, store reads,
+the parts tests pass to `build_application`: a still-standing clock, quick transports).
 """
 
 from __future__ import annotations
@@ -45,6 +52,8 @@ import itertools
 import json
 import logging
 import re
+import ssl
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -55,6 +64,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from bot.engine import Engine, State
+from bot.model import Question
 from bot.serve_config import ServeConfig
 from bot.store import Store
 
@@ -337,6 +347,9 @@ class BotAPIStandIn:
         self._last_activity = time.monotonic()
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_client: httpx.AsyncClient | None = None
+        self._held: dict[int, asyncio.Event] = {}
+        self._hooks: list[tuple[str, Callable[[dict[str, Any]], object]]] = []
+        self.hook_errors: list[BaseException] = []
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -468,6 +481,34 @@ class BotAPIStandIn:
             "file_id": "BQACAgIAAxkBAAEBdoc", "file_unique_id": "AgADdoc",
             "file_name": "x-ray.pdf", "mime_type": "application/pdf"})
 
+    def send_channel_post(self, chat_id: int, text: str) -> dict[str, Any]:
+        """A post in a channel the bot is in: a `channel_post` update whose message has no
+        `from` (channels post as themselves, `sender_chat`); returns the message."""
+        chat = self.add_chat(chat_id, "channel")
+        message = {"message_id": next(self._message_ids[chat_id]), "sender_chat": dict(chat),
+                   "chat": dict(chat), "date": int(time.time()), "text": text}
+        self._user_messages[(chat_id, message["message_id"])] = message
+        self.queue({"channel_post": message})
+        return message
+
+    def member_update(self, chat_id: int, status: str, *, old_status: str = "member",
+                      chat_type: str = "private") -> dict[str, Any]:
+        """The bot's membership of a chat changes, as Telegram reports it: a `my_chat_member`
+        update, e.g. status "kicked" when the user blocks the bot, "member" when they unblock
+        it. Only the update: it does not make sends fail (that is `block`)."""
+        chat = self.add_chat(chat_id, chat_type)
+        bot = {"id": self.bot_id, "is_bot": True, "first_name": "Heel",
+               "username": self.bot_username}
+
+        def member(state: str) -> dict[str, Any]:
+            return {"user": bot, "status": state, **({"until_date": 0} if state == "kicked"
+                                                     else {})}
+
+        update = {"my_chat_member": {
+            "chat": dict(chat), "from": self._user(chat_id, None), "date": int(time.time()),
+            "old_chat_member": member(old_status), "new_chat_member": member(status)}}
+        return self.queue(update)
+
     def edit_text(self, chat_id: int, message_id: int, text: str) -> dict[str, Any]:
         """The user edits one of their messages: an `edited_message` update."""
         original = self._user_messages[(chat_id, message_id)]
@@ -476,20 +517,23 @@ class BotAPIStandIn:
         self.queue({"edited_message": edited})
         return edited
 
-    def press(self, chat_id: int, message_id: int, data: str, *,
+    def press(self, chat_id: int, message_id: int, data: str | None, *,
               user_id: int | None = None) -> str:
         """The user presses a button with `data` on the bot's message; returns the query id.
 
         Any data may be pressed (a stale keyboard cached by a client, or a forged query); use
-        `press_button` to press only what the message currently shows.
+        `press_button` to press only what the message currently shows. `None` sends a query
+        without `data`, as a game button does, or a modified client (the field is optional in
+        Telegram's client API).
         """
         message = self._find_bot_message(chat_id, message_id)
         query_id = f"{chat_id}-{next(self._query_ids)}"
         self._queries[query_id] = {"chat_id": chat_id}
-        self.queue({"callback_query": {
-            "id": query_id, "from": self._user(chat_id, user_id),
-            "message": self._message_json(message), "chat_instance": f"ci{chat_id}",
-            "data": data}})
+        query = {"id": query_id, "from": self._user(chat_id, user_id),
+                 "message": self._message_json(message), "chat_instance": f"ci{chat_id}"}
+        if data is not None:
+            query["data"] = data
+        self.queue({"callback_query": query})
         return query_id
 
     def press_button(self, chat_id: int, message_id: int, label: str) -> str:
@@ -632,6 +676,42 @@ class BotAPIStandIn:
         """The user blocks the bot: every send to their chat gets 403 Forbidden."""
         self.blocked.add(chat_id)
 
+    def unblock(self, chat_id: int) -> None:
+        """The user unblocks the bot: sends to their chat work again."""
+        self.blocked.discard(chat_id)
+
+    def hold(self, chat_id: int) -> None:
+        """Leave the bot's requests about `chat_id` unanswered until `release(chat_id)`: sends
+        and edits to the chat, and answers to its button presses (a slow path to one user).
+        Held requests are processed in the order they arrived once released; they count as in
+        flight, so `wait_idle` waits for them."""
+        self._held.setdefault(chat_id, asyncio.Event())
+
+    def release(self, chat_id: int) -> None:
+        """Process the requests `hold` kept waiting, and stop holding the chat."""
+        event = self._held.pop(chat_id, None)
+        if event is not None:
+            event.set()
+
+    def on_call(self, method: str,
+                hook: Callable[[dict[str, Any]], object]) -> Callable[[], None]:
+        """Call `hook(params)` whenever the bot calls `method` (case-insensitive), at the
+        moment the stand-in is about to carry the call out (after fault injection, before any
+        effect): e.g. to check what the bot's store holds when a reply goes out. The call then
+        proceeds as usual; an exception the hook raises is kept in `hook_errors` (assert that
+        it is empty) rather than failing the request. Returns a function that removes the
+        hook."""
+        entry = (method.lower(), hook)
+        self._hooks.append(entry)
+        return lambda: self._hooks.remove(entry)
+
+    def _about_chat(self, name: str, params: dict[str, Any]) -> int | None:
+        """The chat a request concerns: its chat_id, or the chat of the pressed button."""
+        if name == "answercallbackquery":
+            query = self._queries.get(str(params.get("callback_query_id", "")))
+            return None if query is None else int(query["chat_id"])
+        return _int_or_none(params.get("chat_id")) if name in _SEND_METHODS else None
+
     def _take_fault(self, method: str, params: dict[str, Any]) -> _Fault | None:
         for fault in self._faults:
             if fault.method != method or fault.count <= 0:
@@ -757,6 +837,15 @@ class BotAPIStandIn:
                     raise _Drop
                 if fault.kind == "timeout":
                     raise _Hold
+            about = self._about_chat(name, params)
+            if about is not None and about in self._held:
+                await self._held[about].wait()
+            for method_name, hook in self._hooks:
+                if method_name == name:
+                    try:
+                        hook(params)
+                    except Exception as exc:  # kept for the test to assert on
+                        self.hook_errors.append(exc)
             handler = self._handlers().get(name)
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -1175,6 +1264,38 @@ async def running(app: Any, *, webhook: dict[str, Any] | None = None,
             await app.post_shutdown(app)
 
 
+@contextlib.contextmanager
+def in_thread(**kwargs: Any) -> Iterator[BotAPIStandIn]:
+    """A stand-in serving from a thread with an event loop of its own, for code under test that
+    runs (and closes) its own loop in this thread: `heel-bot serve`, `run_polling`. `kwargs` go
+    to `BotAPIStandIn`. Read its record (calls, commands…) once that code has returned; queue
+    updates before starting it."""
+    ready = threading.Event()
+    box: dict[str, Any] = {}
+
+    def serve() -> None:
+        loop = asyncio.new_event_loop()
+        api = BotAPIStandIn(**kwargs)
+        loop.run_until_complete(api.start())
+        box["api"], box["loop"] = api, loop
+        ready.set()
+        try:
+            loop.run_forever()
+            loop.run_until_complete(api.close())
+        finally:
+            loop.close()
+
+    thread = threading.Thread(target=serve, name="bot-api-stand-in", daemon=True)
+    thread.start()
+    if not ready.wait(10):
+        raise AssertionError("the stand-in did not start")
+    try:
+        yield box["api"]
+    finally:
+        box["loop"].call_soon_threadsafe(box["loop"].stop)
+        thread.join(10)
+
+
 # --------------------------------------------------------------------- heel-bot conversations
 
 
@@ -1268,17 +1389,18 @@ def prefix(engine: Engine, key: str) -> str:
 
 
 @contextlib.asynccontextmanager
-async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *,
+async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *, store: Store | None = None,
                    build: dict[str, Any] | None = None, webhook: dict[str, Any] | None = None,
                    **settings: Any) -> AsyncIterator[Any]:
-    """The production Application (`build_application`, with `build` as extra keyword
-    arguments) on `db` and the stand-in, polling (or serving `webhook`), stopped cleanly after.
-    `settings` are ServeConfig fields."""
-    from bot.telegram_app import ALLOWED_UPDATES, build_application
+    """The production Application, built from its parts as `heel-bot serve` builds it: the
+    stand-in's settings, `store` (default: a Store on `db`, closed by the app at shutdown) and
+    `build` as further parts (rate_limiter, clock, sleep, request…); polling (or serving
+    `webhook`), stopped cleanly after. `settings` are ServeConfig fields."""
+    from bot.tg.app import ALLOWED_UPDATES, build_application
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
-    async with running(build_application(config, engine, **(build or {})), webhook=webhook,
-                       allowed_updates=list(ALLOWED_UPDATES)) as app:
+    app = build_application(config, engine=engine, store=store or Store(db), **(build or {}))
+    async with running(app, webhook=webhook, allowed_updates=list(ALLOWED_UPDATES)) as app:
         yield app
 
 
@@ -1379,3 +1501,179 @@ def leaked(records: Iterable[logging.LogRecord], *secrets: str) -> list[str]:
                 rendered = rendered.replace(s, "<SECRET>")
             out.append(rendered[:300])
     return out
+
+
+# --------------------------------------------------------------------- parts and black-box turns
+
+
+class Clock:
+    """A `clock` part (for `build_application` and `Store`) that stands still unless the test
+    moves it, so that day counts never depend on how fast a test runs. JobQueue delays stay in
+    real seconds: with `day_seconds` small, a check-in falls due quickly while its day count
+    is whatever this clock says."""
+
+    def __init__(self, now: float = 1_750_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+_LOOPBACK_TLS: ssl.SSLContext | None = None
+
+
+def quick_parts() -> dict[str, Any]:
+    """Build parts for the adapter's tests, as `heel-bot serve` would make them but quick:
+    PTB's HTTPXRequest with the production pool size (one connection for getUpdates, as PTB's
+    builder makes it), sharing one TLS context — the stand-in speaks plain HTTP, so it is never
+    used, but each HTTPXRequest would otherwise load the CA bundle (some 40 ms, twice an
+    Application) — and PTB's flood limiter without its 30 requests/s pace (429s are still
+    waited out; a conversation's fifty calls would otherwise take most of a second)."""
+    global _LOOPBACK_TLS  # noqa: PLW0603 - one context for the whole test session
+    from telegram.ext import AIORateLimiter
+    from telegram.request import HTTPXRequest
+
+    from bot.tg.app import POOL_SIZE
+
+    if _LOOPBACK_TLS is None:
+        _LOOPBACK_TLS = ssl.create_default_context()
+    tls = {"verify": _LOOPBACK_TLS}
+    return {"request": HTTPXRequest(connection_pool_size=POOL_SIZE, httpx_kwargs=tls),
+            "get_updates_request": HTTPXRequest(connection_pool_size=1, httpx_kwargs=tls),
+            "rate_limiter": AIORateLimiter(overall_max_rate=0, max_retries=5)}
+
+
+def finished(engine: Engine, answers: dict[str, str]) -> State:
+    """The state a conversation answered from `answers` (slot or question id -> value) ends
+    in, worked out with the engine (to store a finished check without talking it through)."""
+    state = engine.new_state()
+    for _ in range(80):
+        if state.finished:
+            return state
+        q = engine.dialog.questions[state.node]
+        state = engine.choose(state, q.id, answers.get(q.slot, answers.get(q.id, ""))).state
+    raise AssertionError("no outcome within 80 answers")
+
+
+def asked(engine: Engine, message: BotMessage) -> Question | None:
+    """The question a bot message asks, found by its text as the user reads it (None when it
+    asks none: no keyboard, or no question's text in it)."""
+    if not message.has_keyboard:
+        return None
+    content = engine.bundle.content
+    found = [q for q in engine.dialog.questions.values() if content[q.text] in message.text]
+    assert len(found) <= 1, [q.id for q in found]
+    return found[0] if found else None
+
+
+def last_question(api: BotAPIStandIn, engine: Engine, chat_id: int) -> tuple[BotMessage, Question]:
+    """The chat's newest message that asks a question (with its buttons), and the question."""
+    for message in reversed(api.transcript(chat_id)):
+        q = asked(engine, message)
+        if q is not None:
+            return message, q
+    raise AssertionError(f"no question with buttons in chat {chat_id}")
+
+
+async def reply_to(api: BotAPIStandIn, chat_id: int, after: int,
+                   within: float = 10.0) -> BotMessage:
+    """The bot's first message after message id `after`, once a message with a keyboard has
+    followed (a reply ends with its buttons: the next question's, or the outcome's)."""
+    transcript = await api.wait_for(chat_id, lambda t: any(
+        m.message_id > after and m.has_keyboard for m in t), within)
+    return next(m for m in transcript if m.message_id > after)
+
+
+async def press_answer(api: BotAPIStandIn, engine: Engine, chat_id: int, value: str,
+                       within: float = 10.0) -> BotMessage:
+    """Press the button for `value` on the question the chat was asked last; wait until the
+    press is answered and the reply has come (see `reply_to`); returns the reply's first
+    message."""
+    message, q = last_question(api, engine, chat_id)
+    option = q.option(value)
+    assert option is not None, (q.id, value)
+    mark = api.last_id(chat_id)
+    query = api.press_button(chat_id, message.message_id, engine.bundle.content[option.label])
+    await api.wait_answer(query, within)
+    return await reply_to(api, chat_id, mark, within)
+
+
+async def press_through(api: BotAPIStandIn, engine: Engine, chat_id: int,
+                        answers: dict[str, str], within: float = 10.0) -> BotMessage:
+    """Answer by buttons, as a user reading the screen would: find the question asked by its
+    text, press the option `answers` gives for its slot (or question id), until a reply asks
+    nothing more; returns that reply's first message (the outcome)."""
+    for _ in range(80):
+        _, q = last_question(api, engine, chat_id)
+        value = answers.get(q.slot, answers.get(q.id))
+        assert value is not None, f"no answer for slot {q.slot!r}"
+        reply = await press_answer(api, engine, chat_id, value, within)
+        newest = api.last(chat_id)
+        if asked(engine, newest) is None:
+            return reply
+    raise AssertionError("no outcome within 80 answers")
+
+
+async def settle(api: BotAPIStandIn, engine: Engine, chat_id: int, *,
+                 chat_type: str = "private", within: float = 10.0) -> BotMessage:
+    """Wait until heel-bot has finished with everything the chat sent so far, without waiting
+    for quiet: send /privacy (which changes nothing) and wait for its reply. heel-bot handles
+    a chat's updates one after another, in order, so by then the earlier ones are done.
+    Returns the reply (in groups: the pointer to a private chat). Not right after a /privacy
+    of the test's own whose reply has not come yet: the two replies look alike."""
+    key = "tg.privacy" if chat_type == "private" else "tg.private_only"
+    sent = api.send_text(chat_id, "/privacy", chat_type=chat_type)
+    return await api.wait_text(chat_id, text(engine, key), sent["message_id"], within=within)
+
+
+# --------------------------------------------------------------------- check-ins
+
+
+@contextlib.asynccontextmanager
+async def clocked_bot(api: BotAPIStandIn, db: Path, engine: Engine, clock: Clock,
+                      parts: dict[str, Any], day: float) -> AsyncIterator[tuple[Any, Store]]:
+    """heel-bot with `clock` as its clock and its store's, and a "day" of `day` real seconds;
+    yields the app and its store (closed by the app when it stops)."""
+    store = Store(db, clock=clock)
+    async with heel_bot(api, db, engine, store=store, build={**parts, "clock": clock},
+                        day_seconds=day) as app:
+        yield app, store
+
+
+def checkin_jobs(app: Any) -> list[str]:
+    """The names of the check-ins scheduled on the app's JobQueue, sorted."""
+    return sorted(j.name for j in app.job_queue.jobs() if j.name.startswith("reminder:"))
+
+
+def store_finished(store: Store, engine: Engine, chat_id: int, answers: dict[str, str]) -> None:
+    """A finished check, stored as the conversation would have stored it."""
+    store.save(chat_id, finished(engine, answers).to_json())
+
+
+async def remind_offer(api: BotAPIStandIn, engine: Engine, chat_id: int) -> BotMessage:
+    """/remind with nothing booked: the offer and its buttons."""
+    sent = api.send_text(chat_id, "/remind")
+    return await api.wait_text(chat_id, text(engine, "tg.remind.none"), sent["message_id"],
+                               keyboard=True)
+
+
+async def press_remind(api: BotAPIStandIn, engine: Engine, chat_id: int, message: BotMessage,
+                       days: int) -> CallbackAnswer:
+    """Press "in `days` days" on `message`; once booked, wait for the confirmation. Returns
+    the press's answer (its text says why nothing was booked)."""
+    mark = api.last_id(chat_id)
+    query = api.press_button(chat_id, message.message_id,
+                             text(engine, "tg.button.remind_days", days=str(days)))
+    answer = await api.wait_answer(query)
+    if answer.text is None:
+        await api.wait_text(chat_id, text(engine, "tg.remind.set", days=str(days)), mark)
+    return answer
+
+
+async def checkin_sent(api: BotAPIStandIn, engine: Engine, chat_id: int,
+                       after: int = 0) -> BotMessage:
+    """The check-in question (after message id `after`), once it has been sent."""
+    return await api.wait_text(chat_id, prefix(engine, "checkin.ask"), after, keyboard=True)

@@ -1,0 +1,184 @@
+"""Read dialogs/triage.yaml into the frozen model: the questions, their options and transitions,
+and the safety net.
+
+Every problem names its file:line:column and what is allowed there; the loader collects them.
+"""
+
+from __future__ import annotations
+
+from bot.errors import Mark
+from bot.model import OUTCOME, Dialog, Option, Question, SafetyNet, Transition, Vocabulary
+from bot.reading import Reader, read_condition
+from bot.yamlsrc import Y
+
+SECTIONS = ("red_flags", "pain", "training")
+DIALOG_KEYS = ("dialog", "version", "start", "questions")
+QUESTION_KEYS = ("slot", "section", "text", "why", "options", "next")
+
+
+def read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
+    """The dialog, or None (with problems recorded) when it cannot be built."""
+    m = r.mapping(y, "the dialog", DIALOG_KEYS, ("safety_net",))
+    if m is None or any(k not in m for k in DIALOG_KEYS):
+        return None
+    name = r.string(m["dialog"], "dialog") or "?"
+    version = r.integer(m["version"], "version", 1) or 1
+    read = _read_questions(r, m["questions"], vocab)
+    if read is None:
+        return None
+    ids, questions = read
+    start = r.member(m["start"], "start question", ids)
+    nets = _read_safety_net(r, m["safety_net"], ids) if "safety_net" in m else ()
+    if start is None:
+        return None
+    return Dialog(name, version, start, questions, nets, file)
+
+
+def _read_questions(r: Reader, qy: Y, vocab: Vocabulary
+                    ) -> tuple[tuple[str, ...], dict[str, Question]] | None:
+    """Every question id written, and the questions that are valid (one per slot)."""
+    if not isinstance(qy.value, dict) or not qy.value:
+        r.fail(qy.mark, f"questions must be a non-empty mapping of question id to question, "
+               f"got {qy.kind}")
+        return None
+    ids = tuple(qy.value)
+    if OUTCOME in qy.value:
+        r.fail(qy.value[OUTCOME].mark, f"{OUTCOME!r} is reserved for the end of the dialog")
+    targets = (*ids, OUTCOME)
+    questions: dict[str, Question] = {}
+    slots_seen: dict[str, str] = {}
+    for qid, q in qy.value.items():
+        question = _read_question(r, qid, q, vocab, targets, mark=qy.key_mark(qid))
+        if question is None:
+            continue
+        if question.slot in slots_seen:
+            where = q.value["slot"].mark if isinstance(q.value, dict) else q.mark
+            r.fail(where, f"question {qid} sets slot {question.slot}, already set by question "
+                   f"{slots_seen[question.slot]}; each slot is asked by one question")
+        slots_seen[question.slot] = qid
+        questions[qid] = question
+    return ids, questions
+
+
+def _read_safety_net(r: Reader, y: Y, ids: tuple[str, ...]) -> tuple[SafetyNet, ...]:
+    nets: list[SafetyNet] = []
+    for item in r.seq(y, "safety_net"):
+        nm = r.mapping(item, "a safety-net entry", ("ask", "words"))
+        if nm is None or "ask" not in nm or "words" not in nm:
+            continue
+        ask = r.member(nm["ask"], "question to ask", ids)
+        words = tuple(w.casefold() for w, _ in r.strings(nm["words"], "words"))
+        if ask and words:
+            nets.append(SafetyNet(ask, words, item.mark))
+    return tuple(nets)
+
+
+def _read_question(
+    r: Reader, qid: str, y: Y, vocab: Vocabulary, targets: tuple[str, ...], *,
+    mark: Mark
+) -> Question | None:
+    what = f"question {qid}"
+    m = r.mapping(y, what, QUESTION_KEYS, ("if_unsure",))
+    if m is None or any(k not in m for k in QUESTION_KEYS):
+        return None
+    slot = r.member(m["slot"], "slot", vocab.slots)
+    section = r.member(m["section"], "section", SECTIONS)
+    text = r.ref(r.string(m["text"], f"{what}: text"), m["text"])
+    why = r.ref(r.string(m["why"], f"{what}: why"), m["why"])
+    if slot is None or section is None or text is None or why is None:
+        return None
+    values = vocab.slots[slot]
+    options = _read_options(r, m["options"], qid, slot, values)
+    unsure = None
+    if "if_unsure" in m:
+        unsure = r.member(m["if_unsure"], f"if_unsure value of slot {slot}", values)
+    transitions = _read_next(r, m["next"], qid, vocab, targets)
+    return Question(qid, slot, section, text, why, options, transitions, unsure, mark)
+
+
+def _read_options(r: Reader, y: Y, qid: str, slot: str, values: tuple[str, ...]
+                  ) -> tuple[Option, ...]:
+    """A question's options: each value of its slot offered once."""
+    what = f"question {qid}"
+    options: list[Option] = []
+    seen: set[str] = set()
+    for item in r.seq(y, f"{what}: options"):
+        option = _read_option(r, item, qid, slot, values, seen=seen)
+        if option is not None:
+            options.append(option)
+    missing = [v for v in values if v not in seen]
+    if missing and isinstance(y.value, list) and len(options) == len(y.value):
+        r.fail(y.mark, f"{what} offers no option for {', '.join(missing)} "
+               f"(slot {slot} takes {', '.join(values)})")
+    return tuple(options)
+
+
+def _read_option(r: Reader, y: Y, qid: str, slot: str, values: tuple[str, ...], *,
+                 seen: set[str]) -> Option | None:
+    """One option; its value joins `seen` (a value offered twice is refused)."""
+    om = r.mapping(y, f"an option of {qid}", ("value", "label"), ("match", "numbers"))
+    if om is None or "value" not in om or "label" not in om:
+        return None
+    value = r.member(om["value"], f"value of slot {slot}", values)
+    label = r.ref(r.string(om["label"], "label"), om["label"])
+    match = tuple(s.casefold() for s, _ in r.strings(om["match"], "match")) if (
+        "match" in om) else ()
+    if value is None or label is None:
+        return None
+    if value in seen:
+        r.fail(y.mark, f"question {qid} offers the value {value!r} twice")
+        return None
+    seen.add(value)
+    numbers = _read_range(r, om["numbers"]) if "numbers" in om else None
+    return Option(value, label, match, numbers)
+
+
+def _read_range(r: Reader, y: Y) -> tuple[int, int] | None:
+    """`numbers: [low, high]`: whole numbers, low ≤ high."""
+    items = r.seq(y, "numbers")
+    ints = [r.integer(i, "each bound of numbers") for i in items]
+    if len(ints) != 2 or None in ints:
+        if len(ints) != 2:
+            r.fail(y.mark, "numbers must be a list of two whole numbers: [low, high]")
+        return None
+    low, high = ints
+    assert low is not None and high is not None
+    if low > high:
+        r.fail(y.mark, f"numbers: the low bound {low} is above the high bound {high}")
+        return None
+    return low, high
+
+
+def _read_next(r: Reader, y: Y, qid: str, vocab: Vocabulary, targets: tuple[str, ...]
+               ) -> tuple[Transition, ...]:
+    """A question's `next` entries: the last one, and only the last, has no `when`."""
+    entries = r.seq(y, f"question {qid}: next")
+    if not entries:
+        r.fail(y.mark, f"question {qid}: next needs at least one entry")
+    transitions = (_read_transition(r, item, qid, vocab, targets, last=i == len(entries) - 1)
+                   for i, item in enumerate(entries))
+    return tuple(t for t in transitions if t is not None)
+
+
+def _read_transition(r: Reader, y: Y, qid: str, vocab: Vocabulary, targets: tuple[str, ...],
+                     *, last: bool) -> Transition | None:
+    what = f"question {qid}"
+    tm = r.mapping(y, f"a next entry of {qid}", ("goto",), ("when",))
+    if tm is None or "goto" not in tm:
+        return None
+    goto = r.member(tm["goto"], "target", targets)
+    if goto == qid:
+        r.fail(tm["goto"].mark, f"{what} leads to itself")
+        goto = None
+    when = None
+    if "when" in tm:
+        when = read_condition(r, tm["when"], vocab.slots, f"{what}: when")
+        if when is None:
+            return None
+    if when is None and not last:
+        r.fail(y.mark, f"{what}: an entry without 'when' must be last; the entries "
+               "after it could never be taken")
+    if when is not None and last:
+        r.fail(y.mark, f"{what}: the last next entry must have no 'when', so every "
+               "answer leads somewhere (a dead end otherwise)")
+    return Transition(goto, when, y.mark) if goto is not None else None

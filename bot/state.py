@@ -1,0 +1,101 @@
+"""A conversation's state: what is stored between turns, its JSON form, and its check.
+
+A `State` is small and serialisable (well under 2 KB as JSON); a stored one is checked against
+the dialog before use, since the dialog may have changed since it was stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.errors import StateError
+from bot.model import OUTCOME, Question
+
+# A path is at most one entry per question; detours add more. Past this the oldest entries are
+# dropped (they can no longer be undone), which keeps a stored state under 2 KB.
+MAX_HISTORY = 40
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded answer, with what it replaced, so it can be undone exactly."""
+
+    question: str
+    previous: str | None  # the slot's value before (set when a question is asked again)
+    detour: str | None  # the detour in force when the question was asked
+
+
+@dataclass(frozen=True)
+class State:
+    """A conversation, small enough to store as one JSON value (well under 2 KB)."""
+
+    version: str
+    node: str  # question id, or OUTCOME
+    answers: Mapping[str, str] = field(default_factory=dict)
+    history: tuple[HistoryEntry, ...] = ()
+    detour: str | None = None  # where to return after a question brought forward
+    turn: int = 0  # bumps on every change: lets buttons on old messages be recognised
+
+    @property
+    def finished(self) -> bool:
+        """Whether the conversation has reached its outcome."""
+        return self.node == OUTCOME
+
+    def to_json(self) -> str:
+        """Compact JSON for the store."""
+        data: dict[str, Any] = {"v": self.version, "n": self.node, "a": dict(self.answers),
+                                "h": [[h.question, h.previous, h.detour] for h in self.history],
+                                "t": self.turn}
+        if self.detour:
+            data["d"] = self.detour
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        """Parse stored JSON; StateError if it is not a state at all."""
+        try:
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise StateError(f"unreadable conversation state: {exc}") from None
+        if not isinstance(data, dict):
+            raise StateError("unreadable conversation state: not an object")
+        version, node, answers = data.get("v"), data.get("n"), data.get("a")
+        history, detour, turn = data.get("h"), data.get("d"), data.get("t")
+        if not (isinstance(version, str) and isinstance(node, str) and _opt_str(detour)
+                and isinstance(turn, int) and not isinstance(turn, bool)
+                and isinstance(answers, dict) and isinstance(history, list)
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in answers.items())
+                and all(isinstance(h, list) and len(h) == 3 and isinstance(h[0], str)
+                        and _opt_str(h[1]) and _opt_str(h[2]) for h in history)):
+            raise StateError("unreadable conversation state: wrong shape")
+        entries = tuple(HistoryEntry(q, p, d) for q, p, d in history)
+        return cls(version, node, answers, entries, detour, turn)
+
+
+def _opt_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def check_fits(state: State, qs: Mapping[str, Question],
+               slots: Mapping[str, tuple[str, ...]]) -> None:
+    """Raise StateError unless every node, answer and history entry is one of this dialog's."""
+    if state.node != OUTCOME and state.node not in qs:
+        raise StateError(f"unknown node {state.node!r}")
+    if state.detour is not None and state.detour != OUTCOME and state.detour not in qs:
+        raise StateError(f"unknown detour {state.detour!r}")
+    if len(state.history) > MAX_HISTORY or state.turn < 0:
+        raise StateError("history too long")
+    for slot, value in state.answers.items():
+        if value not in slots.get(slot, ()):
+            raise StateError(f"unknown answer {slot}={value!r}")
+    for h in state.history:
+        q = qs.get(h.question)
+        if q is None or q.slot not in state.answers:
+            raise StateError(f"history names {h.question!r}, which has no answer")
+        if h.previous is not None and h.previous not in slots[q.slot]:
+            raise StateError(f"history holds unknown value {h.previous!r}")
+        if h.detour is not None and h.detour != OUTCOME and h.detour not in qs:
+            raise StateError(f"history holds unknown detour {h.detour!r}")

@@ -1,0 +1,139 @@
+"""A chat's conversation in the store, and the replies about it: what every handler shares.
+
+Conversation state lives in the store, read when a chat's update arrives and committed before
+the reply goes out; nothing about a conversation is kept in memory. A stored state that no
+longer fits the dialog (the dialog changed) is restarted with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+from bot.engine import Engine, Notice, Reply, State
+from bot.errors import StateError
+from bot.render import Block, Doc, Renderer, to_html
+from bot.session import Session
+from bot.store import Store
+from bot.tg.keyboards import Keyboards
+from bot.tg.text import esc, split_html
+
+log = logging.getLogger(__name__)
+
+
+class Chats:
+    """Load and save a chat's conversation; send documents, replies and questions."""
+
+    def __init__(self, engine: Engine, store: Store) -> None:
+        self.engine = engine
+        self.store = store
+        self.session = Session(engine, numbered=False)
+        self.render: Renderer = self.session.render
+        self.c = engine.bundle.content
+        self.keyboards = Keyboards(engine)
+
+    # ------------------------------------------------------------ state
+
+    def load(self, chat_id: int) -> tuple[State | None, tuple[Notice, ...]]:
+        """The chat's conversation; a state that no longer fits the dialog is restarted."""
+        raw = self.store.load(chat_id)
+        if raw is None:
+            return None, ()
+        try:
+            return self.engine.restore(raw), ()
+        except StateError as exc:
+            log.info("chat %s: stored conversation restarted (%s)", chat_id, type(exc).__name__)
+            try:
+                turn = State.from_json(raw).turn + 1
+            except StateError:
+                turn = 1
+            state = replace(self.engine.new_state(), turn=max(turn, 1))
+            self.store.save(chat_id, state.to_json())
+            return state, (Notice("ui.state_reset"),)
+
+    def save(self, chat_id: int, state: State) -> None:
+        """Commit the state; called before any reply about it is sent."""
+        self.store.save(chat_id, state.to_json())
+
+    # ------------------------------------------------------------ text
+
+    def html(self, key: str, **params: object) -> str:
+        """A content text as escaped HTML."""
+        return esc(self.c.get(key, **params))
+
+    def doc_of(self, *keys: str) -> Doc:
+        """Text blocks from content keys."""
+        return [Block("text", self.c[k]) for k in keys]
+
+    def reply_doc(self, reply: Reply, extra: Iterable[Notice] = ()) -> Doc:
+        """A reply as a document, with extra notices first."""
+        doc = self.render.notices(extra) + self.render.reply(reply, numbered=False)
+        if reply.outcome is not None and reply.changed:
+            doc += self.doc_of("tg.outcome_footer")
+        elif reply.question is None and not reply.notices:
+            doc += self.doc_of("ui.finished")
+        return doc
+
+    # ------------------------------------------------------------ sending
+
+    async def send(self, bot: ExtBot[None], chat_id: int, text: str,
+                   markup: InlineKeyboardMarkup | None = None) -> Message | None:
+        """Send HTML text, split below the limit; the keyboard goes on the last part."""
+        parts = split_html(text)
+        sent: Message | None = None
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        return sent
+
+    async def send_doc(self, bot: ExtBot[None], chat_id: int, doc: Doc,
+                       markup: InlineKeyboardMarkup | None = None) -> None:
+        """Send a rendered document."""
+        await self.send(bot, chat_id, to_html(doc), markup)
+
+    async def send_reply(self, bot: ExtBot[None], chat_id: int, reply: Reply,
+                         extra: Iterable[Notice] = ()) -> None:
+        """Send a reply: notices and the question with its buttons, or the outcome."""
+        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra),
+                            self.keyboards.for_reply(reply))
+
+    async def begin(self, bot: ExtBot[None], chat_id: int) -> None:
+        """A new conversation: store it, then greet and ask the first question."""
+        reply = self.engine.start()
+        self.save(chat_id, reply.state)
+        await self.send_doc(bot, chat_id, self.render.welcome())
+        await self.send_reply(bot, chat_id, reply)
+
+    async def show_current(self, bot: ExtBot[None], chat_id: int,
+                           extra: Sequence[Notice] = ()) -> None:
+        """The current question (or the finished check) again, after `extra` notices."""
+        state, reset = self.load(chat_id)
+        if state is None:
+            if extra:
+                await self.send_doc(bot, chat_id, self.render.notices(extra))
+            await self.begin(bot, chat_id)
+            return
+        await self.send_reply(bot, chat_id, self.engine.show(state), (*extra, *reset))
+
+    # ------------------------------------------------------------ the pressed message
+
+    async def show_answered(self, query: CallbackQuery, question: str, answer: str) -> None:
+        """Edit the pressed message to 'question: answer', which also removes its keyboard."""
+        template = esc(self.c["tg.answered"])
+        text = template.format(question=f"<b>{esc(question)}</b>", answer=esc(answer))
+        try:
+            await query.edit_message_text(text)
+        except BadRequest as exc:
+            log.debug("answered message not edited: %s", exc)
+
+    async def drop_keyboard(self, query: CallbackQuery) -> None:
+        """Remove the buttons from the pressed message (best effort: it may be too old)."""
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:
+            log.debug("keyboard not removed: %s", exc)

@@ -1,0 +1,149 @@
+"""The button wire format: typed presses encoded into callback data and decoded back.
+
+Callback data is ASCII, far below Telegram's 64 bytes. Presses that change the conversation
+carry the state's turn counter from when the message was sent, so a press on an old message is
+recognised as stale and never applied. Anything that does not decode (a forged or truncated
+press) is None. `matches(kind)` is the pattern `CallbackQueryHandler` routes on.
+
+    a:<turn>:<question index>:<option index>   an answer
+    b:<turn> back     w:<turn> why     n:<turn> start over (from the outcome)
+    s summary     l learn menu     t:<i> learn topic i
+    r:<days> book a check-in     x:<id> cancel a check-in     f:y / f:n forget, or keep
+    c:<b|s|w> check-in answer: better, same, worse (the day count is in the store)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import astuple, dataclass
+
+CALLBACK_LIMIT = 64  # bytes of callback data Telegram accepts
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An option of the current question."""
+
+    turn: int
+    question: int  # index in the dialog's question order
+    option: int
+
+
+@dataclass(frozen=True)
+class Back:
+    """Undo the last answer."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why the current question is asked."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class StartOver:
+    """A new check, from the outcome."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the user said so far."""
+
+
+@dataclass(frozen=True)
+class LearnMenu:
+    """The learn topics."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One learn topic, by index."""
+
+    index: int
+
+
+@dataclass(frozen=True)
+class Remind:
+    """Book a check-in in `days` days."""
+
+    days: int
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Cancel one of the chat's check-ins."""
+
+    reminder_id: int
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Delete everything about the chat (or keep it)."""
+
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class CheckinAnswer:
+    """How the heel is at a check-in."""
+
+    answer: str  # better, same or worse
+
+
+Press = (Answer | Back | Why | StartOver | Summary | LearnMenu | Topic | Remind | Cancel | Forget
+         | CheckinAnswer)
+
+_CHECKIN = {"b": "better", "s": "same", "w": "worse"}
+_CHECKIN_CODE = {v: k for k, v in _CHECKIN.items()}
+_N = r"([0-9]{1,9})"  # ASCII digits only (\d would take ١ or ３ too)
+
+# kind: (prefix, pattern of the whole data, build from the pattern's groups)
+_WIRE: dict[type, tuple[str, re.Pattern[str], Callable[..., Press]]] = {
+    Answer: ("a", re.compile(rf"a:{_N}:([0-9]{{1,3}}):([0-9]{{1,2}})"),
+             lambda t, q, o: Answer(int(t), int(q), int(o))),
+    Back: ("b", re.compile(rf"b:{_N}"), lambda t: Back(int(t))),
+    Why: ("w", re.compile(rf"w:{_N}"), lambda t: Why(int(t))),
+    StartOver: ("n", re.compile(rf"n:{_N}"), lambda t: StartOver(int(t))),
+    Summary: ("s", re.compile(r"s"), Summary),
+    LearnMenu: ("l", re.compile(r"l"), LearnMenu),
+    Topic: ("t", re.compile(r"t:([0-9]{1,2})"), lambda i: Topic(int(i))),
+    Remind: ("r", re.compile(r"r:([0-9]{1,2})"), lambda d: Remind(int(d))),
+    Cancel: ("x", re.compile(r"x:([0-9]{1,12})"), lambda i: Cancel(int(i))),
+    Forget: ("f", re.compile(r"f:([yn])"), lambda c: Forget(c == "y")),
+    CheckinAnswer: ("c", re.compile(r"c:([bsw])"), lambda c: CheckinAnswer(_CHECKIN[c])),
+}
+_BY_PREFIX = {prefix: (pattern, build) for prefix, pattern, build in _WIRE.values()}
+
+
+def encode(press: Press) -> str:
+    """The callback data for `press`."""
+    prefix = _WIRE[type(press)][0]
+    if isinstance(press, CheckinAnswer):
+        fields: tuple[object, ...] = (_CHECKIN_CODE[press.answer],)
+    elif isinstance(press, Forget):
+        fields = ("y" if press.confirmed else "n",)
+    else:
+        fields = astuple(press)
+    data = ":".join([prefix, *map(str, fields)])
+    assert len(data.encode()) <= CALLBACK_LIMIT, data
+    return data
+
+
+def decode(data: object) -> Press | None:
+    """The press that callback data encodes, or None for anything malformed (forged)."""
+    if not isinstance(data, str) or not data or len(data.encode()) > CALLBACK_LIMIT:
+        return None
+    found = _BY_PREFIX.get(data[0])
+    m = found[0].fullmatch(data) if found else None
+    return found[1](*m.groups()) if found and m else None
+
+
+def matches(*kinds: type) -> Callable[[object], bool]:
+    """A `CallbackQueryHandler` pattern: whether the data decodes to one of `kinds`."""
+    return lambda data: isinstance(decode(data), kinds)

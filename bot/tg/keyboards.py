@@ -1,0 +1,105 @@
+"""The inline keyboards: a question's options, the outcome's choices, learn, check-ins.
+
+PTB's objects are immutable once built, so one keyboard can go out any number of times: they
+are cached (building them was a sixth of heel-bot's own cost per update).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.engine import Engine, Reply, State
+from bot.model import Question
+from bot.tg import codec
+from bot.tg.codec import Press
+from bot.uikeys import button_key
+
+REMIND_DAYS = (3, 7, 14)
+
+
+def layout(buttons: Sequence[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    """Rows of at most 3 buttons; fewer per row when labels are long, so none is cut off."""
+    if not buttons:
+        return []
+    longest = max(len(b.text) for b in buttons)
+    per_row = 3 if longest <= 12 else 2 if longest <= 20 else 1
+    return [list(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row)]
+
+
+class Keyboards:
+    """Every keyboard the bot sends, labelled from content/."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.c = engine.bundle.content
+        self.question_ids = list(engine.dialog.questions)
+        self.question_index = {qid: i for i, qid in enumerate(self.question_ids)}
+        self._question = functools.lru_cache(maxsize=4096)(self._build_question)
+        self._outcome = functools.lru_cache(maxsize=1024)(self._build_outcome)
+
+    def button(self, key: str, press: Press, **params: object) -> InlineKeyboardButton:
+        """A button with a label from content."""
+        return InlineKeyboardButton(self.c.get(key, **params), callback_data=codec.encode(press))
+
+    def question(self, state: State, q: Question) -> InlineKeyboardMarkup:
+        """The options of `q`, then back (once something is answered) and why."""
+        return self._question(q.id, state.turn, bool(state.history))
+
+    def _build_question(self, qid: str, turn: int, back: bool) -> InlineKeyboardMarkup:
+        q, qi = self.engine.dialog.questions[qid], self.question_index[qid]
+        options = [self.button(o.label, codec.Answer(turn, qi, i))
+                   for i, o in enumerate(q.options)]
+        nav = [self.button(button_key("why"), codec.Why(turn))]
+        if back:
+            nav.insert(0, self.button(button_key("back"), codec.Back(turn)))
+        return InlineKeyboardMarkup([*layout(options), nav])
+
+    def remind_row(self) -> list[InlineKeyboardButton]:
+        """Check-in choices: 3, 7 or 14 days."""
+        return [self.button(button_key("remind_days"), codec.Remind(d), days=d)
+                for d in REMIND_DAYS]
+
+    def remind(self) -> InlineKeyboardMarkup:
+        """Only the check-in choices."""
+        return InlineKeyboardMarkup([self.remind_row()])
+
+    def outcome(self, state: State) -> InlineKeyboardMarkup:
+        """Summary, learn more, remind me, start over."""
+        return self._outcome(state.turn)
+
+    def _build_outcome(self, turn: int) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([
+            [self.button(button_key("summary"), codec.Summary()),
+             self.button(button_key("learn"), codec.LearnMenu())],
+            self.remind_row(),
+            [self.button(button_key("restart"), codec.StartOver(turn))],
+        ])
+
+    def for_reply(self, reply: Reply) -> InlineKeyboardMarkup:
+        """The keyboard that goes with a reply: the question's, or the outcome's."""
+        if reply.question is not None:
+            return self.question(reply.state, reply.question)
+        return self.outcome(reply.state)
+
+    def learn(self) -> InlineKeyboardMarkup:
+        """One button per learn topic."""
+        return InlineKeyboardMarkup(layout([
+            self.button(t.title, codec.Topic(i)) for i, t in enumerate(self.engine.bundle.learn)]))
+
+    def forget(self) -> InlineKeyboardMarkup:
+        """Delete everything, or keep it."""
+        return InlineKeyboardMarkup([[self.button(button_key("forget_yes"), codec.Forget(True)),
+                                      self.button(button_key("forget_no"), codec.Forget(False))]])
+
+    def checkin(self) -> InlineKeyboardMarkup:
+        """Better, the same, worse."""
+        return InlineKeyboardMarkup([[self.button(o.label, codec.CheckinAnswer(o.value))
+                                      for o in self.engine.bundle.checkin.options]])
+
+    def cancel(self, rows: Sequence[tuple[str, int]]) -> InlineKeyboardMarkup:
+        """One cancel button per check-in: (when, reminder id)."""
+        return InlineKeyboardMarkup([[self.button(button_key("cancel"), codec.Cancel(rid),
+                                                  when=when)] for when, rid in rows])

@@ -1,0 +1,75 @@
+"""Logs never show the bot token or the webhook secret, from any logger, whatever prints it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+
+class Redactor(logging.Filter):
+    """Replaces secrets (the bot token, the webhook secret) in any log record with ***."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def add(self, *secrets: str | None) -> None:
+        """Also hide these. The token's secret half is hidden on its own too, so that it is
+        caught however the token is quoted or encoded in a URL."""
+        for s in secrets:
+            if s:
+                self.secrets.add(s)
+                if ":" in s:
+                    self.secrets.add(s.split(":", 1)[1])
+
+    def redact(self, text: str) -> str:
+        """`text` with every secret replaced."""
+        for s in sorted(self.secrets, key=len, reverse=True):
+            if s in text:
+                text = text.replace(s, "***")
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = self.redact(text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+REDACTOR = Redactor()
+_factory_installed = False
+
+
+def protect_logs(*secrets: str | None) -> Redactor:
+    """Keep secrets out of every log line, from any logger, whatever handler prints it.
+
+    httpx logs each request URL, which contains the token, at INFO: it is raised to WARNING.
+    Belt and braces, a log-record factory passes every record through the Redactor when it is
+    created, so no handler (added now or later, e.g. by pytest) can see the secret.
+    """
+    global _factory_installed  # noqa: PLW0603 - one process-wide factory, installed once
+    REDACTOR.add(*secrets)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if not _factory_installed:
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            REDACTOR.filter(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _factory_installed = True
+    return REDACTOR
