@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import diagrams, proofs, serve_config
+from bot import cli_understand, diagrams, proofs, serve_config
 from bot.engine import Engine
 from bot.errors import DefinitionError
 from bot.model import Bundle
@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("paths", nargs="+", help="conversation files or folders")
     check = sub.add_parser("check", help="validate dialogs and content and prove the graph")
     _add_paths(check)
+    und = sub.add_parser("understand", help="what the language layer reads in a message (JSON)")
+    _add_paths(und)
+    cli_understand.add_arguments(und)
     g = sub.add_parser("graph", help="print the dialog as a diagram")
     _add_paths(g)
     g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
@@ -104,6 +107,7 @@ def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     """The conversation in a terminal; works with piped input too."""
     session = Session(Engine(_load(args)))
+    session.engine.language  # noqa: B018 - built before the first prompt, not after it
     c = session.engine.bundle.content
     interactive = inp.isatty()
 
@@ -178,6 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_replay(args, sys.stdout)
         if command == "graph":
             return cmd_graph(args, sys.stdout)
+        if command == "understand":
+            return cli_understand.run(args, Engine(_load(args)), sys.stdout, sys.stderr)
         if command == "serve":
             if args.command is None:
                 rest = sys.argv[1:] if argv is None else list(argv)

@@ -15,6 +15,7 @@ from typing import TypeVar
 from bot import uikeys
 from bot.checkin import read_checkin
 from bot.errors import DefinitionError, Mark, Problem
+from bot.language.lexicon import read_language
 from bot.model import (
     OUTCOME,
     Bundle,
@@ -36,6 +37,7 @@ DIALOG_FILE = "triage.yaml"
 RULES_FILE = "rules.yaml"
 LEARN_FILE = "learn.yaml"
 CHECKIN_FILE = "checkin.yaml"
+LANGUAGE_FILE = "language.yaml"
 
 # The Telegram adapter still imports short_key from here; it now lives in bot/uikeys.py.
 short_key = uikeys.short_key
@@ -217,13 +219,14 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     rules = read(RULES_FILE, lambda y, _f: read_rules(r, y, vocab))
     learn = read(LEARN_FILE, lambda y, _f: _read_learn(r, y)) or ()
     checkin = read(CHECKIN_FILE, lambda y, f: read_checkin(r, y, vocab, f))
+    language = read(LANGUAGE_FILE, lambda y, _f: read_language(r, y, vocab))
     content_obj, key_marks = _read_content(r, cdir)
-    if dialog is None or rules is None or checkin is None or r.problems:
+    if dialog is None or rules is None or checkin is None or language is None or r.problems:
         raise DefinitionError(r.problems or [Problem(Mark(shown(ddir), 1, 1),
                                                      "the definitions are invalid")])
     dialog = replace(dialog, alarming=_alarming(vocab, rules))
     check_bans_covered(r, vocab, rules)
-    bundle = Bundle(vocab, dialog, rules, learn, content_obj, checkin)
+    bundle = Bundle(vocab, dialog, rules, learn, content_obj, checkin, language)
     _structure(r, dialog)
     _check_keys(r, _used_keys(bundle, r.refs), key_marks, content_obj, cdir)
     if r.problems:

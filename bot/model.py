@@ -14,6 +14,8 @@ from bot.errors import Mark
 
 OUTCOME = "outcome"
 """The terminal state every conversation ends in."""
+READBACK = "readback"
+"""Before the outcome: the answers taken from typed text, read back to be confirmed or changed."""
 
 # Condition keys that are not slots: the outcome's level, and any listed cause.
 LEVEL_KEY = "level"
@@ -316,6 +318,43 @@ class Content:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A phrase matched word by word (any case), or a regular expression over the text."""
+
+    text: str
+    regex: bool
+    mark: Mark
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Words that mean `slot` = `value`: anywhere in a message, or only when that slot is asked."""
+
+    slot: str
+    value: str
+    anywhere: tuple[Phrase, ...]
+    asked: tuple[Phrase, ...]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything dialogs/language.yaml says."""
+
+    concepts: tuple[Concept, ...]
+    affirm: tuple[str, ...]
+    deny: tuple[str, ...]
+    unsure: tuple[str, ...]
+    context: Mapping[tuple[str, str], tuple[str, ...]]  # (negated|possible, forward|backward)
+    terminate: tuple[str, ...]
+    emergency: tuple[str, ...]
+    typos: Mapping[str, str] = field(default_factory=dict)
+
+    def by_slot(self, slot: str) -> tuple[Concept, ...]:
+        """The concepts of one slot."""
+        return tuple(c for c in self.concepts if c.slot == slot)
+
+
+@dataclass(frozen=True)
 class Bundle:
     """Everything loaded and validated: what the engine and adapters are built from."""
 
@@ -325,3 +364,4 @@ class Bundle:
     learn: tuple[LearnTopic, ...]
     content: Content
     checkin: Checkin
+    language: Lexicon

@@ -30,13 +30,14 @@ from bot import (
 )
 from bot import rules as rules_mod
 from bot.errors import DefinitionError
+from bot.language import lexicon, words
 from bot.model import Bundle
 from bot.proofs import prove
 
 # Every module whose code a proof's verdict depends on: the proofs, and everything that reads
 # the definitions into the model they prove (tests/test_structure.py checks none is missing).
 PROOF_MODULES = (proofs, advice_proof, checkin, rules_mod, loader, read_dialog, read_rules,
-                 reading, yamlsrc, model, errors, uikeys)
+                 reading, yamlsrc, model, errors, uikeys, lexicon, words)
 
 
 def load_proven(dialogs: Path | None = None, content: Path | None = None) -> Bundle:

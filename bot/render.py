@@ -10,9 +10,10 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.engine import CheckinResult, Engine, Notice, Reply, State, Summary
+from bot.engine import CheckinResult, Engine, Given, Notice, Reply, State, Summary
 from bot.model import Bundle, LearnTopic, Question
 from bot.rules import Outcome
+from bot.state import ASSUMED
 from bot.uikeys import advice_keys, cause_keys, level_key, short_key
 
 
@@ -54,6 +55,15 @@ def _join(parts: Iterable[tuple[str, str]]) -> str:
     return "\n".join(out).strip()
 
 
+SHORT_NOTICES = frozenset({"ui.unmatched", "ui.readback_unmatched", "ui.emergency"})
+
+
+def short_only(reply: Reply) -> bool:
+    """Whether a reply is only a short line (nothing changed, nothing else to show)."""
+    return not reply.changed and bool(reply.notices) and all(
+        n.key in SHORT_NOTICES for n in reply.notices)
+
+
 class Renderer:
     """Builds documents from the bundle's content."""
 
@@ -89,10 +99,18 @@ class Renderer:
         return [Block("text", self.c.get("ui.why", text=self.c[key]))]
 
     def reply(self, reply: Reply, numbered: bool = True) -> Doc:
-        """A whole reply: notices, then the question or the outcome."""
+        """A whole reply: notices, then the question, the read-back or the outcome.
+
+        A turn that changed nothing and only says so (not understood) is one short line: the
+        question is still on screen, with its buttons.
+        """
         doc = self.notices(reply.notices)
+        if short_only(reply):
+            return doc
         if reply.question is not None:
             doc += self.question(reply.state, reply.question, numbered)
+        elif reply.readback:
+            doc += self.readback(reply.readback, numbered)
         elif reply.outcome is not None and reply.changed:
             doc += self.outcome(reply.outcome)
         return doc
@@ -150,13 +168,32 @@ class Renderer:
             doc += [Block("text", c[k]) for k in rule.also]
         return doc
 
+    def given(self, g: Given) -> str:
+        """One answer as the summary and the read-back show it: the user's words, if typed,
+        and whether it was assumed from "not sure"."""
+        c = self.c
+        line = f"{c[short_key(g.question.id)]}: {self.option_label(g.question, g.value)}"
+        if g.said:
+            line += " " + c.get("ui.given.said", words=g.said)
+        if g.source == ASSUMED:
+            line += " " + c["ui.given.assumed"]
+        return line
+
+    def readback(self, items: tuple[Given, ...], numbered: bool = True) -> Doc:
+        """Before the outcome: the answers taken from typed text, to confirm or change."""
+        c = self.c
+        lines = [f"{i}. {self.given(g)}" for i, g in enumerate(items, start=1)]
+        how = "ui.readback.how_typed" if numbered else "ui.readback.how_buttons"
+        return [Block("heading", c["ui.readback.title"]), Block("text", "\n".join(lines)),
+                Block("text", c[how])]
+
     def summary(self, s: Summary) -> Doc:
         """What the user said and where it points."""
         c = self.c
         doc = [Block("title", c["ui.summary.title"])]
         if not s.answers:
             return [*doc, Block("text", c["ui.summary.none_yet"])]
-        lines = [f"- {c[short_key(q.id)]}: {self.option_label(q, v)}" for q, v in s.answers]
+        lines = [f"- {self.given(g)}" for g in s.answers]
         key = "ui.summary.level" if s.finished else "ui.summary.level_so_far"
         doc += [Block("heading", c["ui.summary.answers"]), Block("text", "\n".join(lines)),
                 Block("text", c.get(key, level=self.level_title(s.level)))]

@@ -126,6 +126,10 @@ class Replayer:
         asked: list[str] = []
         for _ in range(MAX_TURNS):
             q = reply.question
+            if q is None and reply.readback:
+                reply = self.engine.readback_ok(state)  # the typed answers read back: right
+                state = reply.state
+                continue
             if q is None:
                 break
             asked.append(q.id)

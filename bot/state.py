@@ -1,6 +1,7 @@
 """A conversation's state: what is stored between turns, its JSON form, and its check.
 
-A `State` is small and serialisable (well under 2 KB as JSON); a stored one is checked against
+A `State` is small and serialisable (under 2 KB as JSON when answered by buttons, under 3 KB
+with every answer typed); a stored one is checked against
 the dialog before use, since the dialog may have changed since it was stored.
 """
 
@@ -12,11 +13,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.errors import StateError
-from bot.model import OUTCOME, Question
+from bot.model import OUTCOME, READBACK, Question
 
 # A path is at most one entry per question; detours add more. Past this the oldest entries are
 # dropped (they can no longer be undone), which keeps a stored state under 2 KB.
 MAX_HISTORY = 40
+MAX_SAID = 30  # characters kept of the words an answer came from (the read-back quotes them)
+# Where an answer came from, when not from a button: typed as the answer, volunteered in a
+# message about something else, or assumed from "not sure" (the safer value).
+TYPED, VOLUNTEERED, ASSUMED = "t", "v", "a"
+SOURCES = (TYPED, VOLUNTEERED, ASSUMED)
+_ENDS = (OUTCOME, READBACK)
 
 
 @dataclass(frozen=True)
@@ -30,7 +37,7 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class State:
-    """A conversation, small enough to store as one JSON value (well under 2 KB)."""
+    """A conversation, small enough to store as one JSON value (under 3 KB)."""
 
     version: str
     node: str  # question id, or OUTCOME
@@ -38,6 +45,10 @@ class State:
     history: tuple[HistoryEntry, ...] = ()
     detour: str | None = None  # where to return after a question brought forward
     turn: int = 0  # bumps on every change: lets buttons on old messages be recognised
+    sources: Mapping[str, str] = field(default_factory=dict)  # slot -> TYPED/VOLUNTEERED/ASSUMED
+    said: Mapping[str, str] = field(default_factory=dict)  # slot -> the words it came from
+    confirming: str | None = None  # a red-flag slot whose hedged answer is being confirmed
+    read_back: bool = False  # the typed answers have been read back and confirmed
 
     @property
     def finished(self) -> bool:
@@ -51,6 +62,10 @@ class State:
                                 "t": self.turn}
         if self.detour:
             data["d"] = self.detour
+        for key, value in (("s", dict(self.sources)), ("w", dict(self.said)),
+                           ("c", self.confirming), ("r", self.read_back)):
+            if value:
+                data[key] = value
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -72,20 +87,38 @@ class State:
                         and _opt_str(h[1]) and _opt_str(h[2]) for h in history)):
             raise StateError("unreadable conversation state: wrong shape")
         entries = tuple(HistoryEntry(q, p, d) for q, p, d in history)
-        return cls(version, node, answers, entries, detour, turn)
+        sources, said = data.get("s", {}), data.get("w", {})
+        confirming, read_back = data.get("c"), data.get("r", False)
+        if not (_str_map(sources) and _str_map(said) and _opt_str(confirming)
+                and isinstance(read_back, bool)):
+            raise StateError("unreadable conversation state: wrong shape")
+        return cls(version, node, answers, entries, detour, turn, sources, said, confirming,
+                   read_back)
 
 
 def _opt_str(value: object) -> bool:
     return value is None or isinstance(value, str)
 
 
+def _str_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                           for k, v in value.items())
+
+
 def check_fits(state: State, qs: Mapping[str, Question],
                slots: Mapping[str, tuple[str, ...]]) -> None:
     """Raise StateError unless every node, answer and history entry is one of this dialog's."""
-    if state.node != OUTCOME and state.node not in qs:
+    if state.node not in _ENDS and state.node not in qs:
         raise StateError(f"unknown node {state.node!r}")
-    if state.detour is not None and state.detour != OUTCOME and state.detour not in qs:
+    if state.detour is not None and state.detour not in _ENDS and state.detour not in qs:
         raise StateError(f"unknown detour {state.detour!r}")
+    for slot, source in state.sources.items():
+        if slot not in state.answers or source not in SOURCES:
+            raise StateError(f"unknown source {slot}={source!r}")
+    if any(slot not in state.answers or len(w) > MAX_SAID for slot, w in state.said.items()):
+        raise StateError("said holds an unanswered slot or too many words")
+    if state.confirming is not None and state.confirming not in slots:
+        raise StateError(f"unknown slot being confirmed {state.confirming!r}")
     if len(state.history) > MAX_HISTORY or state.turn < 0:
         raise StateError("history too long")
     for slot, value in state.answers.items():
@@ -97,5 +130,5 @@ def check_fits(state: State, qs: Mapping[str, Question],
             raise StateError(f"history names {h.question!r}, which has no answer")
         if h.previous is not None and h.previous not in slots[q.slot]:
             raise StateError(f"history holds unknown value {h.previous!r}")
-        if h.detour is not None and h.detour != OUTCOME and h.detour not in qs:
+        if h.detour is not None and h.detour not in _ENDS and h.detour not in qs:
             raise StateError(f"history holds unknown detour {h.detour!r}")

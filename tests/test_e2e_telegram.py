@@ -131,13 +131,19 @@ async def test_a_whole_conversation_by_typing(api: BotAPIStandIn, db: Path, engi
     chat = 1002
     async with heel_bot(api, db, engine):
         await start_chat(api, chat, self_care.steps[0])
-        outcome = await answer_by_typing(api, chat, self_care.steps, self_care.level_title,
-                                         typed=TYPED)
+        # Answers typed in words are read back before the outcome, with buttons to confirm.
+        readback = await answer_by_typing(api, chat, self_care.steps,
+                                          text(engine, "ui.readback.title"), typed=TYPED)
+        assert self_care.level_title not in readback.text
+        assert text(engine, "q.injury.short") in readback.text  # typed: read back
+        assert text(engine, "tg.button.readback_ok") in [b.text for b in readback.buttons]
+        sent = api.send_text(chat, "yes")
+        outcome = await api.wait_text(chat, self_care.level_title, sent["message_id"])
         await api.wait_idle()
     assert self_care.level_title in outcome.text
     assert containing(api.transcript(chat), text(engine, "ui.unmatched")) == []
     state = stored(db, chat)
-    assert state is not None and state.finished
+    assert state is not None and state.finished and state.read_back
     assert dict(state.answers) == {s.question: s.value for s in self_care.steps}
 
 
@@ -235,8 +241,9 @@ async def test_non_text_messages_get_a_kind_reply_and_the_question(
             await api.wait_text(chat, kind_reply, sent["message_id"])
             current = await api.wait_text(chat, steps[1].text, sent["message_id"], keyboard=True)
         # Edited messages are ignored.
-        typed = api.send_text(chat, "hmm")
-        await api.wait_text(chat, steps[1].text, typed["message_id"])
+        typed = api.send_text(chat, "zzqx")
+        # not understood: one short line, the question's buttons stay where they are
+        await api.wait_text(chat, text(engine, "ui.unmatched"), typed["message_id"])
         await api.wait_idle()
         count = len(api.transcript(chat))
         api.edit_text(chat, typed["message_id"], steps[1].label)

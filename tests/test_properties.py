@@ -1,9 +1,10 @@
 """Properties of whole conversations, and an independent oracle over every path of the dialog.
 
-1. Random sequences of actions (button presses, typed text of every kind, commands, stale or
-   forged button presses) never raise anything unexpected, always leave a valid state that can
-   still reach an outcome, undo exactly, and never let a red flag's level drop unless that
-   answer itself is undone.
+1. Random sequences of actions (button presses, typed text of every kind, red-flag signs typed
+   out of turn, affirmed or hedged, commands, stale or forged button presses) never raise
+   anything unexpected, always leave a valid state that can still reach an outcome (through
+   the read-back of typed answers), undo exactly, and never let a red flag's level drop unless
+   that answer itself is undone.
 2. The oracle re-implements the specification's red-flag and escalation rules from
    shared/clinical/symptom-model.md (not from rules.yaml), walks every path of the dialog with
    `choose`, and checks that no outcome is less urgent than the specification demands, that no
@@ -23,7 +24,7 @@ from hypothesis import strategies as st
 from bot import rules as rules_mod
 from bot.engine import MAX_HISTORY, Engine, Reply, State
 from bot.errors import StateError
-from bot.model import Bundle
+from bot.model import READBACK, Bundle
 from bot.session import Session
 
 # ---------------------------------------------------------------- random conversations
@@ -36,7 +37,8 @@ ODD_TEXTS = [
     "I'm diabetic", "it wakes me at night", "back", "/back", "/back@somebot", "restart",
     "/restart", "/start", "why", "summary", "help", "learn", "learn shoes", "learn 99",
     "the back of my heel", "under the heel", "all around", "getting worse", "{n}", "{}",
-    "<b>bold</b> & co", "a" * 501,
+    "<b>bold</b> & co", "a" * 501, "ok", "hmm", "yes, that's right", "change 1",
+    "I'm diabetic and it's been 6 weeks", "my foot is cold and blue",
 ]
 
 
@@ -66,19 +68,39 @@ class Forge:
     value: str
 
 
+# Red-flag signs as people type them (from the symptom model, not from dialogs/language.yaml),
+# with the answer each means; each is also typed hedged. Affirmed they count at once; hedged,
+# their question is asked next (policy rules 1, 4 and 5).
+RED_FLAG_SIGNS: dict[str, tuple[str, str]] = {
+    "it popped": ("injury", "pop_or_kick"),
+    "I felt a snap": ("injury", "pop_or_kick"),
+    "I'm on crutches now": ("weight_bearing", "no"),
+    "it looks misshapen": ("deformity", "yes"),
+    "there's a dent in the tendon": ("tendon_gap", "yes"),
+    "I have a fever": ("infection_signs", "yes"),
+    "it's red and hot": ("infection_signs", "yes"),
+    "I'm diabetic": ("diabetes", "yes"),
+    "it's gone numb": ("numbness", "yes"),
+    "I get pins and needles": ("numbness", "yes"),
+    "it wakes me at night": ("rest_pain", "yes"),
+    "it's for my son, he's 12": ("age_group", "under_16"),
+}
+HEDGED_SIGNS = {f"I think {t[0].lower()}{t[1:]}": sign for t, sign in RED_FLAG_SIGNS.items()}
+RED_FLAG_WORDS = [*RED_FLAG_SIGNS, *HEDGED_SIGNS]
+
+
 def actions(bundle: Bundle) -> st.SearchStrategy[object]:
-    qids = [*bundle.dialog.questions, "outcome", "nowhere", ""]
+    qids = [*bundle.dialog.questions, "outcome", READBACK, "nowhere", ""]
     values = sorted({v for vs in bundle.vocabulary.slots.values() for v in vs} | {"", "maybe"})
-    red_words = sorted({w for net in bundle.dialog.safety_net for w in net.words})
     text = st.one_of(st.sampled_from(ODD_TEXTS), st.text(max_size=40),
                      st.text(alphabet=st.characters(codec="utf-8"), max_size=12))
-    # Weighted by repetition: mostly answers, often red-flag words (the safety net's detours).
+    # Weighted by repetition: mostly answers, often red-flag signs typed out of turn.
     return st.one_of(
         st.builds(Choose, st.integers(0, 3)),
         st.builds(Choose, st.integers(0, 3)),
         st.builds(Choose, st.integers(0, 3)),
-        st.builds(Type, st.sampled_from(red_words)),
-        st.builds(Type, st.sampled_from(red_words)),
+        st.builds(Type, st.sampled_from(RED_FLAG_WORDS)),
+        st.builds(Type, st.sampled_from(RED_FLAG_WORDS)),
         st.builds(Type, text),
         st.builds(Type, text),
         st.builds(Back),
@@ -99,7 +121,23 @@ def red_flag_floor(bundle: Bundle, recorded: list[tuple[str, str]]) -> int:
 
 
 def same_place(a: State, b: State) -> bool:
-    return replace(a, turn=0) == replace(b, turn=0)
+    """Equal but for the turn counter (and a red flag still to confirm: undo asks it afresh)."""
+    return replace(a, turn=0, confirming=None) == replace(b, turn=0, confirming=None)
+
+
+def same_answers(a: State, b: State) -> bool:
+    """The same answers, from the same sources in the same words, undoable the same way."""
+    return (a.answers, a.sources, a.said, a.history) == (b.answers, b.sources, b.said, b.history)
+
+
+@dataclass(frozen=True)
+class Undo:
+    """One history entry as the test expects `back` to undo it."""
+
+    before: State  # the state before the turn that recorded it
+    answer: tuple[str, str]  # (slot, value) recorded
+    exact: bool  # the turn recorded only this answer: back restores `before` exactly
+    first: bool  # the first entry of its turn: undoing it restores `before`'s answers
 
 
 class Conversation:
@@ -110,13 +148,13 @@ class Conversation:
         self.bundle = engine.bundle
         self.session = Session(engine)
         self.state = engine.start().state
-        # Per recorded answer that can still be undone: the state before it and the
-        # (slot, value) it recorded; answers too old to undo (history is bounded) stay in `kept`.
-        self.undo: list[tuple[State, tuple[str, str]]] = []
+        # Per history entry that can still be undone, what undoing it restores; answers too old
+        # to undo (history is bounded) stay in `kept`.
+        self.undo: list[Undo] = []
         self.kept: list[tuple[str, str]] = []
 
     def recorded(self) -> list[tuple[str, str]]:
-        return [*self.kept, *(a for _, a in self.undo)]
+        return [*self.kept, *(u.answer for u in self.undo)]
 
     def level(self, state: State) -> int:
         return self.bundle.vocabulary.rank(self.engine.summary(state).level)
@@ -127,8 +165,11 @@ class Conversation:
         if isinstance(action, Back):
             reply = e.back(before)
             if before.history:
-                earlier, _ = self.undo.pop()
-                assert same_place(reply.state, earlier), (reply.state, earlier)
+                undo = self.undo.pop()
+                if undo.exact:
+                    assert same_place(reply.state, undo.before), (reply.state, undo.before)
+                elif undo.first:
+                    assert same_answers(reply.state, undo.before), (reply.state, undo.before)
             elif before.detour is not None:
                 assert reply.state.node == before.detour
                 assert reply.state.answers == before.answers
@@ -174,21 +215,36 @@ class Conversation:
                 self.record(before, turn.reply)
         self.check()
 
+    def recorded_by(self, before: State, reply: Reply) -> list[tuple[str, str]]:
+        """What a turn recorded, in order: the facts it volunteered, then the answer."""
+        answer: list[tuple[str, str]] = []
+        if reply.answered is not None:
+            qid, value = reply.answered
+            answer = [(self.engine.dialog.questions[qid].slot, value)]
+        facts = [(slot, value) for slot, value in reply.state.answers.items()
+                 if (slot, value) not in answer and before.answers.get(slot) != value]
+        return [*facts, *answer]
+
     def record(self, before: State, reply: Reply) -> None:
         if reply.changed:
             assert reply.state.turn == before.turn + 1
-        if reply.answered is not None:
-            slot = self.engine.dialog.questions[reply.answered[0]].slot
-            self.undo.append((before, (slot, reply.answered[1])))
-            if len(self.undo) > MAX_HISTORY:
-                self.kept.append(self.undo.pop(0)[1])
-        elif not reply.changed:
+        else:
             assert reply.state == before
+        answers = self.recorded_by(before, reply)
+        for i, answer in enumerate(answers):
+            self.undo.append(Undo(before, answer, exact=len(answers) == 1 and reply.answered
+                                  is not None, first=i == 0))
+            if len(self.undo) > MAX_HISTORY:
+                self.kept.append(self.undo.pop(0).answer)
         floor = red_flag_floor(self.bundle, self.recorded())
         assert self.level(reply.state) <= floor, (
             "the level dropped below a recorded red flag", before, reply.state)
         if reply.state.finished:
             assert reply.outcome is not None
+        elif reply.state.node == READBACK:
+            assert reply.readback
+            assert all(g.source is not None for g in reply.readback)
+            assert reply.question is None and reply.outcome is None
         else:
             assert reply.question is not None
             assert reply.question.id == reply.state.node
@@ -203,11 +259,15 @@ class Conversation:
         assert self.level(s) <= floor
 
     def finish(self) -> None:
-        """Choose first options until the outcome: the conversation can always end."""
+        """Choose first options (and confirm a read-back) until the outcome: the conversation
+        can always end."""
         e = self.engine
-        for _ in range(2 * len(e.dialog.questions) + 2):
+        for _ in range(2 * len(e.dialog.questions) + 4):
             if self.state.finished:
                 break
+            if self.state.node == READBACK:
+                self.apply(Type("yes"))  # that's right: on to the outcome
+                continue
             q = e.dialog.questions[self.state.node]
             self.apply(Choose(0))
             assert self.state.node != q.id or self.state.finished
@@ -226,29 +286,67 @@ def test_random_conversations(engine: Engine, bundle: Bundle, data: st.DataObjec
     conversation.finish()
 
 
-def test_every_detour_keeps_the_red_flags(engine: Engine, bundle: Bundle) -> None:
-    """Every state of the red-flag screen, every safety-net entry, every answer to it."""
+def test_every_red_flag_typed_out_of_turn_keeps_the_red_flags(engine: Engine,
+                                                                bundle: Bundle) -> None:
+    """Every answer to every red-flag question (on the path of calm answers), every red-flag
+    sign typed after it (affirmed: recorded at once; hedged: asked next), and every answer to
+    a question it brings forward."""
     failures: list[str] = []
+    detours = 0
+
+    def check(state: State, recorded: list[tuple[str, str]], what: str) -> None:
+        floor = red_flag_floor(bundle, recorded)
+        if bundle.vocabulary.rank(engine.summary(state).level) > floor:
+            failures.append(what)
+
+    def probe(state: State, recorded: list[tuple[str, str]]) -> None:
+        nonlocal detours
+        for words in RED_FLAG_WORDS:
+            reply = engine.answer(state, words)
+            after = reply.state
+            got = [*recorded, *((k, v) for k, v in after.answers.items()
+                                if state.answers.get(k) != v)]
+            check(after, got, f"{recorded} then {words!r}")
+            if words in RED_FLAG_SIGNS:
+                slot, value = RED_FLAG_SIGNS[words]
+                if after.answers.get(slot) != value:
+                    failures.append(f"{recorded} then {words!r}: {slot} is "
+                                    f"{after.answers.get(slot)}, not {value}")
+            else:
+                slot, value = HEDGED_SIGNS[words]
+                if after.answers.get(slot) not in (state.answers.get(slot), value):
+                    failures.append(f"{recorded} then {words!r}: {slot} set to "
+                                    f"{after.answers.get(slot)} from a hedge")
+                asked = engine.dialog.questions.get(after.node)
+                if slot not in after.answers and (asked is None or asked.slot != slot):
+                    failures.append(f"{recorded} then {words!r}: {slot} not asked next")
+            if after.detour is None or after.node == state.node or after.finished:
+                continue
+            detours += 1
+            q = engine.dialog.questions[after.node]
+            for opt in q.options:
+                answered = engine.choose(after, q.id, opt.value).state
+                check(answered, [*got, (q.slot, opt.value)],
+                      f"{recorded} then {words!r}, {q.slot}={opt.value}")
 
     def visit(state: State, recorded: list[tuple[str, str]]) -> None:
-        for entry in bundle.dialog.safety_net:
-            detour = engine.answer(state, entry.words[0]).state
-            if detour.detour is None:
-                continue
-            q = engine.dialog.questions[detour.node]
-            for opt in q.options:
-                after = engine.choose(detour, q.id, opt.value).state
-                floor = red_flag_floor(bundle, [*recorded, (q.slot, opt.value)])
-                if bundle.vocabulary.rank(engine.summary(after).level) > floor:
-                    failures.append(f"{recorded} then {entry.words[0]!r}, {q.slot}={opt.value}")
+        # Every answer to every red-flag question, on the path of calm answers.
+        probe(state, recorded)
         q = engine.dialog.questions.get(state.node)
-        if q is None or q.section != "red_flags":
-            return
-        for opt in q.options:
-            visit(engine.choose(state, q.id, opt.value).state, [*recorded, (q.slot, opt.value)])
+        while q is not None and q.section == "red_flags":
+            for opt in q.options:
+                after = engine.choose(state, q.id, opt.value).state
+                if not after.finished:
+                    probe(after, [*recorded, (q.slot, opt.value)])
+            calm = next(o.value for o in q.options
+                        if o.value not in engine.dialog.alarming.get(q.slot, ()))
+            state = engine.choose(state, q.id, calm).state
+            recorded = [*recorded, (q.slot, calm)]
+            q = engine.dialog.questions.get(state.node)
 
     visit(engine.new_state(), [])
     assert not failures, "\n".join(failures[:10])
+    assert detours > 0  # the hedged signs did bring questions forward
 
 
 @settings(deadline=None, max_examples=150, derandomize=True)

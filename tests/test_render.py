@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.engine import Engine, State
-from bot.model import Bundle, Content
-from bot.render import Block, Renderer, to_html, to_plain
+from bot.engine import Engine, Notice, Reply, State
+from bot.model import READBACK, Bundle, Content
+from bot.render import Block, Renderer, short_only, to_html, to_plain
 from bot.rules import Outcome
+from bot.state import ASSUMED, TYPED, VOLUNTEERED
 
 
 def finish(engine: Engine, persona: dict[str, str]) -> State:
@@ -84,17 +85,42 @@ def test_question_with_progress_and_numbered_options(engine: Engine, bundle: Bun
 
 def test_notices_come_first(engine: Engine, bundle: Bundle) -> None:
     r = Renderer(engine)
-    reply = engine.answer(engine.new_state(), "banana")
-    text = to_plain(r.reply(reply))
-    assert text.startswith(bundle.content["ui.unmatched"])
+    s = engine.choose(engine.new_state(), "injury", "none").state
+    text = to_plain(r.reply(engine.back(s)))
+    assert text.startswith(bundle.content["ui.back_done"])
+    assert bundle.content["q.injury.text"] in text
+
+
+def test_a_reply_that_changed_nothing_is_one_line(engine: Engine, bundle: Bundle) -> None:
+    # The question is still on screen: saying it again would only push it away.
+    r = Renderer(engine)
+    state = engine.new_state()
+    for key in ("ui.unmatched", "ui.emergency", "ui.readback_unmatched"):
+        reply = Reply(state, (Notice(key),), question=engine.dialog.questions["injury"],
+                      changed=False)
+        assert short_only(reply)
+        assert to_plain(r.reply(reply)) == bundle.content[key]
+    reply = engine.answer(state, "banana")
+    assert to_plain(r.reply(reply)) == bundle.content["ui.unmatched"]
+    # Anything that changed, or says more, shows the question as well.
+    for reply in (Reply(state, (Notice("ui.unmatched"),), question=engine.dialog.questions[
+            "injury"]), Reply(state, (Notice("ui.back_none"),), question=engine.dialog.questions[
+            "injury"], changed=False), engine.show(state)):
+        assert not short_only(reply)
+        assert bundle.content["q.injury.text"] in to_plain(r.reply(reply))
 
 
 def test_unsure_notice_names_the_label(engine: Engine, bundle: Bundle) -> None:
+    c = bundle.content
     r = Renderer(engine)
     s = engine.choose(engine.new_state(), "injury", "none").state
     s = engine.choose(s, "weight_bearing", "yes").state
-    text = to_plain(r.reply(engine.answer(s, "not sure")))
-    assert bundle.content["opt.deformity.yes"] in text
+    first = engine.answer(s, "not sure")  # a red flag: the buttons once more
+    text = to_plain(r.reply(first))
+    assert text.startswith(c["ui.confirm"])
+    assert c["q.deformity.text"] in text
+    second = to_plain(r.reply(engine.answer(first.state, "not sure")))
+    assert c.get("ui.unsure_assumed", label=c["opt.deformity.yes"]) in second
 
 
 def test_why(engine: Engine, bundle: Bundle) -> None:
@@ -181,10 +207,58 @@ def test_summary_document(engine: Engine, bundle: Bundle) -> None:
     s = engine.choose(engine.new_state(), "injury", "fall_or_impact").state
     text = to_plain(r.summary(engine.summary(s)))
     assert f"- {c['q.injury.short']}: {c['opt.injury.fall_or_impact']}" in text
+    assert c["ui.given.assumed"] not in text
+    assert c.get("ui.given.said", words="") not in text
     assert c.get("ui.summary.level_so_far", level=c["level.see_doctor.title"]) in text
     assert c["cause.heel_fracture.name"] in text
     done = to_plain(r.summary(engine.summary(finish(engine, SELF_CARE))))
     assert c.get("ui.summary.level", level=c["level.self_care.title"]) in done
+
+
+def typed(engine: Engine) -> State:
+    """A state with an answer of each kind: pressed, typed, volunteered and assumed."""
+    qs = engine.dialog.questions
+    s = engine.choose(engine.new_state(), "injury", "none").state
+    s = engine.put(s, qs["weight_bearing"], "with_pain", source=TYPED, said="it <hurts> & so")
+    s = engine.put(s, qs["diabetes"], "yes", source=VOLUNTEERED, said="type 2")
+    return engine.put(s, qs["deformity"], "yes", source=ASSUMED)
+
+
+def test_given_shows_the_words_and_what_was_assumed(engine: Engine, bundle: Bundle) -> None:
+    c = bundle.content
+    r = Renderer(engine)
+    lines = [r.given(g) for g in engine.given(typed(engine))]
+    assert lines == [
+        f"{c['q.injury.short']}: {c['opt.injury.none']}",
+        f"{c['q.weight_bearing.short']}: {c['opt.weight_bearing.with_pain']} "
+        + c.get("ui.given.said", words="it <hurts> & so"),
+        f"{c['q.diabetes.short']}: {c['opt.diabetes.yes']} " + c.get("ui.given.said",
+                                                                      words="type 2"),
+        f"{c['q.deformity.short']}: {c['opt.deformity.yes']} {c['ui.given.assumed']}",
+    ]
+    summary = to_plain(r.summary(engine.summary(typed(engine))))
+    for line in lines:
+        assert f"- {line}" in summary
+    assert "&lt;hurts&gt; &amp; so" in to_html(r.summary(engine.summary(typed(engine))))
+
+
+def test_readback_document(engine: Engine, bundle: Bundle) -> None:
+    c = bundle.content
+    r = Renderer(engine)
+    s = typed(engine)
+    items = engine.given(s, typed_only=True)
+    assert [g.question.id for g in items] == ["weight_bearing", "diabetes", "deformity"]
+    text = to_plain(r.readback(items))
+    assert text.startswith(c["ui.readback.title"])
+    for i, g in enumerate(items, start=1):
+        assert f"{i}. {r.given(g)}" in text
+    assert c["q.injury.short"] not in text  # pressed: nothing to read back
+    assert text.rstrip().endswith(c["ui.readback.how_typed"])
+    assert to_plain(r.readback(items, numbered=False)).rstrip().endswith(
+        c["ui.readback.how_buttons"])
+    # A reply at the read-back shows it (and no question or outcome).
+    reply = Reply(replace(s, node=READBACK), readback=items)
+    assert to_plain(r.reply(reply)) == text
 
 
 def test_learn_menu_and_topics(engine: Engine, bundle: Bundle) -> None:

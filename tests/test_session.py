@@ -119,14 +119,58 @@ def test_words_that_are_also_commands_only_alone(session: Session, engine: Engin
     assert turn.state.answers["pain_location"] == "back"
 
 
-def test_safety_net_through_the_session(session: Session, engine: Engine,
-                                        bundle: Bundle) -> None:
+def test_an_urgent_red_flag_typed_out_of_turn_ends_the_check(session: Session, engine: Engine,
+                                                             bundle: Bundle) -> None:
     state = to(engine, "pain_location")
     turn = session.handle(state, "I can't walk on it now")
-    assert turn.state.node == "weight_bearing"
+    assert turn.state.finished
+    text = to_plain(turn.doc)
+    assert bundle.content["level.urgent.title"] in text
+    assert bundle.content["ui.safety_net"] not in text
+
+
+def test_a_hedged_red_flag_typed_out_of_turn_is_asked_next(session: Session, engine: Engine,
+                                                          bundle: Bundle) -> None:
+    state = to(engine, "weight_bearing")
+    turn = session.handle(state, "I think I might have a fever")
+    assert turn.state.node == "infection_signs"
     text = to_plain(turn.doc)
     assert bundle.content["ui.safety_net"] in text
-    assert bundle.content["q.weight_bearing.text"] in text
+    assert bundle.content["q.infection_signs.text"] in text
+
+
+def test_a_message_not_understood_is_one_line(session: Session, engine: Engine,
+                                              bundle: Bundle) -> None:
+    state = to(engine, "pain_location")
+    turn = session.handle(state, "purple elephants")
+    assert turn.state == state
+    assert to_plain(turn.doc) == bundle.content["ui.unmatched"]
+
+
+def test_the_read_back_through_the_session(session: Session, engine: Engine,
+                                          bundle: Bundle) -> None:
+    c = bundle.content
+    persona = {**CLEAR, "pain_location": "bottom_inner", "morning_pain": "yes",
+               "heel_squeeze": "no", "every_step": "no", "severity": "mild",
+               "trend": "improving", "mileage_jump": "no", "shoe_age": "under_300_miles",
+               "run_pattern": "eases_when_warm", "hard_surface": "no",
+               "duration": "under_1_week"}
+    state = engine.new_state()
+    while state.node != "tight_calves":
+        q = engine.dialog.questions[state.node]
+        state = engine.choose(state, q.id, persona[q.slot]).state
+    turn = session.handle(state, "yes, lots of hills")
+    text = to_plain(turn.doc)
+    assert c["ui.readback.title"] in text
+    assert c["ui.readback.how_typed"] in text
+    assert f"1. {c['q.tight_calves.short']}: {c['opt.tight_calves.yes']}" in text
+    assert c["level.self_care.title"] not in text  # not yet
+    helped = session.handle(turn.state, "help")  # the read-back again after the help
+    assert helped.state == turn.state
+    assert c["ui.readback.title"] in to_plain(helped.doc)
+    done = session.handle(turn.state, "yes")
+    assert done.state.finished
+    assert c["level.self_care.title"] in to_plain(done.doc)
 
 
 @pytest.mark.parametrize("text", ["", " ", "\u202e\u202c", "😀" * 50, "x" * 10_000, "/",

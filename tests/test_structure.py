@@ -32,10 +32,18 @@ CORE = frozenset(
         "bot.read_dialog", "bot.loader", "bot.checkin", "bot.rules", "bot.advice_proof",
         "bot.proofs", "bot.diagrams", "bot.proof_cache", "bot.engine", "bot.state",
         "bot.matching", "bot.render", "bot.session", "bot.replay", "bot.uikeys",
+        "bot.dialog_engine", "bot.replies", "bot.typed_turn", "bot.language",
+        "bot.language.lexicon", "bot.language.mentions", "bot.language.numbers",
+        "bot.language.pipeline", "bot.language.understand", "bot.language.build",
+        "bot.language.corpus", "bot.language.bare", "bot.language.policy",
+        "bot.language.words", "bot.language.numvocab", "bot.language.numtokens",
+        "bot.language.numhedges", "bot.language.numwords", "bot.language.numdates",
+        "bot.language.numages", "bot.language.numunits", "bot.language.numscan",
     }
 )
 # The adapters (and the entry point): each is a module or, for bot.tg, a package.
-ADAPTERS = ("bot.tg", "bot.store", "bot.serve_config", "bot.cli", "bot.__main__")
+ADAPTERS = ("bot.tg", "bot.store", "bot.serve_config", "bot.cli", "bot.cli_understand",
+            "bot.__main__")
 # Where `telegram` may be imported.
 TELEGRAM_HOMES = ("bot.tg",)
 # Pure logic: these, and every bot module they import, import nothing that does I/O.

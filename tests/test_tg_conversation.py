@@ -261,7 +261,29 @@ async def test_a_first_message_is_a_greeting_not_an_answer(api, db, engine, heel
     assert state_of(db, bob).answers == {}
 
 
-async def test_red_flag_words_typed_anywhere_bring_the_question_forward(
+async def test_a_first_message_keeps_the_facts_it_gives(api, db, engine, heel, bob):
+    c = engine.bundle.content
+    welcome, question = await say(api, bob, "I'm diabetic and it's been 6 weeks",
+                                  c["q.injury.text"], keyboard=True)
+    assert text(engine, "ui.welcome") in welcome.text
+    assert c["ui.opening_kept"] in question.text
+    assert asked(engine, question) == engine.dialog.questions["injury"]
+    state = state_of(db, bob)
+    assert state.answers == {"diabetes": "yes", "duration": "over_3_weeks"}
+    assert state.node == "injury"
+
+
+async def test_an_urgent_red_flag_typed_mid_check_ends_it_at_once(api, db, engine, heel, alice):
+    c = engine.bundle.content
+    await at_second_question(api, engine, alice)
+    replies = await say(api, alice, "sorry, I forgot: something snapped at the back of my heel",
+                        c["level.urgent.title"])
+    assert c["ui.safety_net"] not in "".join(m.text for m in replies)
+    state = state_of(db, alice)
+    assert state.finished and state.answers["injury"] == "pop_or_kick"
+
+
+async def test_red_flag_words_typed_after_the_outcome_bring_the_question_forward(
         api, db, engine, heel, alice):
     await start(api, engine, alice)
     await press_through(api, engine, alice, SELF_CARE)

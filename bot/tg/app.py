@@ -70,7 +70,9 @@ class Lifecycle:
     mode_line: str = ""
 
     async def post_init(self, app: App) -> None:
-        """Register the command menu, reschedule stored check-ins, say how the bot runs."""
+        """Build the language layer, register the command menu, reschedule stored check-ins,
+        say how the bot runs."""
+        self.h.chats.engine.language  # noqa: B018 - built now, so no user waits for it
         c = self.h.chats.c
         commands = [BotCommand(name, c[command_key(name)]) for name in routes.MENU]
         try:

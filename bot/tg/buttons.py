@@ -170,6 +170,31 @@ class Buttons:
         await tap.ack(None)
         await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
 
+    async def on_readback_ok(self, tap: Tap, press: codec.ReadbackOk) -> None:
+        """The answers read back are right: the outcome."""
+        state = await self._current(tap, press.turn)
+        if state is None:
+            return
+        reply = self.engine.readback_ok(state)
+        self.chats.save(tap.chat_id, reply.state)
+        await tap.ack(None)
+        await self.chats.drop_keyboard(tap.query)
+        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+
+    async def on_readback_change(self, tap: Tap, press: codec.ReadbackChange) -> None:
+        """Change one answer read back: its question again."""
+        state = await self._current(tap, press.turn)
+        items = self.engine.given(state, typed_only=True) if state is not None else ()
+        if state is None or press.item >= len(items):
+            if state is not None:
+                await self.refuse(tap, strip=True)
+            return
+        reply = self.engine.readback_change(state, items[press.item].question.id)
+        self.chats.save(tap.chat_id, reply.state)
+        await tap.ack(None)
+        await self.chats.drop_keyboard(tap.query)
+        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+
     async def on_summary(self, tap: Tap, press: codec.Summary) -> None:
         """What the user said so far, and where it points."""
         await tap.ack(None)

@@ -102,9 +102,10 @@ class Chats:
         await self.send_doc(bot, chat_id, self.reply_doc(reply, extra),
                             self.keyboards.for_reply(reply))
 
-    async def begin(self, bot: ExtBot[None], chat_id: int) -> None:
-        """A new conversation: store it, then greet and ask the first question."""
-        reply = self.engine.start()
+    async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None) -> None:
+        """A new conversation (`reply`: as an opening message left it): store it, then greet
+        and ask the first question."""
+        reply = reply or self.engine.start()
         self.save(chat_id, reply.state)
         await self.send_doc(bot, chat_id, self.render.welcome())
         await self.send_reply(bot, chat_id, reply)

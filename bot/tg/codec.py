@@ -7,6 +7,7 @@ press) is None. `matches(kind)` is the pattern `CallbackQueryHandler` routes on.
 
     a:<turn>:<question index>:<option index>   an answer
     b:<turn> back     w:<turn> why     n:<turn> start over (from the outcome)
+    k:<turn> the read-back is right     e:<turn>:<i> change answer i of the read-back
     s summary     l learn menu     t:<i> learn topic i
     r:<days> book a check-in     x:<id> cancel a check-in     f:y / f:n forget, or keep
     c:<b|s|w> check-in answer: better, same, worse (the day count is in the store)
@@ -49,6 +50,21 @@ class StartOver:
     """A new check, from the outcome."""
 
     turn: int
+
+
+@dataclass(frozen=True)
+class ReadbackOk:
+    """The answers read back are right: on to the outcome."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class ReadbackChange:
+    """Change one of the answers read back (by its place in the list)."""
+
+    turn: int
+    item: int
 
 
 @dataclass(frozen=True)
@@ -96,8 +112,8 @@ class CheckinAnswer:
     answer: str  # better, same or worse
 
 
-Press = (Answer | Back | Why | StartOver | Summary | LearnMenu | Topic | Remind | Cancel | Forget
-         | CheckinAnswer)
+Press = (Answer | Back | Why | StartOver | ReadbackOk | ReadbackChange | Summary | LearnMenu
+         | Topic | Remind | Cancel | Forget | CheckinAnswer)
 
 _CHECKIN = {"b": "better", "s": "same", "w": "worse"}
 _CHECKIN_CODE = {v: k for k, v in _CHECKIN.items()}
@@ -110,6 +126,9 @@ _WIRE: dict[type, tuple[str, re.Pattern[str], Callable[..., Press]]] = {
     Back: ("b", re.compile(rf"b:{_N}"), lambda t: Back(int(t))),
     Why: ("w", re.compile(rf"w:{_N}"), lambda t: Why(int(t))),
     StartOver: ("n", re.compile(rf"n:{_N}"), lambda t: StartOver(int(t))),
+    ReadbackOk: ("k", re.compile(rf"k:{_N}"), lambda t: ReadbackOk(int(t))),
+    ReadbackChange: ("e", re.compile(rf"e:{_N}:([0-9]{{1,2}})"),
+                     lambda t, i: ReadbackChange(int(t), int(i))),
     Summary: ("s", re.compile(r"s"), Summary),
     LearnMenu: ("l", re.compile(r"l"), LearnMenu),
     Topic: ("t", re.compile(r"t:([0-9]{1,2})"), lambda i: Topic(int(i))),

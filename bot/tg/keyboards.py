@@ -79,10 +79,21 @@ class Keyboards:
         ])
 
     def for_reply(self, reply: Reply) -> InlineKeyboardMarkup:
-        """The keyboard that goes with a reply: the question's, or the outcome's."""
+        """The keyboard that goes with a reply: the question's, the read-back's or the
+        outcome's."""
         if reply.question is not None:
             return self.question(reply.state, reply.question)
+        if reply.readback:
+            return self.readback(reply.state, len(reply.readback))
         return self.outcome(reply.state)
+
+    def readback(self, state: State, items: int) -> InlineKeyboardMarkup:
+        """That's right, or change one of the answers read back."""
+        turn = state.turn
+        changes = [self.button(button_key("change"), codec.ReadbackChange(turn, i), n=i + 1)
+                   for i in range(items)]
+        return InlineKeyboardMarkup([[self.button(button_key("readback_ok"),
+                                                  codec.ReadbackOk(turn))], *layout(changes)])
 
     def learn(self) -> InlineKeyboardMarkup:
         """One button per learn topic."""

@@ -70,6 +70,8 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None
         press(codec.Back, h.buttons.on_back),
         press(codec.Why, h.buttons.on_why),
         press(codec.StartOver, h.buttons.on_start_over),
+        press(codec.ReadbackOk, h.buttons.on_readback_ok),
+        press(codec.ReadbackChange, h.buttons.on_readback_change),
         press(codec.Summary, h.buttons.on_summary),
         press(codec.LearnMenu, h.buttons.on_learn),
         press(codec.Topic, h.buttons.on_topic),

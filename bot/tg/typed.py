@@ -62,8 +62,9 @@ class Typed:
         log.debug("chat %s typed %r", chat_id, message.text)
         turn = chats.session.handle(state or self.engine.new_state(), message.text)
         if state is None and turn.command not in READ_ONLY_COMMANDS:
-            # A first message is a greeting, not an answer: welcome, then the first question.
-            await chats.begin(bot, chat_id)
+            # A first message is not an answer to a question not yet asked: the facts it
+            # volunteers are kept, then the welcome and the first question they leave.
+            await chats.begin(bot, chat_id, self.engine.opening(message.text))
             return
         await self._show_turn(bot, chat_id, state, turn)
 

@@ -1,0 +1,62 @@
+"""A concept found in a typed message, with its sense; the text normalisation every reader shares.
+
+Kept apart from the spaCy pipeline so that reading its results needs no spaCy import.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_INPUT = 500  # characters read; longer messages are cut, never rejected
+EMERGENCY = "EMERGENCY"  # the label of emergency signs (they have no slot of their own)
+IGNORE = "IGNORE"  # the label of phrases that mean nothing here ("oh snap", "good morning")
+_CONTROL = re.compile(
+    r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A concept found in a message: slot = value (or the emergency label), and its sense."""
+
+    slot: str
+    value: str
+    anywhere: bool  # False: it means this value only as the answer to the slot's question
+    negated: bool
+    uncertain: bool  # hedged: "maybe", "I think", "kind of"
+    start: int  # character offsets in the normalised text
+    end: int
+    text: str
+    unknown: bool = False  # in the scope of "not sure", "idk": not known either way
+    unclear: bool = False  # words that raise the value only in part ("red" without heat)
+    other: bool = False  # said of someone or something else, or only supposed ("if", "what")
+    deniers: tuple[str, ...] = ()  # the words that negate it ("no", "not", "is fine")
+
+    @property
+    def clear(self) -> bool:
+        """Affirmed outright: not denied, hedged, unknown, partial or said of another."""
+        return not (self.negated or self.uncertain or self.unknown or self.unclear
+                    or self.other)
+
+    @property
+    def doubtful(self) -> bool:
+        """Raised, but not clearly: hedged, unknown, partial or said of another."""
+        return self.uncertain or self.unknown or (self.unclear and not self.negated) or (
+            self.other)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message as the pipeline reads it."""
+
+    cleaned: str  # normalised, typos corrected
+    mentions: tuple[Mention, ...]
+    used: tuple[tuple[int, int], ...]  # character spans of the triggers that modified a mention
+
+
+def normalise(text: str) -> str:
+    """Lower case, NFKC, no control or direction marks, single spaces, typographic quotes."""
+    text = unicodedata.normalize("NFKC", text[: MAX_INPUT * 2])[:MAX_INPUT]
+    text = _CONTROL.sub(" ", text).casefold().replace("’", "'").replace("‘", "'")
+    return " ".join(text.split())
