@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -104,10 +105,16 @@ def cmd_graph(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _warming(engine: Engine) -> Engine:
+    """`engine`, its language layer building while the first question is read (the first
+    typed answer waits for what is left)."""
+    threading.Thread(target=lambda: engine.language, daemon=True).start()
+    return engine
+
+
 def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
     """The conversation in a terminal; works with piped input too."""
-    session = Session(Engine(_load(args)))
-    session.engine.language  # noqa: B018 - built before the first prompt, not after it
+    session = Session(_warming(Engine(_load(args))))
     c = session.engine.bundle.content
     interactive = inp.isatty()
 

@@ -10,13 +10,14 @@ language layer) and the follow-up check-ins.
 
 from __future__ import annotations
 
-import functools
+import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot import typed_turn
 from bot.dialog_engine import DialogEngine
 from bot.errors import StateError
+from bot.model import Bundle
 from bot.replies import CheckinResult, Given, Notice, Reply, Summary
 from bot.state import MAX_HISTORY, HistoryEntry, State
 
@@ -39,13 +40,24 @@ class Engine(DialogEngine):
         """A first message: the facts it volunteers are kept, then the first question left."""
         return typed_turn.opening(self, self.language, text)
 
-    @functools.cached_property
-    def language(self) -> Understander:
-        """The language layer, built on first use (spaCy and medspaCy load in about 0.8 s):
-        adapters call it at start-up so that the first message does not wait."""
-        from bot.language.build import understander  # noqa: PLC0415 - loads spaCy
+    def __init__(self, bundle: Bundle) -> None:
+        super().__init__(bundle)
+        self._building = threading.Lock()
+        self._language: Understander | None = None
 
-        return understander(self.bundle)
+    @property
+    def language(self) -> Understander:
+        """The language layer, built once on first use (spaCy and medspaCy load in about a
+        second). Adapters start building it in the background as soon as they are up, so
+        buttons work at once and the first typed message waits only for what is left; two
+        callers at once wait for one build."""
+        with self._building:
+            if self._language is None:
+                from bot.language.build import understander  # noqa: PLC0415 - loads spaCy
+
+                self._language = understander(self.bundle)
+            return self._language
+
 
     def checkin(self, state: State | None, answer: str, days: int) -> CheckinResult:
         """A check-in answered `answer` after `days` days of self-care (days from the store).

@@ -72,7 +72,9 @@ class Lifecycle:
     async def post_init(self, app: App) -> None:
         """Build the language layer, register the command menu, reschedule stored check-ins,
         say how the bot runs."""
-        self.h.chats.engine.language  # noqa: B018 - built now, so no user waits for it
+        # Built in the background: buttons work at once, a typed message waits for the rest.
+        engine = self.h.chats.engine
+        asyncio.get_running_loop().run_in_executor(None, lambda: engine.language)
         c = self.h.chats.c
         commands = [BotCommand(name, c[command_key(name)]) for name in routes.MENU]
         try:
