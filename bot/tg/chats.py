@@ -17,7 +17,7 @@ from telegram.ext import ExtBot
 
 from bot.engine import Engine, Notice, Reply, State
 from bot.errors import StateError
-from bot.render import Block, Doc, Renderer, to_html
+from bot.render import Block, Doc, Renderer, short_only, to_html
 from bot.session import Session
 from bot.store import Store
 from bot.tg.keyboards import Keyboards
@@ -98,9 +98,11 @@ class Chats:
 
     async def send_reply(self, bot: ExtBot[None], chat_id: int, reply: Reply,
                          extra: Iterable[Notice] = ()) -> None:
-        """Send a reply: notices and the question with its buttons, or the outcome."""
-        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra),
-                            self.keyboards.for_reply(reply))
+        """Send a reply: notices and the question with its buttons, or the outcome. A reply that
+        is only a short line (not understood) goes without buttons: the question's are still on
+        its own message, and only the live message has buttons."""
+        markup = None if short_only(reply) and not extra else self.keyboards.for_reply(reply)
+        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup)
 
     async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None) -> None:
         """A new conversation (`reply`: as an opening message left it): store it, then greet
