@@ -130,8 +130,6 @@ class Option:
 
     value: str
     label: str  # content key
-    match: tuple[str, ...] = ()
-    numbers: tuple[int, int] | None = None  # typed numbers in this range choose it (e.g. age)
 
 
 @dataclass(frozen=True)
@@ -166,15 +164,6 @@ class Question:
 
 
 @dataclass(frozen=True)
-class SafetyNet:
-    """Red-flag words that bring question `ask` forward whenever they are typed."""
-
-    ask: str
-    words: tuple[str, ...]
-    mark: Mark
-
-
-@dataclass(frozen=True)
 class Dialog:
     """The whole question flow."""
 
@@ -182,7 +171,6 @@ class Dialog:
     version: int
     start: str
     questions: Mapping[str, Question]
-    safety_net: tuple[SafetyNet, ...]
     file: str
     # Which values of each slot make an escalation rule fire on their own (the alarming ones).
     alarming: Mapping[str, frozenset[str]] = field(default_factory=dict)

@@ -1,5 +1,5 @@
 """Read dialogs/triage.yaml into the frozen model: the questions, their options and transitions,
-and the safety net.
+and where each answer leads.
 
 Every problem names its file:line:column and what is allowed there; the loader collects them.
 """
@@ -7,7 +7,7 @@ Every problem names its file:line:column and what is allowed there; the loader c
 from __future__ import annotations
 
 from bot.errors import Mark
-from bot.model import OUTCOME, Dialog, Option, Question, SafetyNet, Transition, Vocabulary
+from bot.model import OUTCOME, Dialog, Option, Question, Transition, Vocabulary
 from bot.reading import Reader, read_condition
 from bot.yamlsrc import Y
 
@@ -18,7 +18,7 @@ QUESTION_KEYS = ("slot", "section", "text", "why", "options", "next")
 
 def read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
     """The dialog, or None (with problems recorded) when it cannot be built."""
-    m = r.mapping(y, "the dialog", DIALOG_KEYS, ("safety_net",))
+    m = r.mapping(y, "the dialog", DIALOG_KEYS)
     if m is None or any(k not in m for k in DIALOG_KEYS):
         return None
     name = r.string(m["dialog"], "dialog") or "?"
@@ -28,10 +28,9 @@ def read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
         return None
     ids, questions = read
     start = r.member(m["start"], "start question", ids)
-    nets = _read_safety_net(r, m["safety_net"], ids) if "safety_net" in m else ()
     if start is None:
         return None
-    return Dialog(name, version, start, questions, nets, file)
+    return Dialog(name, version, start, questions, file)
 
 
 def _read_questions(r: Reader, qy: Y, vocab: Vocabulary
@@ -58,19 +57,6 @@ def _read_questions(r: Reader, qy: Y, vocab: Vocabulary
         slots_seen[question.slot] = qid
         questions[qid] = question
     return ids, questions
-
-
-def _read_safety_net(r: Reader, y: Y, ids: tuple[str, ...]) -> tuple[SafetyNet, ...]:
-    nets: list[SafetyNet] = []
-    for item in r.seq(y, "safety_net"):
-        nm = r.mapping(item, "a safety-net entry", ("ask", "words"))
-        if nm is None or "ask" not in nm or "words" not in nm:
-            continue
-        ask = r.member(nm["ask"], "question to ask", ids)
-        words = tuple(w.casefold() for w, _ in r.strings(nm["words"], "words"))
-        if ask and words:
-            nets.append(SafetyNet(ask, words, item.mark))
-    return tuple(nets)
 
 
 def _read_question(
@@ -116,37 +102,18 @@ def _read_options(r: Reader, y: Y, qid: str, slot: str, values: tuple[str, ...]
 def _read_option(r: Reader, y: Y, qid: str, slot: str, values: tuple[str, ...], *,
                  seen: set[str]) -> Option | None:
     """One option; its value joins `seen` (a value offered twice is refused)."""
-    om = r.mapping(y, f"an option of {qid}", ("value", "label"), ("match", "numbers"))
+    om = r.mapping(y, f"an option of {qid}", ("value", "label"))
     if om is None or "value" not in om or "label" not in om:
         return None
     value = r.member(om["value"], f"value of slot {slot}", values)
     label = r.ref(r.string(om["label"], "label"), om["label"])
-    match = tuple(s.casefold() for s, _ in r.strings(om["match"], "match")) if (
-        "match" in om) else ()
     if value is None or label is None:
         return None
     if value in seen:
         r.fail(y.mark, f"question {qid} offers the value {value!r} twice")
         return None
     seen.add(value)
-    numbers = _read_range(r, om["numbers"]) if "numbers" in om else None
-    return Option(value, label, match, numbers)
-
-
-def _read_range(r: Reader, y: Y) -> tuple[int, int] | None:
-    """`numbers: [low, high]`: whole numbers, low ≤ high."""
-    items = r.seq(y, "numbers")
-    ints = [r.integer(i, "each bound of numbers") for i in items]
-    if len(ints) != 2 or None in ints:
-        if len(ints) != 2:
-            r.fail(y.mark, "numbers must be a list of two whole numbers: [low, high]")
-        return None
-    low, high = ints
-    assert low is not None and high is not None
-    if low > high:
-        r.fail(y.mark, f"numbers: the low bound {low} is above the high bound {high}")
-        return None
-    return low, high
+    return Option(value, label)
 
 
 def _read_next(r: Reader, y: Y, qid: str, vocab: Vocabulary, targets: tuple[str, ...]

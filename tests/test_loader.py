@@ -232,8 +232,7 @@ def test_loop(defs: Defs) -> None:
 
 
 def test_options_not_a_list(defs: Defs) -> None:
-    defs.edit(TRIAGE, '    options:\n      - {value: "yes", label: opt.diabetes.yes, match: '
-              "[diabetic, diabetes, circulation]}\n"
+    defs.edit(TRIAGE, '    options:\n      - {value: "yes", label: opt.diabetes.yes}\n'
               '      - {value: "no", label: opt.diabetes.no}\n',
               "    options: yes or no\n")
     problem_at(defs.problems(), defs.at(TRIAGE, "yes or no"),
@@ -250,12 +249,6 @@ def test_unknown_start(defs: Defs) -> None:
     defs.edit(TRIAGE, "start: injury\n", "start: injuries\n")
     problem_at(defs.problems(), defs.at(TRIAGE, "injuries"),
                "unknown start question 'injuries'")
-
-
-def test_safety_net_asks_unknown_question(defs: Defs) -> None:
-    defs.edit(TRIAGE, "  - {ask: diabetes, words:", "  - {ask: diabetic, words:")
-    problem_at(defs.problems(), defs.at(TRIAGE, "diabetic, words"),
-               "unknown question to ask 'diabetic'")
 
 
 # ---------------------------------------------------------------- mutations: vocabulary, rules
