@@ -21,16 +21,11 @@ from bot.model import OUTCOME, READBACK, Question
 from bot.replies import Notice, Reply
 from bot.state import ASSUMED, MAX_SAID, TYPED, VOLUNTEERED, State
 
-# Words that confirm a read-back.
-_READBACK_OK = frozenset({"yes", "y", "ok", "okay", "yep", "yeah", "correct", "right", "fine",
-                          "looks right", "that's right", "thats right", "all correct", "good",
-                          "looks good", "confirm", "done", "👍", "sure", "all good"})
-
 
 def answer(engine: Engine, language: Understander, state: State, text: str) -> Reply:
     """Apply one typed message to `state`."""
     if state.node == READBACK:
-        return _readback(engine, state, text)
+        return _readback(engine, language, state, text)
     q = engine.dialog.questions.get(state.node)
     u = language.understand(text, q, state.answers)
     notices = [Notice("ui.emergency")] if u.emergency else []
@@ -135,10 +130,12 @@ def _after_outcome(engine: Engine, state: State, u: Understanding,
     return engine.reply(state, (*notices, Notice("ui.finished")), changed=False)
 
 
-def _readback(engine: Engine, state: State, text: str) -> Reply:
-    """At the read-back: "that's right", or the number of an answer to change."""
+def _readback(engine: Engine, language: Understander, state: State, text: str) -> Reply:
+    """At the read-back: "that's right" (the lexicon's yes and okay words), or the number of
+    an answer to change."""
     words = " ".join(text.casefold().split()).strip(" .!")
-    if words in _READBACK_OK:
+    lexicon = language.lexicon
+    if words in lexicon.affirm or words in lexicon.words.get("acknowledge", ()):
         return engine.readback_ok(state)
     items = engine.given(state, typed_only=True)
     number = words.removeprefix("change ").removeprefix("#").strip()
