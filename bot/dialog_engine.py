@@ -86,16 +86,16 @@ class DialogEngine:
 
     def start(self) -> Reply:
         """Begin a new conversation."""
-        return self._reply(self.new_state())
+        return self.reply(self.new_state())
 
     def show(self, state: State) -> Reply:
         """The current question or outcome again, unchanged."""
-        return self._reply(state, changed=False)
+        return self.reply(state, changed=False)
 
     def restart(self, state: State) -> Reply:
         """Forget every answer and start again."""
         fresh = replace(self.new_state(), turn=state.turn + 1)
-        return self._reply(fresh, (Notice("ui.restarted"),))
+        return self.reply(fresh, (Notice("ui.restarted"),))
 
     def back(self, state: State) -> Reply:
         """Undo the last answer and ask that question again."""
@@ -104,8 +104,8 @@ class DialogEngine:
                 # Back from a question brought forward before any answer: return from the detour.
                 new = replace(state, node=state.detour, detour=None, confirming=None,
                               turn=state.turn + 1)
-                return self._reply(new, (Notice("ui.back_done"),))
-            return self._reply(state, (Notice("ui.back_none"),), changed=False)
+                return self.reply(new, (Notice("ui.back_done"),))
+            return self.reply(state, (Notice("ui.back_none"),), changed=False)
         last = state.history[-1]
         slot = self.dialog.questions[last.question].slot
         answers, sources, said = dict(state.answers), dict(state.sources), dict(state.said)
@@ -118,7 +118,7 @@ class DialogEngine:
             answers[slot] = last.previous
         new = State(state.version, last.question, answers, state.history[:-1], last.detour,
                     state.turn + 1, sources, said)
-        return self._reply(new, (Notice("ui.back_done"),))
+        return self.reply(new, (Notice("ui.back_done"),))
 
     def choose(self, state: State, question_id: str, value: str) -> Reply:
         """Apply a button press: `value` for `question_id`, which must be the current question."""
@@ -131,7 +131,7 @@ class DialogEngine:
         """The read-back confirmed: on to the outcome."""
         if state.node != READBACK:
             raise StateError("there is no read-back to confirm")
-        return self._reply(replace(state, node=OUTCOME, read_back=True, turn=state.turn + 1))
+        return self.reply(replace(state, node=OUTCOME, read_back=True, turn=state.turn + 1))
 
     def readback_change(self, state: State, question_id: str) -> Reply:
         """Change one of the answers read back: ask it again, then read back again."""
@@ -139,7 +139,7 @@ class DialogEngine:
                 g.question.id for g in self.given(state, typed_only=True)}:
             raise StateError(f"{question_id!r} is not an answer read back")
         new = replace(state, node=question_id, detour=READBACK, turn=state.turn + 1)
-        return self._reply(new)
+        return self.reply(new)
 
     def _label(self, q: Question, value: str) -> str:
         opt = q.option(value)
@@ -158,7 +158,7 @@ class DialogEngine:
             notices = (Notice("ui.kept_safer", {"label": label}),)
             value = previous
         new = self.put(state, q, value, source=None)
-        return self._reply(self.onward(new, state, asked=q), notices, answered=(q.id, value))
+        return self.reply(self.onward(new, state, asked=q), notices, answered=(q.id, value))
 
     def put(self, state: State, q: Question, value: str, *, source: str | None,
             said: str | None = None, aside: bool = False) -> State:
@@ -238,7 +238,6 @@ class DialogEngine:
                          self.given(state, typed_only=True))
         return Reply(state, notices, answered, self.dialog.questions[state.node], None, changed)
 
-    _reply = reply
 
     # ------------------------------------------------------------ queries
 

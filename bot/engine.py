@@ -80,7 +80,7 @@ class Engine(DialogEngine):
         turn = state.turn + 1 if state else 0
         fresh = State(self.version, self.dialog.start, {**kept, **rule.set}, (), None, turn)
         node = self._advance(fresh.node, fresh.answers)
-        reply = self._reply(replace(fresh, node=node), (Notice(rule.text),))
+        reply = self.reply(replace(fresh, node=node), (Notice(rule.text),))
         return CheckinResult(rule, rule.level, reply)
 
     def understands(self, state: State, text: str) -> bool:

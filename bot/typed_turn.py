@@ -41,14 +41,12 @@ def answer(engine: Engine, language: Understander, state: State, text: str) -> R
     if (asked is None and new.answers == state.answers and new.confirming == state.confirming
             and not any(s != q.slot for s in u.confirm)):
         return engine.reply(state, tuple(notices), changed=False)  # e.g. "not sure", no default
-    result = engine.onward(new, state, asked=asked)
-    result = _bring_forward(engine, result, u, q.slot)
+    onward = engine.onward(new, state, asked=asked)
+    result = _bring_forward(engine, onward, u, q.slot)
     if result.node != state.node and result.node not in (OUTCOME, READBACK) and any(
             n.key == "ui.confirm" for n in notices):
         notices = [n for n in notices if n.key != "ui.confirm"]
-    forward = result.node in engine.dialog.questions and result.detour is not None and (
-        result.node != state.node)
-    if forward and (asked is None or result.node != _next_of(engine, new, asked)):
+    if result.node != onward.node:
         notices.append(Notice("ui.safety_net"))  # a red flag brought forward out of turn
     answered = (q.id, new.answers[q.slot]) if asked is not None else None
     return engine.reply(result, tuple(notices), answered=answered)
@@ -142,12 +140,6 @@ def _readback(engine: Engine, language: Understander, state: State, text: str) -
     if number.isdigit() and 1 <= int(number) <= len(items):
         return engine.readback_change(state, items[int(number) - 1].question.id)
     return engine.reply(state, (Notice("ui.readback_unmatched"),), changed=False)
-
-
-def _next_of(engine: Engine, state: State, asked: Question) -> str:
-    """Where the dialog goes after `asked` when nothing is brought forward."""
-    return engine.onward(replace(state, detour=None), replace(state, node=asked.id,
-                                                                 detour=None), asked=asked).node
 
 
 def _question_of(engine: Engine, slot: str) -> Question | None:

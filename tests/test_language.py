@@ -38,17 +38,6 @@ def at(engine: Engine, question: str, persona: Mapping[str, str] = CLEAR) -> Sta
     return state
 
 
-def finish(engine: Engine, state: State, persona: Mapping[str, str] = CLEAR) -> State:
-    """Press on to the outcome (confirming a read-back)."""
-    while not state.finished:
-        if state.node == READBACK:
-            state = engine.readback_ok(state).state
-            continue
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
-    return state
-
-
 # ---------------------------------------------------------------- the issue's examples
 
 
