@@ -17,7 +17,8 @@ from transitions import Machine
 
 from bot import rules as rules_mod
 from bot.errors import StateError
-from bot.model import OUTCOME, READBACK, Bundle, Question
+from bot.model import OUTCOME, READBACK, Bundle, Question, Screen
+from bot.progress import Progress
 from bot.replies import Given, Notice, Reply, Summary
 from bot.rules import Outcome
 from bot.state import MAX_HISTORY, MAX_SAID, HistoryEntry, State, check_fits
@@ -55,7 +56,7 @@ class DialogEngine:
         self.machine = Machine(model=self._model, states=states, transitions=transitions,
                                initial=self.dialog.start, auto_transitions=False,
                                send_event=True)
-        self._remaining = {qid: self._count_remaining(qid) for qid in self.dialog.questions}
+        self.steps = Progress(self.dialog)
         vocab = bundle.vocabulary
         self._value_rank: dict[tuple[str, str], int] = {}
         for rule in bundle.rules.triage:
@@ -106,18 +107,26 @@ class DialogEngine:
                               turn=state.turn + 1)
                 return self.reply(new, (Notice("ui.back_done"),))
             return self.reply(state, (Notice("ui.back_none"),), changed=False)
-        last = state.history[-1]
-        slot = self.dialog.questions[last.question].slot
+        # A checklist screen is undone as a whole (its ticks and the noes "done" gave).
+        screen = self.dialog.screen_of(state.history[-1].question)
+        n = 1
+        if screen is not None:
+            while n < len(state.history) and state.history[-n - 1].question in screen.questions:
+                n += 1
         answers, sources, said = dict(state.answers), dict(state.sources), dict(state.said)
-        # The answer before is restored as a plain answer: where it came from is not kept.
-        sources.pop(slot, None)
-        said.pop(slot, None)
-        if last.previous is None:
-            answers.pop(slot, None)
-        else:
-            answers[slot] = last.previous
-        new = State(state.version, last.question, answers, state.history[:-1], last.detour,
-                    state.turn + 1, sources, said)
+        for last in reversed(state.history[-n:]):
+            slot = self.dialog.questions[last.question].slot
+            # The answer before is restored as a plain answer: where it came from is not kept.
+            sources.pop(slot, None)
+            said.pop(slot, None)
+            if last.previous is None:
+                answers.pop(slot, None)
+            else:
+                answers[slot] = last.previous
+        first = state.history[-n]
+        node = screen.first if screen is not None and first.detour is None else first.question
+        new = State(state.version, node, answers, state.history[:-n], first.detour,
+                    state.turn + 1, sources, said, most=state.most)
         return self.reply(new, (Notice("ui.back_done"),))
 
     def choose(self, state: State, question_id: str, value: str) -> Reply:
@@ -125,6 +134,8 @@ class DialogEngine:
         q = self.dialog.questions.get(question_id)
         if q is None or state.node != question_id or q.option(value) is None:
             raise StateError(f"{question_id}={value!r} does not answer the current question")
+        if self.screen(state) is not None:
+            raise StateError(f"{question_id} is asked on a checklist screen: tick or confirm it")
         return self._record(state, q, value)
 
     def readback_ok(self, state: State) -> Reply:
@@ -220,13 +231,33 @@ class DialogEngine:
             return self._model.state
 
     def _advance(self, node: str, answers: Mapping[str, str]) -> str:
-        """Skip questions whose slot is already answered (e.g. brought forward earlier)."""
+        """Skip questions whose slot is already answered (e.g. brought forward earlier), and
+        those marked skip_if_settled once no answer to them could raise the level; stop at a
+        checklist screen while any of its items is open."""
+        b = self.bundle
         for _ in range(len(self.dialog.questions) + 1):
             q = self.dialog.questions.get(node)
-            if q is None or q.slot not in answers:
+            if q is None:
+                return node
+            screen = self.dialog.screen_at(node)
+            if screen is not None and self.open_items(screen, answers):
+                return node
+            if q.slot not in answers and not (q.skip_if_settled and not rules_mod.can_raise(
+                    b.vocabulary, b.rules, q.slot, answers,
+                    rules_mod.triage(b.vocabulary, b.rules, answers)[0])):
                 return node
             node = self._fire(node, answers)
         raise StateError("the dialog does not progress")  # pragma: no cover - acyclic dialogs
+
+    def open_items(self, screen: Screen, answers: Mapping[str, str]) -> list[Question]:
+        """The questions of a screen not answered yet."""
+        qs = [self.dialog.questions[q] for q in screen.questions]
+        return [q for q in qs if q.slot not in answers]
+
+    def screen(self, state: State) -> Screen | None:
+        """The checklist screen `state` shows (a screen's question asked on its own, e.g. by
+        the safety net or to change a read-back answer, is not shown as the screen)."""
+        return self.dialog.screen_at(state.node) if state.detour is None else None
 
     def reply(self, state: State, notices: tuple[Notice, ...] = (),
               answered: tuple[str, str] | None = None, changed: bool = True) -> Reply:
@@ -236,7 +267,11 @@ class DialogEngine:
         if state.node == READBACK:
             return Reply(state, notices, answered, None, None, changed,
                          self.given(state, typed_only=True))
-        return Reply(state, notices, answered, self.dialog.questions[state.node], None, changed)
+        n, most = self.progress(state)
+        if most != state.most:
+            state = replace(state, most=most)
+        return Reply(state, notices, answered, self.dialog.questions[state.node], None, changed,
+                     screen=self.screen(state))
 
 
     # ------------------------------------------------------------ queries
@@ -252,10 +287,15 @@ class DialogEngine:
         return q.why if q else None
 
     def progress(self, state: State) -> tuple[int, int]:
-        """(number of the current question, about how many in all)."""
-        asked = len({h.question for h in state.history})
-        remaining = self._remaining.get(state.node, 0)
-        return asked + 1, asked + remaining
+        """(the step shown, at most how many steps in all): the bound never grows."""
+        # The screen shown is the step being taken, even while its items are being ticked.
+        here = self.steps.step_of(state.node) if state.node in self.dialog.questions else None
+        done = self.steps.done(tuple(h.question for h in state.history
+                                     if self.steps.step_of(h.question) != here))
+        bound = done + self.steps.remaining(state.node, state.answers)
+        if state.most:
+            bound = min(bound, state.most)
+        return done + 1, max(bound, done + 1)
 
     def given(self, state: State, *, typed_only: bool = False) -> tuple[Given, ...]:
         """The answers in the order they were given (only those from typed text, if asked)."""
@@ -273,12 +313,3 @@ class DialogEngine:
         level, fired = rules_mod.triage(b.vocabulary, b.rules, state.answers)
         causes = rules_mod.rank_causes(b.rules, b.vocabulary, state.answers, fired)
         return Summary(self.given(state), level, causes, state.finished)
-
-    def _count_remaining(self, node: str) -> int:
-        """Questions left from `node` on the path taken when no condition holds."""
-        count = 0
-        while node in self.dialog.questions:
-            count += 1
-            q = self.dialog.questions[node]
-            node = next(t.goto for t in q.next if t.when is None)
-        return count

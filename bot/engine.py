@@ -14,7 +14,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot import typed_turn
+from bot import screen_turns, typed_turn
 from bot.dialog_engine import DialogEngine
 from bot.errors import StateError
 from bot.model import Bundle
@@ -35,6 +35,14 @@ class Engine(DialogEngine):
     def answer(self, state: State, text: str) -> Reply:
         """Apply a typed message: the answer, facts volunteered, red flags, emergencies."""
         return typed_turn.answer(self, self.language, state, text)
+
+    def tick(self, state: State, question_id: str) -> Reply:
+        """Tick (or untick) an item of the checklist screen shown."""
+        return screen_turns.tick(self, state, question_id)
+
+    def screen_done(self, state: State) -> Reply:
+        """ "None of these" / "done" on the checklist screen shown: the rest are no."""
+        return screen_turns.confirm(self, state)
 
     def opening(self, text: str) -> Reply:
         """A first message: the facts it volunteers are kept, then the first question left."""

@@ -26,6 +26,7 @@ from bot.model import (
     Vocabulary,
 )
 from bot.read_dialog import read_dialog
+from bot.screen_check import check_screens, check_skips
 from bot.read_rules import check_bans_covered, read_rules, read_vocabulary
 from bot.reading import Reader, shown
 from bot.yamlsrc import Y, load_file
@@ -228,6 +229,8 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     check_bans_covered(r, vocab, rules)
     bundle = Bundle(vocab, dialog, rules, learn, content_obj, checkin, language)
     _structure(r, dialog)
+    check_screens(r, dialog, vocab, rules)
+    check_skips(r, dialog, rules)
     _check_keys(r, _used_keys(bundle, r.refs), key_marks, content_obj, cdir)
     if r.problems:
         raise DefinitionError(r.problems)

@@ -154,6 +154,8 @@ class Question:
     next: tuple[Transition, ...]
     if_unsure: str | None
     mark: Mark
+    # Not asked once no answer to it could raise the level any more (it changes nothing else).
+    skip_if_settled: bool = False
 
     def option(self, value: str) -> Option | None:
         """The option with this value, if any."""
@@ -161,6 +163,41 @@ class Question:
             if opt.value == value:
                 return opt
         return None
+
+
+@dataclass(frozen=True)
+class ScreenItem:
+    """One line of a checklist screen: a yes/no question, worded as the statement that would
+    be true."""
+
+    question: str  # question id
+    label: str  # content key of the statement
+
+
+@dataclass(frozen=True)
+class Screen:
+    """Several yes/no questions asked together as a checklist (the symptom model's Screens).
+
+    Its questions follow each other in the dialog; the screen is shown where the first is
+    asked. Ticking an item sets its slot to yes; the items left unticked become no only when
+    the user says "none of these" or "done".
+    """
+
+    id: str
+    text: str  # content key: the screen's question
+    why: str  # content key
+    items: tuple[ScreenItem, ...]
+    mark: Mark
+
+    @property
+    def first(self) -> str:
+        """The question where the screen is shown."""
+        return self.items[0].question
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """The question ids on the screen, in order."""
+        return tuple(i.question for i in self.items)
 
 
 @dataclass(frozen=True)
@@ -174,6 +211,19 @@ class Dialog:
     file: str
     # Which values of each slot make an escalation rule fire on their own (the alarming ones).
     alarming: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    screens: Mapping[str, Screen] = field(default_factory=dict)  # by screen id
+
+    def screen_of(self, question_id: str) -> Screen | None:
+        """The checklist screen a question is on, if any."""
+        for s in self.screens.values():
+            if question_id in s.questions:
+                return s
+        return None
+
+    def screen_at(self, question_id: str) -> Screen | None:
+        """The checklist screen shown where `question_id` is asked (its first question)."""
+        s = self.screen_of(question_id)
+        return s if s is not None and s.first == question_id else None
 
 
 @dataclass(frozen=True)

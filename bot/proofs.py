@@ -5,6 +5,10 @@ that reach the same question with the same relevant facts (so the walk stays sma
 
 - every question is reached on some path (its conditions can all hold);
 - every path ends in the outcome (the loader already refuses loops and dead ends);
+- a checklist screen is the questions it contains, all answered at once: the walk takes every
+  combination of its items' answers, and goes on where answering them one by one would lead;
+- a question marked skip_if_settled is skipped where no answer to it could raise the level,
+  exactly as the engine skips it (the end-of-path checks then prove nothing was lost);
 - every specification requirement (vocabulary.yaml) is met: whenever its answers are given on
   a path, the outcome is at least its level;
 - no path stops early: a path never ends while an unasked question could still raise the level;
@@ -18,12 +22,14 @@ that reach the same question with the same relevant facts (so the walk stays sma
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import advice_proof, checkin
+from bot import rules as rules_mod
 from bot.errors import Mark, Problem
-from bot.model import OUTCOME, Bundle, Condition, Question, TriageRule
+from bot.model import OUTCOME, Bundle, Condition, Question, Screen, TriageRule
 
 _Report = Callable[[Mark, str], None]
 
@@ -92,7 +98,22 @@ def _prove_paths(bundle: Bundle) -> list[Problem]:
             _check_end(bundle, walk, path, report)
             continue
         q = d.questions[walk.node]
+        screen = d.screen_at(q.id)
+        if screen is not None:
+            reached.update(screen.questions)
+            asked = walk.asked | {d.questions[i].slot for i in screen.questions}
+            for item in screen.questions:
+                _check_branches(d.questions[item], replace(walk, asked=asked), path, report)
+            stack.extend(_screen_successors(bundle, index, screen, walk, path))
+            continue
         _check_branches(q, walk, path, report)
+        if q.skip_if_settled and not rules_mod.can_raise(
+                bundle.vocabulary, bundle.rules, q.slot, dict(walk.facts),
+                bundle.vocabulary.levels[walk.level]):
+            facts = dict(walk.facts)
+            nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(facts))
+            stack.append((replace(walk, node=nxt), path))
+            continue
         stack.extend(_successors(bundle, index, q, walk, path))
     for qid, q in d.questions.items():
         if qid not in reached:
@@ -159,6 +180,33 @@ def _successors(bundle: Bundle, index: _Index, q: Question, walk: _Walk, path: _
         nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(answers))
         kept = base | {(q.slot, opt.value)} if q.slot in index.combined else base
         out.append((_Walk(nxt, level, pending, asked, kept), (path, (q.slot, opt.value))))
+    return out
+
+
+def _screen_successors(bundle: Bundle, index: _Index, screen: Screen, walk: _Walk,
+                       path: _Path) -> list[tuple[_Walk, _Path]]:
+    """Every combination of a screen's answers, and where the dialog goes from each."""
+    d = bundle.dialog
+    items = [d.questions[i] for i in screen.questions]
+    slots = {q.slot for q in items}
+    base = frozenset(x for x in walk.facts if x[0] not in slots)
+    out: list[tuple[_Walk, _Path]] = []
+    for combo in itertools.product(*([o.value for o in q.options] for q in items)):
+        given = dict(zip((q.slot for q in items), combo, strict=True))
+        answers = {**dict(walk.facts), **given}
+        level, pending, step = walk.level, walk.pending, path
+        for slot, value in given.items():
+            for rule, rank in index.triage.get(slot, ()):
+                if rank < level and rule.when.holds(answers):
+                    level = rank
+            pending = _pending(bundle, index, slot, answers, pending)
+            step = (step, (slot, value))
+        node = screen.first
+        while node in screen.questions:
+            node = next(t.goto for t in d.questions[node].next
+                        if t.when is None or t.when.holds(answers))
+        kept = base | {(s, v) for s, v in given.items() if s in index.combined}
+        out.append((_Walk(node, level, pending, walk.asked | slots, kept), step))
     return out
 
 

@@ -7,18 +7,29 @@ Every problem names its file:line:column and what is allowed there; the loader c
 from __future__ import annotations
 
 from bot.errors import Mark
-from bot.model import OUTCOME, Dialog, Option, Question, Transition, Vocabulary
+from bot.model import (
+    OUTCOME,
+    Dialog,
+    Option,
+    Question,
+    Screen,
+    ScreenItem,
+    Transition,
+    Vocabulary,
+)
 from bot.reading import Reader, read_condition
 from bot.yamlsrc import Y
 
 SECTIONS = ("red_flags", "pain", "training")
 DIALOG_KEYS = ("dialog", "version", "start", "questions")
 QUESTION_KEYS = ("slot", "section", "text", "why", "options", "next")
+SCREEN_KEYS = ("text", "why", "items")
+MAX_ITEMS = 6  # the symptom model's limit for one checklist screen
 
 
 def read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
     """The dialog, or None (with problems recorded) when it cannot be built."""
-    m = r.mapping(y, "the dialog", DIALOG_KEYS)
+    m = r.mapping(y, "the dialog", DIALOG_KEYS, ("screens",))
     if m is None or any(k not in m for k in DIALOG_KEYS):
         return None
     name = r.string(m["dialog"], "dialog") or "?"
@@ -30,7 +41,56 @@ def read_dialog(r: Reader, y: Y, vocab: Vocabulary, file: str) -> Dialog | None:
     start = r.member(m["start"], "start question", ids)
     if start is None:
         return None
-    return Dialog(name, version, start, questions, file)
+    screens = _read_screens(r, m["screens"], questions) if "screens" in m else {}
+    return Dialog(name, version, start, questions, file, screens=screens)
+
+
+def _read_screens(r: Reader, y: Y, questions: dict[str, Question]) -> dict[str, Screen]:
+    """The checklist screens: each groups up to six yes/no questions, each question on one."""
+    if not isinstance(y.value, dict):
+        r.fail(y.mark, f"screens must map a screen id to a screen, got {y.kind}")
+        return {}
+    screens: dict[str, Screen] = {}
+    owner: dict[str, str] = {}
+    for sid, sy in y.value.items():
+        m = r.mapping(sy, f"screen {sid}", SCREEN_KEYS)
+        if m is None or any(k not in m for k in SCREEN_KEYS):
+            continue
+        text = r.ref(r.string(m["text"], f"screen {sid}: text"), m["text"])
+        why = r.ref(r.string(m["why"], f"screen {sid}: why"), m["why"])
+        items = [_read_item(r, iy, sid, questions, owner) for iy in
+                 r.seq(m["items"], f"screen {sid}: items")]
+        kept = tuple(i for i in items if i is not None)
+        if not 2 <= len(items) <= MAX_ITEMS:
+            r.fail(m["items"].mark, f"screen {sid} has {len(items)} items; a checklist "
+                   f"screen holds 2 to {MAX_ITEMS}")
+        if text is not None and why is not None and len(kept) == len(items) and kept:
+            screens[sid] = Screen(sid, text, why, kept, y.key_mark(sid))
+    return screens
+
+
+def _read_item(r: Reader, y: Y, sid: str, questions: dict[str, Question],
+               owner: dict[str, str]) -> ScreenItem | None:
+    """One item: a yes/no question not on another screen, and its statement's content key."""
+    m = r.mapping(y, f"an item of screen {sid}", ("question", "label"))
+    if m is None or "question" not in m or "label" not in m:
+        return None
+    qid = r.member(m["question"], "question", questions)
+    label = r.ref(r.string(m["label"], "label"), m["label"])
+    if qid is None or label is None:
+        return None
+    values = sorted(o.value for o in questions[qid].options)
+    if values != ["no", "yes"]:
+        r.fail(m["question"].mark, f"screen {sid}: question {qid} answers "
+               f"{', '.join(values)}; a checklist item must be a yes/no question (a question "
+               "with more answers keeps a screen of its own)")
+        return None
+    if qid in owner:
+        r.fail(m["question"].mark, f"screen {sid}: question {qid} is already on screen "
+               f"{owner[qid]}; each question is on one screen at most")
+        return None
+    owner[qid] = sid
+    return ScreenItem(qid, label)
 
 
 def _read_questions(r: Reader, qy: Y, vocab: Vocabulary
@@ -64,7 +124,7 @@ def _read_question(
     mark: Mark
 ) -> Question | None:
     what = f"question {qid}"
-    m = r.mapping(y, what, QUESTION_KEYS, ("if_unsure",))
+    m = r.mapping(y, what, QUESTION_KEYS, ("if_unsure", "skip_if_settled"))
     if m is None or any(k not in m for k in QUESTION_KEYS):
         return None
     slot = r.member(m["slot"], "slot", vocab.slots)
@@ -79,7 +139,13 @@ def _read_question(
     if "if_unsure" in m:
         unsure = r.member(m["if_unsure"], f"if_unsure value of slot {slot}", values)
     transitions = _read_next(r, m["next"], qid, vocab, targets)
-    return Question(qid, slot, section, text, why, options, transitions, unsure, mark)
+    skip = False
+    if "skip_if_settled" in m:
+        if isinstance(m["skip_if_settled"].value, bool):
+            skip = m["skip_if_settled"].value
+        else:
+            r.fail(m["skip_if_settled"].mark, f"{what}: skip_if_settled must be true or false")
+    return Question(qid, slot, section, text, why, options, transitions, unsure, mark, skip)
 
 
 def _read_options(r: Reader, y: Y, qid: str, slot: str, values: tuple[str, ...]

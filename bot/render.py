@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.engine import CheckinResult, Engine, Given, Notice, Reply, State, Summary
-from bot.model import Bundle, LearnTopic, Question
+from bot.model import Bundle, LearnTopic, Question, Screen
 from bot.rules import Outcome
 from bot.state import ASSUMED
 from bot.uikeys import advice_keys, cause_keys, level_key, short_key
@@ -76,14 +76,31 @@ class Renderer:
         """The short messages a reply starts with."""
         return [Block("text", self.c.get(n.key, **n.params)) for n in notices]
 
+    def progress(self, state: State) -> Block:
+        """The "Step N of at most M" line."""
+        n, total = self.engine.progress(state)
+        return Block("text", self.c.get("ui.progress", n=str(n), total=str(total)))
+
     def question(self, state: State, q: Question, numbered: bool = True) -> Doc:
         """The question, its progress and (for the terminal) its numbered options."""
-        n, total = self.engine.progress(state)
-        doc = [Block("text", self.c.get("ui.progress", n=str(n), total=str(max(n, total)))),
-               Block("text", self.c[q.text])]
+        doc = [self.progress(state), Block("text", self.c[q.text])]
         if numbered:
             lines = [f"{i}. {self.c[o.label]}" for i, o in enumerate(q.options, start=1)]
             doc.append(Block("text", "\n".join(lines)))
+        return doc
+
+    def screen(self, state: State, screen: Screen, numbered: bool = True) -> Doc:
+        """A checklist screen: its question, then each statement, ticked ones marked."""
+        c, qs = self.c, self.engine.dialog.questions
+        tick = c["ui.screen.tick"]
+        lines = []
+        for i, item in enumerate(screen.items, start=1):
+            mark = f" {tick}" if state.answers.get(qs[item.question].slot) == "yes" else ""
+            lines.append(f"{i}. {c[item.label]}{mark}")
+        doc = [self.progress(state), Block("text", c[screen.text]),
+               Block("text", "\n".join(lines))]
+        if numbered:
+            doc.append(Block("text", c["ui.screen.how_typed"]))
         return doc
 
     def option_label(self, q: Question, value: str) -> str:
@@ -107,7 +124,9 @@ class Renderer:
         doc = self.notices(reply.notices)
         if short_only(reply):
             return doc
-        if reply.question is not None:
+        if reply.screen is not None:
+            doc += self.screen(reply.state, reply.screen, numbered)
+        elif reply.question is not None:
             doc += self.question(reply.state, reply.question, numbered)
         elif reply.readback:
             doc += self.readback(reply.readback, numbered)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bot.model import CheckinRule, Question
+from bot.model import CheckinRule, Question, Screen
 from bot.rules import Outcome
 from bot.state import State
 
@@ -42,6 +42,7 @@ class Reply:
     outcome: Outcome | None = None
     changed: bool = True  # False when the state is unchanged (e.g. an unmatched answer)
     readback: tuple[Given, ...] = ()  # at the read-back: the answers taken from typed text
+    screen: Screen | None = None  # a checklist screen shown at `question` (its first item)
 
 
 @dataclass(frozen=True)

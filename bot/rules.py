@@ -46,6 +46,20 @@ def triage(vocab: Vocabulary, rules: Rules, answers: Mapping[str, str]) -> tuple
     return level, tuple(fired)
 
 
+def can_raise(vocab: Vocabulary, rules: Rules, slot: str, answers: Mapping[str, str],
+              level: str) -> bool:
+    """Whether some answer to `slot` could still raise the level above `level`: a triage rule
+    testing it reaches higher and no answer given contradicts it (unanswered slots may take
+    any value)."""
+    rank = vocab.rank(level)
+    for r in rules.triage:
+        if slot in r.when.slots and vocab.rank(r.level) < rank and all(
+                s == slot or s not in answers or answers[s] in allowed
+                for s, allowed in r.when.tests):
+            return True
+    return False
+
+
 def rank_causes(
     rules: Rules, vocab: Vocabulary, answers: Mapping[str, str], fired: tuple[TriageRule, ...]
 ) -> tuple[str, ...]:

@@ -49,6 +49,7 @@ class State:
     said: Mapping[str, str] = field(default_factory=dict)  # slot -> the words it came from
     confirming: str | None = None  # a red-flag slot whose hedged answer is being confirmed
     read_back: bool = False  # the typed answers have been read back and confirmed
+    most: int = 0  # the "at most" of the progress line last shown (0: none yet); never grows
 
     @property
     def finished(self) -> bool:
@@ -63,7 +64,7 @@ class State:
         if self.detour:
             data["d"] = self.detour
         for key, value in (("s", dict(self.sources)), ("w", dict(self.said)),
-                           ("c", self.confirming), ("r", self.read_back)):
+                           ("c", self.confirming), ("r", self.read_back), ("m", self.most)):
             if value:
                 data[key] = value
         return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
@@ -88,12 +89,13 @@ class State:
             raise StateError("unreadable conversation state: wrong shape")
         entries = tuple(HistoryEntry(q, p, d) for q, p, d in history)
         sources, said = data.get("s", {}), data.get("w", {})
-        confirming, read_back = data.get("c"), data.get("r", False)
+        confirming, read_back, most = data.get("c"), data.get("r", False), data.get("m", 0)
         if not (_str_map(sources) and _str_map(said) and _opt_str(confirming)
-                and isinstance(read_back, bool)):
+                and isinstance(read_back, bool) and isinstance(most, int)
+                and not isinstance(most, bool) and most >= 0):
             raise StateError("unreadable conversation state: wrong shape")
         return cls(version, node, answers, entries, detour, turn, sources, said, confirming,
-                   read_back)
+                   read_back, most)
 
 
 def _opt_str(value: object) -> bool:

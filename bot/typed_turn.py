@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot import screen_typed
 from bot.dialog_engine import DialogEngine as Engine
 from bot.language.understand import UNSURE, Understander, Understanding
 from bot.model import OUTCOME, READBACK, Question
@@ -26,6 +27,9 @@ def answer(engine: Engine, language: Understander, state: State, text: str) -> R
     """Apply one typed message to `state`."""
     if state.node == READBACK:
         return _readback(engine, language, state, text)
+    screen = engine.screen(state)
+    if screen is not None:
+        return screen_typed.answer(engine, language, state, screen, text)
     q = engine.dialog.questions.get(state.node)
     u = language.understand(text, q, state.answers)
     notices = [Notice("ui.emergency")] if u.emergency else []

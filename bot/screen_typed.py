@@ -1,0 +1,124 @@
+"""A typed message on a checklist screen, under the typed-answer safety policy.
+
+- The numbers of the items that apply ("1 4", "2, 3 and 5") tick them and confirm the screen;
+  "none", "done" or a plain no confirms it (the items not ticked become no).
+- Anything else is read by the language layer once per item, as the answer to that item's
+  question: an item said to apply is ticked; an item said clearly not to apply is a no; a red
+  flag said with a hedge is asked on its own with buttons, alarming first (policy rule 5);
+  facts about other questions are kept as volunteered. The screen stays until every item is
+  answered or the user confirms it: nothing is assumed no.
+- A bare "yes" cannot say which item: the user is asked to pick.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot import screen_turns
+from bot.dialog_engine import DialogEngine
+from bot.language.understand import UNSURE, Understander, Understanding
+from bot.model import Question, Screen
+from bot.replies import Notice, Reply
+from bot.state import MAX_SAID, TYPED, VOLUNTEERED, State
+
+_NUMBERS = re.compile(r"\d{1,2}(?:\s*(?:,|;|&|\+|and|\s)\s*\d{1,2})*")
+_DONE = ("none", "0", "done", "finished", "that's all", "thats all", "that's it", "nope none")
+
+
+def answer(engine: DialogEngine, language: Understander, state: State, screen: Screen,
+           text: str) -> Reply:
+    """Apply one typed message to the checklist screen `state` shows."""
+    words = " ".join(text.casefold().split()).strip(" .!")
+    items = [engine.dialog.questions[q] for q in screen.questions]
+    if _NUMBERS.fullmatch(words):
+        return _numbers(engine, state, items, words)
+    lex = language.lexicon
+    if words in _DONE or words in lex.deny:
+        return screen_turns.confirm(engine, state)
+    readings = [language.understand(text, q, state.answers) for q in items]
+    notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
+    said = {q.slot: u.answer for q, u in zip(items, readings, strict=True)}
+    hedged = _hedged(items, readings)
+    if all(v == "yes" for v in said.values()):
+        # "yes" to "do any of these apply" does not say which: never guess, never assume no.
+        return engine.reply(state, (*notices, Notice("ui.screen.which")), changed=False)
+    if hedged is None:
+        # "I don't think so" to the whole list: the list once more, nothing assumed.
+        return engine.reply(state, (*notices, Notice("ui.screen.unsure")), changed=False)
+    if all(v == "no" for v in said.values()):
+        return screen_turns.confirm(engine, state, tuple(notices))
+    new = _record(engine, state, items, readings, text, noes=not hedged and "yes" not in
+                  said.values())
+    red = _red_flag(engine, new, hedged)
+    if red is not None:
+        # Policy rule 5: that one on its own, with buttons, alarming first.
+        asked = replace(new, node=red.id, detour=state.node, confirming=red.slot,
+                        turn=state.turn + 1)
+        return engine.reply(asked, (*notices, Notice("ui.confirm")))
+    if new.answers == state.answers:
+        notices = notices or [Notice("ui.unmatched")]
+        return engine.reply(state, tuple(notices), changed=False)
+    result = engine.onward(new, state, asked=None)
+    if result.node == state.node:
+        notices.append(Notice("ui.screen.more"))
+    return engine.reply(result, tuple(notices))
+
+
+def _hedged(items: list[Question], readings: list[Understanding]) -> list[Question] | None:
+    """The items said with a hedge; None when the hedge is about the whole list ("I don't
+    think so": every item's own reading hedged, none named)."""
+    slots = {q.slot for q in items}
+    named = {s for q, u in zip(items, readings, strict=True) for s in u.confirm
+             if s != q.slot and s in slots}
+    own = [q for q, u in zip(items, readings, strict=True)
+           if u.answer == UNSURE or q.slot in u.confirm]
+    if named:
+        return [q for q in items if q.slot in named]
+    if own and len(own) == len(items):
+        return None
+    return own
+
+
+def _numbers(engine: DialogEngine, state: State, items: list[Question], words: str) -> Reply:
+    """Item numbers: tick each, then confirm; a number off the list changes nothing."""
+    picked = [int(n) for n in re.findall(r"\d+", words)]
+    if picked == [0]:
+        return screen_turns.confirm(engine, state)
+    if not all(1 <= n <= len(items) for n in picked):
+        return engine.reply(state, (Notice("ui.screen.numbers"),), changed=False)
+    new = state
+    for n in dict.fromkeys(picked):
+        q = items[n - 1]
+        if new.answers.get(q.slot) != screen_turns.YES:
+            new = engine.put(new, q, screen_turns.YES, source=None)
+    return screen_turns.confirm(engine, new)
+
+
+def _record(engine: DialogEngine, state: State, items: list[Question],
+            readings: list[Understanding], text: str, *, noes: bool) -> State:
+    """Each item said to apply (and, when nothing applies or is hedged, each said not to),
+    then the facts about other questions (volunteered). In "no, but I can feel a dent" the
+    no is not taken for the other items: the part after "but" is what counts."""
+    new = state
+    for q, u in zip(items, readings, strict=True):
+        if (u.answer == "yes" or (noes and u.answer == "no")) and q.slot not in u.confirm:
+            words = u.quotes.get(q.slot) or " ".join(text.split())
+            new = engine.put(new, q, str(u.answer), source=TYPED, said=words[:MAX_SAID])
+    on_screen = {q.slot for q in items}
+    for slot, value in readings[0].facts.items():
+        fq = next((q for q in engine.dialog.questions.values() if q.slot == slot), None)
+        if fq is None or slot in on_screen or new.answers.get(slot) == value:
+            continue
+        new = engine.put(new, fq, value, source=VOLUNTEERED, said=readings[0].quotes.get(slot))
+    return new
+
+
+def _red_flag(engine: DialogEngine, state: State, hedged: list[Question]) -> Question | None:
+    """The first red-flag item said with a hedge and not already alarming."""
+    red = engine.bundle.vocabulary.red_flag_slots
+    alarming = engine.dialog.alarming
+    for q in hedged:
+        if q.slot in red and state.answers.get(q.slot) not in alarming.get(q.slot, ()):
+            return q
+    return None
