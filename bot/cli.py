@@ -7,6 +7,7 @@ terminal. Definition errors are printed as `file:line:column: message` and exit 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -50,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     replay = sub.add_parser("replay", help="replay scripted conversations (files or folders)")
     _add_paths(replay)
     replay.add_argument("paths", nargs="+", help="conversation files or folders")
+    replay.add_argument("--json", action="store_true",
+                        help="one JSON object per file, one line each (file, passed, reason, "
+                        "level, causes, advice, screens, outcome_chars)")
     check = sub.add_parser("check", help="validate dialogs and content and prove the graph")
     _add_paths(check)
     und = sub.add_parser("understand", help="what the language layer reads in a message (JSON)")
@@ -91,10 +95,11 @@ def cmd_replay(args: argparse.Namespace, out: TextIO) -> int:
         print("no conversation files found", file=out)
         return 1
     results = [replayer.run(p) for p in paths]
-    for r in results:
-        print(r, file=out)
     failed = sum(not r.ok for r in results)
-    print(f"{len(results) - failed} passed, {failed} failed", file=out)
+    for r in results:
+        print(json.dumps(r.as_json()) if args.json else r, file=out)
+    if not args.json:
+        print(f"{len(results) - failed} passed, {failed} failed", file=out)
     return 1 if failed else 0
 
 

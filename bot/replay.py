@@ -18,18 +18,17 @@ or must not be given, and text fragments of the rendered outcome.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine, Reply, State
 from bot.errors import DefinitionError, StateError
-from bot.model import Question
 from bot.render import to_plain
+from bot.replay_persona import MAX_TURNS, CaseError, Patient, press
 from bot.rules import Outcome
 from bot.session import Session
 from bot.yamlsrc import load_file
 
-MAX_TURNS = 60
 TURN_KEYS = ("user", "press", "checkin", "ask", "notice", "says", "not_says", "level")
 EXPECT_KEYS = ("triage", "cause", "causes", "advice", "no_advice", "says", "not_says", "asked",
                "not_asked")
@@ -37,14 +36,25 @@ EXPECT_KEYS = ("triage", "cause", "causes", "advice", "no_advice", "says", "not_
 
 @dataclass(frozen=True)
 class Result:
-    """The verdict on one file."""
+    """The verdict on one file, and what the conversation came to (when it reached one)."""
 
     path: str
     ok: bool
     reason: str = ""
+    level: str | None = None
+    causes: tuple[str, ...] = ()
+    advice: tuple[str, ...] = ()
+    screens: int = 0  # messages the user answered: presses, typed messages, checklists done
+    outcome_chars: int = 0  # the plain-text length of the outcome's first message
 
     def __str__(self) -> str:
         return f"PASS {self.path}" if self.ok else f"FAIL {self.path}: {self.reason}"
+
+    def as_json(self) -> dict[str, object]:
+        """The `heel-bot replay --json` line."""
+        return {"file": self.path, "passed": self.ok, "reason": self.reason or None,
+                "level": self.level, "causes": list(self.causes), "advice": list(self.advice),
+                "screens": self.screens, "outcome_chars": self.outcome_chars}
 
 
 @dataclass
@@ -56,10 +66,8 @@ class _Run:
     notices: list[str]
     asked: list[str]
     checkin: str | None = None  # the level of the last turn, when it was a check-in
-
-
-class CaseError(Exception):
-    """The conversation did not go as the file expects (the message says how)."""
+    screens: int = 0  # the messages the user answered (typed, pressed, checklists confirmed)
+    deferred: list[str] = field(default_factory=list)  # presses for questions not asked yet
 
 
 def files(paths: Iterable[str | Path]) -> list[Path]:
@@ -88,6 +96,7 @@ class Replayer:
     def run(self, path: Path) -> Result:
         """Replay one file."""
         shown = str(path)
+        self._last: tuple[State, int] | None = None
         try:
             data = load_file(path).plain()
             if not isinstance(data, dict):
@@ -99,14 +108,22 @@ class Replayer:
             else:
                 raise CaseError("no 'turns' (turn by turn) or 'patient' (persona) in the file")
         except DefinitionError as exc:
-            return Result(shown, False, str(exc.problems[0]))
+            return self._result(shown, str(exc.problems[0]))
         except (CaseError, StateError) as exc:
-            return Result(shown, False, str(exc))
-        return Result(shown, True)
+            return self._result(shown, str(exc))
+        return self._result(shown, "")
 
-    # ------------------------------------------------------------ persona
+    def _result(self, shown: str, reason: str) -> Result:
+        """The verdict, with the outcome's measures when the conversation reached one."""
+        if self._last is None or not self._last[0].finished:
+            screens = self._last[1] if self._last else 0
+            return Result(shown, not reason, reason, screens=screens)
+        state, screens = self._last
+        o = self.engine.outcome(state)
+        chars = len(to_plain(self.session.render.outcome(o)))
+        return Result(shown, not reason, reason, o.level, o.causes, o.advice, screens, chars)
 
-    def _persona(self, data: dict[str, object]) -> None:
+    def _persona(self, data: dict[str, object]) -> tuple[State, list[str]]:
         unknown = set(data) - {"title", "patient", "says", "expect"}
         if unknown:
             raise CaseError(f"unknown keys {sorted(unknown)}; allowed: title, patient, says, "
@@ -121,30 +138,11 @@ class Replayer:
                 raise CaseError(f"patient gives unknown slot {slot!r}")
             if value not in slots[slot]:
                 raise CaseError(f"patient's {slot}={value!r} is not among {list(slots[slot])}")
-        reply = self.engine.start()
-        state = reply.state
-        asked: list[str] = []
-        for _ in range(MAX_TURNS):
-            q = reply.question
-            if q is None and reply.readback:
-                reply = self.engine.readback_ok(state)  # the typed answers read back: right
-                state = reply.state
-                continue
-            if q is None:
-                break
-            asked.append(q.id)
-            if q.slot in says:
-                reply = self._type(state, q.slot, says[q.slot])
-            else:
-                reply = self._press(state, q, patient)
-            state = reply.state
-        else:
-            raise CaseError(f"the dialog did not end within {MAX_TURNS} turns")
-        left = [slot for slot, texts in says.items() if texts]
-        if left:
-            raise CaseError(f"says has text never typed for {', '.join(left)} (the slot was "
-                            "not asked, or not asked that often)")
-        self._expect(data.get("expect"), state, asked)
+        run = Patient(self.engine, self.session, patient, says)
+        state = run.play()
+        self._last = (state, run.screens)
+        self._expect(data.get("expect"), state, run.asked)
+        return state, run.asked
 
     def _says(self, says: object) -> dict[str, list[str]]:
         """`says`: slot -> what the patient types (a list: one text per time it is asked)."""
@@ -157,23 +155,6 @@ class Replayer:
                 raise CaseError(f"says gives unknown slot {slot!r}")
             out[slot] = _strs(texts, f"says.{slot}")
         return out
-
-    def _type(self, state: State, slot: str, texts: list[str]) -> Reply:
-        """Type the next text the patient has for `slot` (each text is typed once)."""
-        if not texts:
-            raise CaseError(f"slot {slot!r} was asked again, and says has no more text for it")
-        turn = self.session.handle(state, texts.pop(0))
-        if turn.reply is None:
-            raise CaseError(f"typing for slot {slot!r} ran a command instead of answering")
-        return turn.reply
-
-    def _press(self, state: State, q: Question, patient: dict[str, object]) -> Reply:
-        if q.slot not in patient:
-            raise CaseError(f"patient has no answer for slot {q.slot!r}")
-        value = str(patient[q.slot])
-        if q.option(value) is None:
-            raise CaseError(f"answer {value!r} is not among question {q.id}'s values")
-        return self.engine.choose(state, q.id, value)
 
     # ------------------------------------------------------------ turn by turn
 
@@ -197,26 +178,60 @@ class Replayer:
             step(run, value, where)
             if run.state.node not in run.asked[-1:]:
                 run.asked.append(run.state.node)
+            self._last = (run.state, run.screens)
+        self._settle(run, "the end")
+        if run.deferred:
+            raise CaseError(f"presses never applied (their questions were not asked): "
+                            f"{', '.join(run.deferred)}")
+        self._last = (run.state, run.screens)
         self._expect(data.get("expect"), run.state, run.asked, run.text, run.checkin)
 
     def _turn_user(self, run: _Run, value: object, where: str) -> None:
+        self._settle(run, where)
         t = self.session.handle(run.state, str(value))
+        run.screens += t.reply is not None
         run.state, run.text, run.checkin = t.state, to_plain(t.doc), None
         run.notices = [n.key for n in t.reply.notices] if t.reply else []
 
     def _turn_press(self, run: _Run, value: object, where: str) -> None:
-        qid, _, val = str(value).partition("=")
-        if not val:
-            qid, val = run.state.node, qid
+        qid, _, _ = str(value).partition("=")
+        screen = self.engine.screen(run.state)
+        if (screen is not None and qid not in (*screen.questions, "done", "none")
+                and qid in self.engine.dialog.questions):
+            # A later question pressed while a checklist is open (the file lists answers in
+            # an older order): kept until that question is asked.
+            run.deferred.append(str(value))
+            return
+        self._apply_press(run, str(value), where)
+        self._drain(run, where)
+
+    def _apply_press(self, run: _Run, value: str, where: str) -> None:
         try:
-            reply = self.engine.choose(run.state, qid, val)
+            reply, answered = press(self.engine, run.state, value)
         except StateError as exc:
             raise CaseError(f"{where}: cannot press {value!r}: {exc}") from None
+        run.screens += answered
         run.state, run.text = reply.state, to_plain(self.session.render.reply(reply))
         run.notices, run.checkin = [n.key for n in reply.notices], None
 
+    def _drain(self, run: _Run, where: str) -> None:
+        """Presses kept for later questions, applied once each is asked."""
+        while run.deferred and self.engine.screen(run.state) is None:
+            qid = run.deferred[0].partition("=")[0]
+            if qid != run.state.node:
+                return
+            self._apply_press(run, run.deferred.pop(0), where)
+
+    def _settle(self, run: _Run, where: str) -> None:
+        """Before a typed message, a check-in or the end: a checklist left open with presses
+        kept for later is confirmed (the items not given are no), and those presses made."""
+        if run.deferred and self.engine.screen(run.state) is not None:
+            self._apply_press(run, "done", where)
+            self._drain(run, where)
+
     def _turn_checkin(self, run: _Run, value: object, where: str) -> None:
         """`checkin: {answer: same, days: 15}`: a follow-up check-in answered."""
+        self._settle(run, where)
         if not isinstance(value, dict) or set(value) != {"answer", "days"} or not isinstance(
                 value["days"], int):
             raise CaseError(f"{where}: checkin must be {{answer: better|same|worse, days: N}}")
@@ -235,6 +250,13 @@ class Replayer:
         run.notices = [n.key for n in reply.notices]
 
     def _turn_ask(self, run: _Run, value: object, where: str) -> None:
+        screen = self.engine.screen(run.state)
+        if screen is not None and value in screen.questions:
+            return  # asked on the checklist screen shown
+        if screen is not None:
+            # A later question: the checklist left open is confirmed (items not given: no).
+            self._apply_press(run, "done", where)
+            self._drain(run, where)
         if run.state.node != value:
             raise CaseError(f"{where}: expected question {value}, got {run.state.node}")
 

@@ -62,3 +62,14 @@ def confirm(engine: DialogEngine, state: State, notices: tuple[Notice, ...] = ()
     for q in engine.open_items(screen, state.answers):
         new = engine.put(new, q, NO, source=None)
     return engine.reply(engine.onward(new, state, asked=None), notices)
+
+
+def give(engine: DialogEngine, state: State, question_id: str, value: str) -> Reply:
+    """One item of the screen shown answered on its own (as a typed "no fever" does): the
+    screen stays until every item is answered."""
+    screen = _screen(engine, state)
+    q = engine.dialog.questions.get(question_id)
+    if q is None or question_id not in screen.questions or q.option(value) is None:
+        raise StateError(f"{question_id}={value!r} is not an answer on screen {screen.id}")
+    new = engine.put(state, q, value, source=None)
+    return engine.reply(engine.onward(new, state, asked=None), answered=(question_id, value))
