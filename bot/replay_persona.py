@@ -70,7 +70,9 @@ class Patient:
         qs = [self.engine.dialog.questions[i] for i in screen.questions]
         self.asked.extend(q.id for q in qs)
         for q in qs:
-            if self.says.get(q.slot):
+            # Each text typed while the item is still open (a text not understood leaves the
+            # screen as it was: the next text is typed to it again).
+            while self.says.get(q.slot) and q.slot not in state.answers:
                 self.screens += 1
                 reply = self._type(state, q.slot)
                 if reply.state.node != state.node or self.engine.screen(reply.state) is None:
