@@ -70,7 +70,8 @@ class DialogEngine:
 
     def new_state(self) -> State:
         """A fresh conversation at the first question."""
-        return State(self.version, self.dialog.start)
+        return State(self.version, self.dialog.start,
+                     most=self.steps.remaining(self.dialog.start, {}))
 
     def check_state(self, state: State) -> State:
         """Return `state` if it fits this dialog, else raise StateError."""
@@ -267,7 +268,7 @@ class DialogEngine:
         if state.node == READBACK:
             return Reply(state, notices, answered, None, None, changed,
                          self.given(state, typed_only=True))
-        n, most = self.progress(state)
+        _, most = self.progress(state)
         if most != state.most:
             state = replace(state, most=most)
         return Reply(state, notices, answered, self.dialog.questions[state.node], None, changed,

@@ -26,9 +26,9 @@ from bot.model import (
     Vocabulary,
 )
 from bot.read_dialog import read_dialog
-from bot.screen_check import check_screens, check_skips
 from bot.read_rules import check_bans_covered, read_rules, read_vocabulary
 from bot.reading import Reader, shown
+from bot.screen_check import check_screens, check_skips
 from bot.yamlsrc import Y, load_file
 
 T = TypeVar("T")
@@ -120,6 +120,8 @@ def _used_keys(b: Bundle, refs: Mapping[str, Mark]) -> dict[str, Mark | None]:
     for q in b.dialog.questions.values():
         for key in (q.text, q.why, uikeys.short_key(q.id), *(o.label for o in q.options)):
             used.setdefault(key, q.mark)
+    for screen in b.dialog.screens.values():
+        used.setdefault(uikeys.screen_short_key(screen.id), screen.mark)
     for rule in b.rules.triage:
         used.setdefault(rule.because, rule.mark)
     for t in b.learn:

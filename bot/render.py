@@ -14,7 +14,7 @@ from bot.engine import CheckinResult, Engine, Given, Notice, Reply, State, Summa
 from bot.model import Bundle, LearnTopic, Question, Screen
 from bot.rules import Outcome
 from bot.state import ASSUMED
-from bot.uikeys import advice_keys, cause_keys, level_key, short_key
+from bot.uikeys import advice_keys, cause_keys, level_key, screen_short_key, short_key
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,23 @@ class Renderer:
             doc.append(Block("text", "\n".join(lines)))
         return doc
 
+    def so_far(self, state: State) -> list[str]:
+        """The answers given so far, one short line per step (a checklist: what was ticked)."""
+        c, steps = self.c, self.engine.steps
+        lines: dict[str, str] = {}
+        ticked: dict[str, list[str]] = {}
+        for g in self.engine.given(state):
+            step = steps.step_of(g.question.id)
+            if step == g.question.id:
+                lines[step] = f"{c[short_key(step)]}: {self.option_label(g.question, g.value)}"
+                continue
+            names = ticked.setdefault(step, [])
+            if g.value == "yes":
+                names.append(c[short_key(g.question.id)])
+            shown = ", ".join(names) or c["ui.screen.none_ticked"]
+            lines[step] = f"{c[screen_short_key(step)]}: {shown}"
+        return list(lines.values())
+
     def screen(self, state: State, screen: Screen, numbered: bool = True) -> Doc:
         """A checklist screen: its question, then each statement, ticked ones marked."""
         c, qs = self.c, self.engine.dialog.questions
@@ -99,8 +116,7 @@ class Renderer:
             lines.append(f"{i}. {c[item.label]}{mark}")
         doc = [self.progress(state), Block("text", c[screen.text]),
                Block("text", "\n".join(lines))]
-        if numbered:
-            doc.append(Block("text", c["ui.screen.how_typed"]))
+        doc.append(Block("text", c["ui.screen.how_typed" if numbered else "ui.screen.how_buttons"]))
         return doc
 
     def option_label(self, q: Question, value: str) -> str:

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.engine import Engine, Reply, State
+from bot.engine import Engine, State
 from bot.errors import DefinitionError, StateError
 from bot.render import to_plain
-from bot.replay_persona import MAX_TURNS, CaseError, Patient, press
+from bot.replay_persona import CaseError, Patient, press
 from bot.rules import Outcome
 from bot.session import Session
 from bot.yamlsrc import load_file

@@ -45,12 +45,12 @@ class Patient:
                 self.screens += 1
                 reply = self.engine.readback_ok(reply.state)  # the typed answers: right
                 continue
-            if reply.question is None:
+            q = reply.question
+            if q is None:
                 break
             if reply.screen is not None:
                 reply = self._screen(reply.state, reply.screen)
                 continue
-            q = reply.question
             self.asked.append(q.id)
             self.screens += 1
             if q.slot in self.says:

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from bot.model import OUTCOME, Dialog, Rules, Screen, Vocabulary
 from bot.reading import Reader
 
@@ -35,7 +37,7 @@ def check_screens(r: Reader, d: Dialog, vocab: Vocabulary, rules: Rules) -> None
 
 def _check_chain(r: Reader, d: Dialog, screen: Screen) -> None:
     qs = screen.questions
-    for here, after in zip(qs, qs[1:], strict=False):
+    for here, after in itertools.pairwise(qs):
         for t in d.questions[here].next:
             if t.goto not in (after, OUTCOME):
                 r.fail(t.mark, f"question {here} is on screen {screen.id}, so it may lead only "

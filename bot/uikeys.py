@@ -37,6 +37,11 @@ def advice_keys(advice: str) -> tuple[str, str]:
     return (f"advice.{advice}.title", f"advice.{advice}.howto")
 
 
+def screen_short_key(screen_id: str) -> str:
+    """A checklist screen's name in a list of answers ("Warning signs")."""
+    return f"q.screen.{screen_id}.short"
+
+
 def button_key(name: str) -> str:
     """A Telegram button's label (the names are in TELEGRAM: back, why, summary...)."""
     return f"tg.button.{name}"
@@ -62,6 +67,8 @@ CORE: frozenset[str] = frozenset(
         "ui.screen.unsure",
         "ui.screen.numbers",
         "ui.screen.how_typed",
+        "ui.screen.how_buttons",
+        "ui.screen.none_ticked",
         "ui.screen.tick",
         "ui.kept_safer",
         "ui.safety_net",
@@ -130,6 +137,8 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.button.forget_yes",
         "tg.button.forget_no",
         "tg.button.readback_ok",
+        "tg.button.screen_done",
+        "tg.button.screen_none",
         "tg.button.change",
         "tg.privacy",
         "tg.forget.ask",

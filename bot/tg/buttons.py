@@ -22,7 +22,6 @@ from telegram.ext import ContextTypes
 from bot.engine import State
 from bot.tg import codec
 from bot.tg.chats import Chats
-from bot.uikeys import short_key
 
 log = logging.getLogger(__name__)
 
@@ -135,12 +134,37 @@ class Buttons:
         reply = self.engine.choose(state, q.id, value)
         self.chats.save(tap.chat_id, reply.state)
         await tap.ack(None)
-        await self.chats.show_answered(tap.query, self.chats.c[short_key(q.id)],
-                                       self.chats.render.option_label(q, value))
-        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
+
+    async def on_tick(self, tap: Tap, press: codec.Tick) -> None:
+        """Tick (or untick) an item of the checklist shown: the same message, re-marked."""
+        state = await self._current(tap, press.turn)
+        if state is None:
+            return
+        screen = self.engine.screen(state)
+        if screen is None or press.item >= len(screen.items):
+            await self.refuse(tap, strip=True)
+            return
+        reply = self.engine.tick(state, screen.items[press.item].question)
+        self.chats.save(tap.chat_id, reply.state)
+        await tap.ack(None)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
+
+    async def on_screen_done(self, tap: Tap, press: codec.ScreenDone) -> None:
+        """The checklist is done ("Done" or "None of these"): the rest are no; on we go."""
+        state = await self._current(tap, press.turn)
+        if state is None:
+            return
+        if self.engine.screen(state) is None:
+            await self.refuse(tap, strip=True)
+            return
+        reply = self.engine.screen_done(state)
+        self.chats.save(tap.chat_id, reply.state)
+        await tap.ack(None)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
 
     async def on_back(self, tap: Tap, press: codec.Back) -> None:
-        """Undo the last answer."""
+        """Undo the last answer (a checklist as a whole)."""
         state = await self._current(tap, press.turn)
         if state is None:
             return
@@ -148,9 +172,7 @@ class Buttons:
         if reply.changed:
             self.chats.save(tap.chat_id, reply.state)
         await tap.ack(None)
-        if reply.changed:
-            await self.chats.drop_keyboard(tap.query)
-        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
 
     async def on_why(self, tap: Tap, press: codec.Why) -> None:
         """Why the current question is asked."""
@@ -178,8 +200,7 @@ class Buttons:
         reply = self.engine.readback_ok(state)
         self.chats.save(tap.chat_id, reply.state)
         await tap.ack(None)
-        await self.chats.drop_keyboard(tap.query)
-        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
 
     async def on_readback_change(self, tap: Tap, press: codec.ReadbackChange) -> None:
         """Change one answer read back: its question again."""
@@ -192,8 +213,7 @@ class Buttons:
         reply = self.engine.readback_change(state, items[press.item].question.id)
         self.chats.save(tap.chat_id, reply.state)
         await tap.ack(None)
-        await self.chats.drop_keyboard(tap.query)
-        await self.chats.send_reply(tap.context.bot, tap.chat_id, reply)
+        await self.chats.show_in_place(tap.context.bot, tap.chat_id, tap.query, reply)
 
     async def on_summary(self, tap: Tap, press: codec.Summary) -> None:
         """What the user said so far, and where it points."""

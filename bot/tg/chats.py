@@ -125,6 +125,31 @@ class Chats:
 
     # ------------------------------------------------------------ the pressed message
 
+    def card_doc(self, reply: Reply) -> Doc:
+        """A reply shown on the message that was pressed: for a question or a checklist, the
+        answers so far come first (the earlier questions are no longer on screen)."""
+        doc = self.reply_doc(reply)
+        if reply.question is None:
+            return doc
+        lines = self.render.so_far(reply.state)
+        return [Block("text", "\n".join(f"✓ {line}" for line in lines)), *doc] if lines else doc
+
+    async def show_in_place(self, bot: ExtBot[None], chat_id: int, query: CallbackQuery,
+                            reply: Reply) -> None:
+        """Show `reply` by editing the pressed message: one Bot API call per press, and the
+        pressed message's buttons replaced by the new ones (only the live message has
+        buttons). A message that cannot be edited, or a reply too long for one message, goes
+        out as new messages instead."""
+        parts = split_html(to_html(self.card_doc(reply)))
+        if len(parts) == 1:
+            try:
+                await query.edit_message_text(parts[0], reply_markup=self.keyboards.for_reply(reply))
+                return
+            except BadRequest as exc:
+                log.debug("pressed message not edited: %s", exc)
+        await self.drop_keyboard(query)
+        await self.send_reply(bot, chat_id, reply)
+
     async def show_answered(self, query: CallbackQuery, question: str, answer: str) -> None:
         """Edit the pressed message to 'question: answer', which also removes its keyboard."""
         template = esc(self.c["tg.answered"])

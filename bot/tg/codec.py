@@ -11,6 +11,7 @@ press) is None. `matches(kind)` is the pattern `CallbackQueryHandler` routes on.
     s summary     l learn menu     t:<i> learn topic i
     r:<days> book a check-in     x:<id> cancel a check-in     f:y / f:n forget, or keep
     c:<b|s|w> check-in answer: better, same, worse (the day count is in the store)
+    g:<turn>:<i> tick (or untick) item i of the checklist shown     d:<turn> the checklist is done
 """
 
 from __future__ import annotations
@@ -112,8 +113,23 @@ class CheckinAnswer:
     answer: str  # better, same or worse
 
 
+@dataclass(frozen=True)
+class Tick:
+    """Tick (or untick) an item of the checklist screen shown, by its place on the screen."""
+
+    turn: int
+    item: int
+
+
+@dataclass(frozen=True)
+class ScreenDone:
+    """The checklist screen is done: the items not ticked are no ("None of these" too)."""
+
+    turn: int
+
+
 Press = (Answer | Back | Why | StartOver | ReadbackOk | ReadbackChange | Summary | LearnMenu
-         | Topic | Remind | Cancel | Forget | CheckinAnswer)
+         | Topic | Remind | Cancel | Forget | CheckinAnswer | Tick | ScreenDone)
 
 _CHECKIN = {"b": "better", "s": "same", "w": "worse"}
 _CHECKIN_CODE = {v: k for k, v in _CHECKIN.items()}
@@ -136,6 +152,8 @@ _WIRE: dict[type, tuple[str, re.Pattern[str], Callable[..., Press]]] = {
     Cancel: ("x", re.compile(r"x:([0-9]{1,12})"), lambda i: Cancel(int(i))),
     Forget: ("f", re.compile(r"f:([yn])"), lambda c: Forget(c == "y")),
     CheckinAnswer: ("c", re.compile(r"c:([bsw])"), lambda c: CheckinAnswer(_CHECKIN[c])),
+    Tick: ("g", re.compile(rf"g:{_N}:([0-9])"), lambda t, i: Tick(int(t), int(i))),
+    ScreenDone: ("d", re.compile(rf"d:{_N}"), lambda t: ScreenDone(int(t))),
 }
 _BY_PREFIX = {prefix: (pattern, build) for prefix, pattern, build in _WIRE.values()}
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.engine import Engine, Reply, State
-from bot.model import Question
+from bot.model import Question, Screen
 from bot.tg import codec
 from bot.tg.codec import Press
-from bot.uikeys import button_key
+from bot.uikeys import button_key, short_key
 
 REMIND_DAYS = (3, 7, 14)
 
@@ -39,6 +39,7 @@ class Keyboards:
         self.question_index = {qid: i for i, qid in enumerate(self.question_ids)}
         self._question = functools.lru_cache(maxsize=4096)(self._build_question)
         self._outcome = functools.lru_cache(maxsize=1024)(self._build_outcome)
+        self._screen = functools.lru_cache(maxsize=4096)(self._build_screen)
 
     def button(self, key: str, press: Press, **params: object) -> InlineKeyboardButton:
         """A button with a label from content."""
@@ -56,6 +57,29 @@ class Keyboards:
         if back:
             nav.insert(0, self.button(button_key("back"), codec.Back(turn)))
         return InlineKeyboardMarkup([*layout(options), nav])
+
+    def screen(self, state: State, screen: Screen) -> InlineKeyboardMarkup:
+        """One toggle per item (ticked ones marked), then "None of these" or "Done", then
+        back and why."""
+        qs = self.engine.dialog.questions
+        ticked = tuple(state.answers.get(qs[q].slot) == "yes" for q in screen.questions)
+        return self._screen(screen.id, state.turn, ticked, bool(state.history))
+
+    def _build_screen(self, sid: str, turn: int, ticked: tuple[bool, ...],
+                back: bool) -> InlineKeyboardMarkup:
+        screen = self.engine.dialog.screens[sid]
+        tick = self.c["ui.screen.tick"]
+        rows = []
+        for i, (qid, on) in enumerate(zip(screen.questions, ticked, strict=True)):
+            label = self.c[short_key(qid)]
+            rows.append([InlineKeyboardButton(f"{tick} {label}" if on else label,
+                                              callback_data=codec.encode(codec.Tick(turn, i)))])
+        done = button_key("screen_done" if any(ticked) else "screen_none")
+        rows.append([self.button(done, codec.ScreenDone(turn))])
+        nav = [self.button(button_key("why"), codec.Why(turn))]
+        if back:
+            nav.insert(0, self.button(button_key("back"), codec.Back(turn)))
+        return InlineKeyboardMarkup([*rows, nav])
 
     def remind_row(self) -> list[InlineKeyboardButton]:
         """Check-in choices: 3, 7 or 14 days."""
@@ -81,6 +105,8 @@ class Keyboards:
     def for_reply(self, reply: Reply) -> InlineKeyboardMarkup:
         """The keyboard that goes with a reply: the question's, the read-back's or the
         outcome's."""
+        if reply.screen is not None:
+            return self.screen(reply.state, reply.screen)
         if reply.question is not None:
             return self.question(reply.state, reply.question)
         if reply.readback:

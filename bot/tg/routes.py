@@ -67,6 +67,8 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None
         MessageHandler(private & ~filters.StatusUpdate.ALL, h.typed.on_other),
         # Buttons, routed by the press their callback data decodes to.
         press(codec.Answer, h.buttons.on_answer),
+        press(codec.Tick, h.buttons.on_tick),
+        press(codec.ScreenDone, h.buttons.on_screen_done),
         press(codec.Back, h.buttons.on_back),
         press(codec.Why, h.buttons.on_why),
         press(codec.StartOver, h.buttons.on_start_over),
