@@ -31,16 +31,28 @@ def time_turns(engine: Engine, walks: list[Walk], *, typed: bool = False) -> lis
     for steps in walks:
         state = engine.new_state()
         for qid, value, _label in steps:
+            on_screen = engine.screen(state) is not None
+            if typed and on_screen and value == "yes":
+                continue  # typed, a checklist is one message: the numbers ticked, or none
+            t0 = clock()
             if typed:
-                number = str([o.value for o in engine.dialog.questions[qid].options]
-                              .index(value) + 1)
-                t0 = clock()
-                state = engine.answer(state, number).state
+                state = engine.answer(state, _typed(engine, state, steps, qid, value)).state
+            elif on_screen:
+                state = (engine.screen_done(state) if value == "done"
+                         else engine.tick(state, qid)).state
             else:
-                t0 = clock()
                 state = engine.choose(state, qid, value).state
             samples.append(clock() - t0)
     return samples
+
+
+def _typed(engine: Engine, state: object, steps: Walk, qid: str, value: str) -> str:
+    """What a person types for a step: the option's number, or a checklist's ticked numbers."""
+    screen = engine.dialog.screen_at(qid) if value == "done" else None
+    if screen is not None:
+        ticked = {q for q, v, _ in steps if v == "yes" and q in screen.questions}
+        return " ".join(str(i) for i, q in enumerate(screen.questions, 1) if q in ticked) or "none"
+    return str([o.value for o in engine.dialog.questions[qid].options].index(value) + 1)
 
 
 def _turn_rows(sec: Section, engine: Engine, quick: bool) -> None:

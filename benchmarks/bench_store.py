@@ -72,6 +72,8 @@ def time_turns(files: dict[int, tuple[Path, list[int]]], engine: Engine,
             state = engine.restore(raw or "")
             if state.finished:
                 state = engine.restart(state).state
+            elif engine.screen(state) is not None:
+                state = engine.screen_done(state).state
             else:
                 q = engine.dialog.questions[state.node]
                 state = engine.choose(state, q.id, q.options[i % len(q.options)].value).state

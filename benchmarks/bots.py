@@ -39,9 +39,24 @@ Walk = tuple[tuple[str, str, str], ...]
 
 def walk(engine: Any, pick: Callable[[Any], Any], stop: int | None = None) -> tuple[Walk, Any]:
     """Answer each question with the option `pick` chooses, to the outcome, to `stop` answers
-    or until `pick` has none: the walk and the state it ends in."""
+    or until `pick` has none: the walk and the state it ends in. A checklist screen is a tick
+    per item `pick` answers yes, then done (each a press of its own)."""
     state, answers = engine.new_state(), []
+    content = engine.bundle.content
     while not state.finished and len(answers) != stop:
+        screen = engine.screen(state)
+        if screen is not None:
+            options = [pick(engine.dialog.questions[q]) for q in screen.questions]
+            if any(o is None for o in options):
+                break
+            for qid, option in zip(screen.questions, options, strict=True):
+                if option.value == "yes":
+                    answers.append((qid, "yes", content[f"q.{qid}.short"]))
+                    state = engine.tick(state, qid).state
+            done = "screen_done" if any(o.value == "yes" for o in options) else "screen_none"
+            answers.append((screen.first, "done", content[f"tg.button.{done}"]))
+            state = engine.screen_done(state).state
+            continue
         q = engine.dialog.questions[state.node]
         if (option := pick(q)) is None:
             break
@@ -245,7 +260,7 @@ def _find_data(calls: list[tuple[str, dict[str, Any]]], label: str) -> str:
     """Callback data of the button `label` on the last message with a keyboard."""
     for endpoint, params in reversed(calls):
         markup = params.get("reply_markup")
-        if endpoint == "sendMessage" and isinstance(markup, dict):
+        if endpoint in ("sendMessage", "editMessageText") and isinstance(markup, dict):
             buttons = [b for row in markup.get("inline_keyboard", []) for b in row]
             for test in (str.__eq__, str.endswith):
                 found = [b for b in buttons if test(b["text"].strip(), label.strip())]

@@ -1,4 +1,4 @@
-"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, five sections;
+"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, six sections;
 prints the results and rewrites the results block of docs/benchmarks.md.
 
 Engine, in-process and store each run in a fresh process, loopback and start-up start processes
@@ -19,7 +19,7 @@ from benchmarks import report
 from benchmarks.common import ROOT, Section, in_child, machine, temp_dir
 
 SECTIONS = {"engine": "bench_core", "inprocess": "bench_inprocess", "loopback": "bench_loopback",
-            "store": "bench_store", "startup": "bench_startup"}
+            "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens"}
 
 
 def _section(name: str, quick: bool) -> Section:
