@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from benchmarks.common import ROOT, Section, median, verdict
 from bot import loader
 from bot.engine import Engine
+from bot.render import to_plain
 from bot.replay import Replayer, files
 from bot.replay_persona import Patient
-from bot.render import to_plain
 
 TARGETS = {"self_care": 10, "see_doctor": 10, "urgent": 3}  # median screens to the outcome
 MAX_CHARS = 900

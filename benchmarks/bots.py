@@ -41,7 +41,8 @@ def walk(engine: Any, pick: Callable[[Any], Any], stop: int | None = None) -> tu
     """Answer each question with the option `pick` chooses, to the outcome, to `stop` answers
     or until `pick` has none: the walk and the state it ends in. A checklist screen is a tick
     per item `pick` answers yes, then done (each a press of its own)."""
-    state, answers = engine.new_state(), []
+    state = engine.new_state()
+    answers: list[tuple[str, str, str]] = []
     content = engine.bundle.content
     while not state.finished and len(answers) != stop:
         screen = engine.screen(state)
