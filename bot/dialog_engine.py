@@ -99,37 +99,6 @@ class DialogEngine:
         fresh = replace(self.new_state(), turn=state.turn + 1)
         return self.reply(fresh, (Notice("ui.restarted"),))
 
-    def back(self, state: State) -> Reply:
-        """Undo the last answer and ask that question again."""
-        if not state.history:
-            if state.detour is not None:
-                # Back from a question brought forward before any answer: return from the detour.
-                new = replace(state, node=state.detour, detour=None, confirming=None,
-                              turn=state.turn + 1)
-                return self.reply(new, (Notice("ui.back_done"),))
-            return self.reply(state, (Notice("ui.back_none"),), changed=False)
-        # A checklist screen is undone as a whole (its ticks and the noes "done" gave).
-        screen = self.dialog.screen_of(state.history[-1].question)
-        n = 1
-        if screen is not None:
-            while n < len(state.history) and state.history[-n - 1].question in screen.questions:
-                n += 1
-        answers, sources, said = dict(state.answers), dict(state.sources), dict(state.said)
-        for last in reversed(state.history[-n:]):
-            slot = self.dialog.questions[last.question].slot
-            # The answer before is restored as a plain answer: where it came from is not kept.
-            sources.pop(slot, None)
-            said.pop(slot, None)
-            if last.previous is None:
-                answers.pop(slot, None)
-            else:
-                answers[slot] = last.previous
-        first = state.history[-n]
-        node = screen.first if screen is not None and first.detour is None else first.question
-        new = State(state.version, node, answers, state.history[:-n], first.detour,
-                    state.turn + 1, sources, said, most=state.most)
-        return self.reply(new, (Notice("ui.back_done"),))
-
     def choose(self, state: State, question_id: str, value: str) -> Reply:
         """Apply a button press: `value` for `question_id`, which must be the current question."""
         q = self.dialog.questions.get(question_id)
@@ -289,14 +258,7 @@ class DialogEngine:
 
     def progress(self, state: State) -> tuple[int, int]:
         """(the step shown, at most how many steps in all): the bound never grows."""
-        # The screen shown is the step being taken, even while its items are being ticked.
-        here = self.steps.step_of(state.node) if state.node in self.dialog.questions else None
-        done = self.steps.done(tuple(h.question for h in state.history
-                                     if self.steps.step_of(h.question) != here))
-        bound = done + self.steps.remaining(state.node, state.answers)
-        if state.most:
-            bound = min(bound, state.most)
-        return done + 1, max(bound, done + 1)
+        return self.steps.shown(state)
 
     def given(self, state: State, *, typed_only: bool = False) -> tuple[Given, ...]:
         """The answers in the order they were given (only those from typed text, if asked)."""

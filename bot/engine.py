@@ -14,7 +14,7 @@ import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot import screen_turns, typed_turn
+from bot import screen_turns, typed_turn, undo
 from bot.dialog_engine import DialogEngine
 from bot.errors import StateError
 from bot.model import Bundle
@@ -35,6 +35,10 @@ class Engine(DialogEngine):
     def answer(self, state: State, text: str) -> Reply:
         """Apply a typed message: the answer, facts volunteered, red flags, emergencies."""
         return typed_turn.answer(self, self.language, state, text)
+
+    def back(self, state: State) -> Reply:
+        """Undo the last answer (a checklist screen as a whole) and ask it again."""
+        return undo.back(self, state)
 
     def tick(self, state: State, question_id: str) -> Reply:
         """Tick (or untick) an item of the checklist screen shown."""

@@ -167,8 +167,7 @@ class Question:
 
 @dataclass(frozen=True)
 class ScreenItem:
-    """One line of a checklist screen: a yes/no question, worded as the statement that would
-    be true."""
+    """A checklist line: a yes/no question, worded as the statement that would be true."""
 
     question: str  # question id
     label: str  # content key of the statement
@@ -176,12 +175,9 @@ class ScreenItem:
 
 @dataclass(frozen=True)
 class Screen:
-    """Several yes/no questions asked together as a checklist (the symptom model's Screens).
-
-    Its questions follow each other in the dialog; the screen is shown where the first is
-    asked. Ticking an item sets its slot to yes; the items left unticked become no only when
-    the user says "none of these" or "done".
-    """
+    """Yes/no questions asked together as a checklist (the symptom model's Screens): they
+    follow each other in the dialog and are shown where the first is asked. A tick is a yes;
+    the rest become no only on "none of these" or "done"."""
 
     id: str
     text: str  # content key: the screen's question
@@ -195,8 +191,7 @@ class Screen:
         return self.items[0].question
 
     @property
-    def questions(self) -> tuple[str, ...]:
-        """The question ids on the screen, in order."""
+    def questions(self) -> tuple[str, ...]:  # noqa: D102 - the question ids, in order
         return tuple(i.question for i in self.items)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from bot.model import Dialog
+from bot.state import State
 
 
 class Progress:
@@ -32,6 +33,18 @@ class Progress:
     def done(self, asked: tuple[str, ...]) -> int:
         """How many steps the questions answered (in history order) took."""
         return len({self._step[q] for q in asked if q in self._step})
+
+    def shown(self, state: State) -> tuple[int, int]:
+        """(the step `state` shows, at most how many steps in all), within its stored bound.
+
+        The screen shown is the step being taken, even while its items are being ticked."""
+        here = self._step.get(state.node)
+        done = self.done(tuple(h.question for h in state.history
+                               if self._step.get(h.question) != here))
+        bound = done + self.remaining(state.node, state.answers)
+        if state.most:
+            bound = min(bound, state.most)
+        return done + 1, max(bound, done + 1)
 
     def remaining(self, node: str, answers: Mapping[str, str]) -> int:
         """The most steps left from `node` (an upper bound, whatever is answered next)."""

@@ -25,6 +25,7 @@ from bot import (
     read_dialog,
     read_rules,
     reading,
+    screen_check,
     uikeys,
     yamlsrc,
 )
@@ -37,7 +38,7 @@ from bot.proofs import prove
 # Every module whose code a proof's verdict depends on: the proofs, and everything that reads
 # the definitions into the model they prove (tests/test_structure.py checks none is missing).
 PROOF_MODULES = (proofs, advice_proof, checkin, rules_mod, loader, read_dialog, read_rules,
-                 reading, yamlsrc, model, errors, uikeys, lexicon, words)
+                 reading, yamlsrc, model, errors, uikeys, lexicon, words, screen_check)
 
 
 def load_proven(dialogs: Path | None = None, content: Path | None = None) -> Bundle:

@@ -97,29 +97,34 @@ def _prove_paths(bundle: Bundle) -> list[Problem]:
         if walk.node == OUTCOME:
             _check_end(bundle, walk, path, report)
             continue
-        q = d.questions[walk.node]
-        screen = d.screen_at(q.id)
-        if screen is not None:
-            reached.update(screen.questions)
-            asked = walk.asked | {d.questions[i].slot for i in screen.questions}
-            for item in screen.questions:
-                _check_branches(d.questions[item], replace(walk, asked=asked), path, report)
-            stack.extend(_screen_successors(bundle, index, screen, walk, path))
-            continue
-        _check_branches(q, walk, path, report)
-        if q.skip_if_settled and not rules_mod.can_raise(
-                bundle.vocabulary, bundle.rules, q.slot, dict(walk.facts),
-                bundle.vocabulary.levels[walk.level]):
-            facts = dict(walk.facts)
-            nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(facts))
-            stack.append((replace(walk, node=nxt), path))
-            continue
-        stack.extend(_successors(bundle, index, q, walk, path))
+        stack.extend(_step(bundle, index, walk, path, report, reached=reached))
     for qid, q in d.questions.items():
         if qid not in reached:
             report(q.mark, f"question {qid} is never reached: on every path the conditions "
                    "leading to it fail")
     return list(problems.values())
+
+
+def _step(bundle: Bundle, index: _Index, walk: _Walk, path: _Path, report: _Report, *,
+          reached: set[str]) -> list[tuple[_Walk, _Path]]:
+    """Check the question (or screen) a walk is at; where each answer to it leads."""
+    d = bundle.dialog
+    q = d.questions[walk.node]
+    screen = d.screen_at(q.id)
+    if screen is not None:
+        reached.update(screen.questions)
+        asked = walk.asked | {d.questions[i].slot for i in screen.questions}
+        for item in screen.questions:
+            _check_branches(d.questions[item], replace(walk, asked=asked), path, report)
+        return _screen_successors(bundle, index, screen, walk, path)
+    _check_branches(q, walk, path, report)
+    if q.skip_if_settled and not rules_mod.can_raise(
+            bundle.vocabulary, bundle.rules, q.slot, dict(walk.facts),
+            bundle.vocabulary.levels[walk.level]):
+        facts = dict(walk.facts)
+        nxt = next(t.goto for t in q.next if t.when is None or t.when.holds(facts))
+        return [(replace(walk, node=nxt), path)]
+    return _successors(bundle, index, q, walk, path)
 
 
 def _combined_slots(bundle: Bundle) -> frozenset[str]:

@@ -39,6 +39,8 @@ CORE = frozenset(
         "bot.language.words", "bot.language.numvocab", "bot.language.numtokens",
         "bot.language.numhedges", "bot.language.numwords", "bot.language.numdates",
         "bot.language.numages", "bot.language.numunits", "bot.language.numscan",
+        "bot.screen_check", "bot.progress", "bot.screen_turns", "bot.screen_typed",
+        "bot.replay_persona", "bot.undo",
     }
 )
 # The adapters (and the entry point): each is a module or, for bot.tg, a package.

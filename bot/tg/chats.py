@@ -143,7 +143,8 @@ class Chats:
         parts = split_html(to_html(self.card_doc(reply)))
         if len(parts) == 1:
             try:
-                await query.edit_message_text(parts[0], reply_markup=self.keyboards.for_reply(reply))
+                markup = self.keyboards.for_reply(reply)
+                await query.edit_message_text(parts[0], reply_markup=markup)
                 return
             except BadRequest as exc:
                 log.debug("pressed message not edited: %s", exc)

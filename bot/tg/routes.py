@@ -43,6 +43,12 @@ class Handlers:
     privacy: Privacy
 
 
+def _answers(h: Handlers) -> tuple[tuple[type, Any], ...]:
+    """The presses that answer: an option, a checklist tick, a checklist done."""
+    return ((codec.Answer, h.buttons.on_answer), (codec.Tick, h.buttons.on_tick),
+            (codec.ScreenDone, h.buttons.on_screen_done))
+
+
 def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None:
     """Register the table below on `app`."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -66,9 +72,7 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None
         MessageHandler(private & filters.TEXT, h.typed.on_text),
         MessageHandler(private & ~filters.StatusUpdate.ALL, h.typed.on_other),
         # Buttons, routed by the press their callback data decodes to.
-        press(codec.Answer, h.buttons.on_answer),
-        press(codec.Tick, h.buttons.on_tick),
-        press(codec.ScreenDone, h.buttons.on_screen_done),
+        *(press(kind, handle) for kind, handle in _answers(h)),
         press(codec.Back, h.buttons.on_back),
         press(codec.Why, h.buttons.on_why),
         press(codec.StartOver, h.buttons.on_start_over),

@@ -1,0 +1,45 @@
+"""Undo: `back` takes the last answer away and asks that question again.
+
+A checklist screen is undone as a whole (its ticks and the noes "done" gave), and the screen is
+shown again; a question brought forward before any answer returns to where it interrupted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from bot.dialog_engine import DialogEngine
+from bot.replies import Notice, Reply
+from bot.state import State
+
+
+def back(engine: DialogEngine, state: State) -> Reply:
+    """Undo the last answer and ask that question again."""
+    if not state.history:
+        if state.detour is not None:
+            # Back from a question brought forward before any answer: return from the detour.
+            new = replace(state, node=state.detour, detour=None, confirming=None,
+                          turn=state.turn + 1)
+            return engine.reply(new, (Notice("ui.back_done"),))
+        return engine.reply(state, (Notice("ui.back_none"),), changed=False)
+    # A checklist screen is undone as a whole (its ticks and the noes "done" gave).
+    screen = engine.dialog.screen_of(state.history[-1].question)
+    n = 1
+    if screen is not None:
+        while n < len(state.history) and state.history[-n - 1].question in screen.questions:
+            n += 1
+    answers, sources, said = dict(state.answers), dict(state.sources), dict(state.said)
+    for last in reversed(state.history[-n:]):
+        slot = engine.dialog.questions[last.question].slot
+        # The answer before is restored as a plain answer: where it came from is not kept.
+        sources.pop(slot, None)
+        said.pop(slot, None)
+        if last.previous is None:
+            answers.pop(slot, None)
+        else:
+            answers[slot] = last.previous
+    first = state.history[-n]
+    node = screen.first if screen is not None and first.detour is None else first.question
+    new = State(state.version, node, answers, state.history[:-n], first.detour,
+                state.turn + 1, sources, said, most=state.most)
+    return engine.reply(new, (Notice("ui.back_done"),))
+
