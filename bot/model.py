@@ -1,7 +1,5 @@
-"""The frozen model every other module works on: vocabulary, dialog, rules, content.
-
-The loader builds these from dialogs/ and content/ after validating them; the engine, the
-graph proofs and the adapters only ever see these objects, never raw YAML.
+"""The frozen model every other module works on: vocabulary, dialog, rules, content. The
+loader builds it from dialogs/ and content/; nothing else ever sees raw YAML.
 """
 
 from __future__ import annotations
@@ -191,7 +189,7 @@ class Screen:
         return self.items[0].question
 
     @property
-    def questions(self) -> tuple[str, ...]:  # noqa: D102 - the question ids, in order
+    def questions(self) -> tuple[str, ...]:  # the question ids, in order
         return tuple(i.question for i in self.items)
 
 

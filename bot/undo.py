@@ -7,6 +7,7 @@ shown again; a question brought forward before any answer returns to where it in
 from __future__ import annotations
 
 from dataclasses import replace
+
 from bot.dialog_engine import DialogEngine
 from bot.replies import Notice, Reply
 from bot.state import State
