@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from auxil.answering import answer
 
 from bot.engine import Engine, State
 from bot.model import Bundle
@@ -22,8 +23,7 @@ def session(engine: Engine) -> Session:
 def to(engine: Engine, node: str) -> State:
     state = engine.new_state()
     while state.node != node:
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, CLEAR[q.slot]).state
+        state = answer(engine, state, CLEAR).state
     return state
 
 
@@ -73,11 +73,14 @@ def test_restart(session: Session, engine: Engine, bundle: Bundle, text: str) ->
 
 def test_why_summary_help_leave_state_alone(session: Session, engine: Engine,
                                             bundle: Bundle) -> None:
-    state = to(engine, "numbness")
+    # On the red-flag checklist screen (shown where deformity is asked).
+    state = to(engine, "deformity")
+    assert engine.screen(state) is not None
+    state = engine.tick(state, "numbness").state  # a tick made: kept through the commands
     c = bundle.content
     why = session.handle(state, "why?")
     assert why.state == state
-    assert c["q.numbness.why"] in to_plain(why.doc)
+    assert to_plain(why.doc).strip()
     summary = session.handle(state, "/summary")
     assert summary.state == state
     assert c["ui.summary.title"] in to_plain(summary.doc)
@@ -85,7 +88,21 @@ def test_why_summary_help_leave_state_alone(session: Session, engine: Engine,
     helped = session.handle(state, "help")
     assert helped.state == state
     assert c["ui.help"] in to_plain(helped.doc)
-    assert c["q.numbness.text"] in to_plain(helped.doc)  # the question again
+    # the screen again, its tick kept
+    assert c["q.screen.red_flags.text"] in to_plain(helped.doc)
+    assert f"{c['ui.screen.tick']}" in to_plain(helped.doc)
+    assert c["q.numbness.item"] in to_plain(helped.doc)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug: Engine.why (and so the why command) on a checklist screen gives the first "
+    "item's why (q.deformity.why), not the screen's own why (q.screen.red_flags.why)"))
+def test_why_on_a_screen_explains_the_screen(session: Session, engine: Engine,
+                                             bundle: Bundle) -> None:
+    state = to(engine, "deformity")
+    assert engine.screen(state) is not None
+    assert engine.why(state) == "q.screen.red_flags.why"
+    assert bundle.content["q.screen.red_flags.why"] in to_plain(session.handle(state, "why").doc)
 
 
 def test_quit(session: Session, bundle: Bundle) -> None:
@@ -156,14 +173,13 @@ def test_the_read_back_through_the_session(session: Session, engine: Engine,
                "run_pattern": "eases_when_warm", "hard_surface": "no",
                "duration": "under_1_week"}
     state = engine.new_state()
-    while state.node != "tight_calves":
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
-    turn = session.handle(state, "yes, lots of hills")
+    while state.node != "shoe_age":
+        state = answer(engine, state, persona).state
+    turn = session.handle(state, "they are nearly new")
     text = to_plain(turn.doc)
     assert c["ui.readback.title"] in text
     assert c["ui.readback.how_typed"] in text
-    assert f"1. {c['q.tight_calves.short']}: {c['opt.tight_calves.yes']}" in text
+    assert f"1. {c['q.shoe_age.short']}: {c['opt.shoe_age.under_300_miles']}" in text
     assert c["level.self_care.title"] not in text  # not yet
     helped = session.handle(turn.state, "help")  # the read-back again after the help
     assert helped.state == turn.state
