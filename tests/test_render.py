@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from auxil.answering import walk
+
 from bot.engine import Engine, Notice, Reply, State
 from bot.model import READBACK, Bundle, Content
 from bot.render import Block, Renderer, short_only, to_html, to_plain
@@ -12,10 +14,8 @@ from bot.state import ASSUMED, TYPED, VOLUNTEERED
 
 
 def finish(engine: Engine, persona: dict[str, str]) -> State:
-    state = engine.new_state()
-    while not state.finished:
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
+    state = walk(engine, persona)
+    assert state.finished
     return state
 
 
@@ -114,13 +114,17 @@ def test_unsure_notice_names_the_label(engine: Engine, bundle: Bundle) -> None:
     c = bundle.content
     r = Renderer(engine)
     s = engine.choose(engine.new_state(), "injury", "none").state
-    s = engine.choose(s, "weight_bearing", "yes").state
     first = engine.answer(s, "not sure")  # a red flag: the buttons once more
     text = to_plain(r.reply(first))
     assert text.startswith(c["ui.confirm"])
-    assert c["q.deformity.text"] in text
+    assert c["q.weight_bearing.text"] in text
     second = to_plain(r.reply(engine.answer(first.state, "not sure")))
-    assert c.get("ui.unsure_assumed", label=c["opt.deformity.yes"]) in second
+    assert c.get("ui.unsure_assumed", label=c["opt.weight_bearing.no"]) in second
+    # Not sure about the whole red-flag screen: nothing assumed, the list once more.
+    s = engine.choose(s, "weight_bearing", "yes").state
+    screen = to_plain(r.reply(engine.answer(s, "not sure")))
+    assert screen.startswith(c["ui.screen.unsure"])
+    assert c["q.screen.red_flags.text"] in screen
 
 
 def test_why(engine: Engine, bundle: Bundle) -> None:
