@@ -7,9 +7,10 @@
    that answer itself is undone.
 2. The oracle re-implements the specification's red-flag and escalation rules from
    shared/clinical/symptom-model.md (not from rules.yaml), walks every path of the dialog with
-   `choose`, and checks that no outcome is less urgent than the specification demands, that no
-   path ends while an unasked question could still demand more, that flagged causes are named,
-   and that nothing stretches or loads a suspected tear or break.
+   `choose` (on a checklist screen: every combination of ticks, then done), and checks that no
+   outcome is less urgent than the specification demands, that no path ends while an unasked
+   question could still demand more, that flagged causes are named, and that nothing
+   stretches or loads a suspected tear or break.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import rules as rules_mod
+from bot import screen_turns
 from bot.engine import MAX_HISTORY, Engine, Reply, State
 from bot.errors import StateError
 from bot.model import READBACK, Bundle
@@ -54,6 +56,16 @@ class Type:
 
 @dataclass(frozen=True)
 class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Tick:
+    index: int  # of the shown checklist screen's items
+
+
+@dataclass(frozen=True)
+class Done:
     pass
 
 
@@ -99,6 +111,9 @@ def actions(bundle: Bundle) -> st.SearchStrategy[object]:
         st.builds(Choose, st.integers(0, 3)),
         st.builds(Choose, st.integers(0, 3)),
         st.builds(Choose, st.integers(0, 3)),
+        st.builds(Tick, st.integers(0, 5)),
+        st.builds(Tick, st.integers(0, 5)),
+        st.builds(Done),
         st.builds(Type, st.sampled_from(RED_FLAG_WORDS)),
         st.builds(Type, st.sampled_from(RED_FLAG_WORDS)),
         st.builds(Type, text),
@@ -121,8 +136,10 @@ def red_flag_floor(bundle: Bundle, recorded: list[tuple[str, str]]) -> int:
 
 
 def same_place(a: State, b: State) -> bool:
-    """Equal but for the turn counter (and a red flag still to confirm: undo asks it afresh)."""
-    return replace(a, turn=0, confirming=None) == replace(b, turn=0, confirming=None)
+    """Equal but for the turn counter (and a red flag still to confirm: undo asks it afresh; and
+    the progress bound, which never grows, so going back keeps the smaller one)."""
+    return (replace(a, turn=0, confirming=None, most=0)
+            == replace(b, turn=0, confirming=None, most=0))
 
 
 def same_answers(a: State, b: State) -> bool:
@@ -152,6 +169,7 @@ class Conversation:
         # to undo (history is bounded) stay in `kept`.
         self.undo: list[Undo] = []
         self.kept: list[tuple[str, str]] = []
+        self.most = self.state.most  # the progress bound shown: never grows (but on restart)
 
     def recorded(self) -> list[tuple[str, str]]:
         return [*self.kept, *(u.answer for u in self.undo)]
@@ -165,8 +183,17 @@ class Conversation:
         if isinstance(action, Back):
             reply = e.back(before)
             if before.history:
-                undo = self.undo.pop()
-                if undo.exact:
+                # One entry, or a whole checklist screen (its ticks and the noes of "done").
+                undone = len(before.history) - len(reply.state.history)
+                assert undone >= 1
+                if undone > 1:
+                    screen = e.dialog.screen_of(before.history[-1].question)
+                    assert screen is not None
+                    assert all(h.question in screen.questions
+                               for h in before.history[-undone:])
+                popped = [self.undo.pop() for _ in range(undone)]
+                undo = popped[-1]
+                if undo.exact and undone == 1:
                     assert same_place(reply.state, undo.before), (reply.state, undo.before)
                 elif undo.first:
                     assert same_answers(reply.state, undo.before), (reply.state, undo.before)
@@ -182,6 +209,38 @@ class Conversation:
             self.undo.clear()
             self.kept.clear()
             self.state = reply.state
+            self.most = reply.state.most
+        elif isinstance(action, Tick | Done):
+            screen = e.screen(before)
+            if screen is None:
+                with pytest.raises(StateError):
+                    if isinstance(action, Tick):
+                        e.tick(before, "deformity")
+                    else:
+                        e.screen_done(before)
+                assert before.to_json() == snapshot
+                return
+            if isinstance(action, Done):
+                reply = e.screen_done(before)
+                # nothing is left open: every item not ticked became no
+                assert all(e.dialog.questions[i].slot in reply.state.answers
+                           for i in screen.questions)
+                self.record(before, reply)
+            else:
+                qid = screen.questions[action.index % len(screen.questions)]
+                slot = e.dialog.questions[qid].slot
+                reply = e.tick(before, qid)
+                assert reply.state.node == before.node  # the screen stays
+                if before.answers.get(slot) == "yes":
+                    # The tick taken back: its last answer is undone, wherever it is.
+                    at = max(i for i, h in enumerate(before.history) if h.question == qid)
+                    assert len(reply.state.history) == len(before.history) - 1
+                    assert reply.state.answers.get(slot) == before.history[at].previous
+                    del self.undo[at]
+                    self.state = reply.state
+                else:
+                    assert reply.state.answers[slot] == "yes"
+                    self.record(before, reply)
         elif isinstance(action, Forge | Choose):
             if isinstance(action, Choose):
                 q = e.dialog.questions.get(before.node)
@@ -191,7 +250,8 @@ class Conversation:
             else:
                 qid, value = action.question, action.value
             q = e.dialog.questions.get(qid)
-            valid = q is not None and before.node == qid and q.option(value) is not None
+            valid = (q is not None and before.node == qid and q.option(value) is not None
+                     and e.screen(before) is None)
             if not valid:
                 with pytest.raises(StateError):
                     e.choose(before, qid, value)
@@ -253,6 +313,12 @@ class Conversation:
     def check(self) -> None:
         s = self.state
         assert self.engine.check_state(s) == s
+        # "Step N of at most M": M never grows, and N is never past it.
+        assert s.most <= self.most or not self.most, (s.most, self.most)
+        self.most = s.most or self.most
+        if s.node in self.engine.dialog.questions:
+            n, most = self.engine.progress(s)
+            assert 1 <= n <= most <= self.most
         assert self.engine.restore(s.to_json()) == s
         assert len(self.undo) == len(s.history)
         floor = red_flag_floor(self.bundle, self.recorded())
@@ -269,7 +335,7 @@ class Conversation:
                 self.apply(Type("yes"))  # that's right: on to the outcome
                 continue
             q = e.dialog.questions[self.state.node]
-            self.apply(Choose(0))
+            self.apply(Done() if e.screen(self.state) is not None else Choose(0))
             assert self.state.node != q.id or self.state.finished
         assert self.state.finished
         assert e.outcome(self.state).level in self.bundle.vocabulary.levels
@@ -284,6 +350,45 @@ def test_random_conversations(engine: Engine, bundle: Bundle, data: st.DataObjec
     for action in data.draw(st.lists(actions(bundle), max_size=40), label="actions"):
         conversation.apply(action)
     conversation.finish()
+
+
+@settings(deadline=None, max_examples=120, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(presses=st.lists(st.one_of(st.builds(Choose, st.integers(0, 3)),
+                                  st.builds(Tick, st.integers(0, 5)), st.builds(Done),
+                                  st.builds(Back)), max_size=60))
+def test_progress_bound_never_grows_over_button_paths(engine: Engine,
+                                                      presses: list[object]) -> None:
+    """Buttons only (options, ticks, done, back): "Step N of at most M" never shows an M
+    larger than one shown before, nor an N past M, and the path ends within the first M."""
+    state = engine.new_state()
+    _, first = engine.progress(state)
+    most, steps = first, 0
+    for pressed in [*presses, *[None] * 40]:
+        if state.finished:
+            break
+        screen = engine.screen(state)
+        # when the presses have run out: on to the outcome
+        press = pressed or (Done() if screen is not None else Choose(0))
+        if isinstance(press, Back):
+            state = engine.back(state).state
+        elif screen is not None and isinstance(press, Tick):
+            state = engine.tick(state, screen.questions[press.index % len(screen.questions)]).state
+        elif screen is not None and isinstance(press, Done):
+            state = engine.screen_done(state).state
+            steps += 1
+        elif screen is None and isinstance(press, Choose):
+            q = engine.dialog.questions[state.node]
+            state = engine.choose(state, q.id, q.options[press.index % len(q.options)].value).state
+            steps += 1
+        else:
+            continue
+        if not state.finished and state.node in engine.dialog.questions:
+            n, bound = engine.progress(state)
+            assert 1 <= n <= bound <= most, (n, bound, most)
+            assert state.most == bound
+            most = bound
+    assert state.finished
 
 
 def test_every_red_flag_typed_out_of_turn_keeps_the_red_flags(engine: Engine,
@@ -330,10 +435,24 @@ def test_every_red_flag_typed_out_of_turn_keeps_the_red_flags(engine: Engine,
                       f"{recorded} then {words!r}, {q.slot}={opt.value}")
 
     def visit(state: State, recorded: list[tuple[str, str]]) -> None:
-        # Every answer to every red-flag question, on the path of calm answers.
+        # Every answer to every red-flag question, on the path of calm answers; on a checklist
+        # screen every answer to each item (the rest still open), then "none of these".
         probe(state, recorded)
         q = engine.dialog.questions.get(state.node)
         while q is not None and q.section == "red_flags":
+            screen = engine.screen(state)
+            if screen is not None:
+                items = [engine.dialog.questions[i] for i in screen.questions]
+                for item in items:
+                    for opt in item.options:
+                        after = screen_turns.give(engine, state, item.id, opt.value).state
+                        if not after.finished:
+                            probe(after, [*recorded, (item.slot, opt.value)])
+                state = engine.screen_done(state).state
+                recorded = [*recorded, *((i.slot, "no") for i in items)]
+                probe(state, recorded)
+                q = engine.dialog.questions.get(state.node)
+                continue
             for opt in q.options:
                 after = engine.choose(state, q.id, opt.value).state
                 if not after.finished:
@@ -465,8 +584,31 @@ def test_every_path_meets_the_specification(engine: Engine, bundle: Bundle) -> N
             if size > 2048:
                 fail(path, f"the stored state takes {size} bytes")
 
+    def ticked(state: State, number: int) -> tuple[Reply, list[str]]:
+        """The shown screen's open items ticked as the bits of `number` say, then done."""
+        screen = engine.screen(state)
+        assert screen is not None
+        items = engine.open_items(screen, state.answers)
+        step = []
+        for i, item in enumerate(items):
+            value = "yes" if number >> i & 1 else "no"
+            if value == "yes":
+                state = engine.tick(state, item.id).state
+            step.append(f"{item.slot}={value}")
+        return engine.screen_done(state), step
+
     def walk(state: State, path: list[str]) -> None:
         q = engine.dialog.questions[state.node]
+        screen = engine.screen(state)
+        if screen is not None:
+            # A checklist screen: every combination of ticks, then done.
+            for number in range(2 ** len(engine.open_items(screen, state.answers))):
+                reply, step = ticked(state, number)
+                if reply.outcome is not None:
+                    at_outcome(reply.state, [*path, *step], reply.outcome)
+                else:
+                    walk(reply.state, [*path, *step])
+            return
         if q.section == "training" and not any(
                 holds(cond, state.answers) for cause, cond in SPEC_CAUSES
                 if cause in TEAR_OR_BREAK):
@@ -486,6 +628,17 @@ def test_every_path_meets_the_specification(engine: Engine, bundle: Bundle) -> N
         number = stats["sampled"]
         while True:
             q = engine.dialog.questions[state.node]
+            screen = engine.screen(state)
+            if screen is not None:
+                combos = 2 ** len(engine.open_items(screen, state.answers))
+                reply, step = ticked(state, number % combos)
+                number //= combos
+                path = [*path, *step]
+                if reply.outcome is not None:
+                    at_outcome(reply.state, path, reply.outcome)
+                    return
+                state = reply.state
+                continue
             opt = q.options[number % len(q.options)]
             number //= len(q.options)
             reply = engine.choose(state, q.id, opt.value)
