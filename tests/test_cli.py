@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from auxil.answering import answer
 from auxil.defs import REPO, copy_defs
 
 from bot import cli, diagrams
@@ -30,9 +31,16 @@ def typed_numbers(engine: Engine, persona: dict[str, str]) -> list[str]:
     """The option numbers a person types to give the persona's answers, start to outcome."""
     state, lines = engine.new_state(), []
     while not state.finished:
-        q = engine.dialog.questions[state.node]
-        lines.append(str([o.value for o in q.options].index(persona[q.slot]) + 1))
-        state = engine.choose(state, q.id, persona[q.slot]).state
+        screen = engine.screen(state)
+        if screen is not None:
+            # a checklist screen: the numbers of the items that apply, or "none"
+            ticks = [str(i) for i, qid in enumerate(screen.questions, 1)
+                     if persona[engine.dialog.questions[qid].slot] == "yes"]
+            lines.append(" ".join(ticks) or "none")
+        else:
+            q = engine.dialog.questions[state.node]
+            lines.append(str([o.value for o in q.options].index(persona[q.slot]) + 1))
+        state = answer(engine, state, persona).state
     return lines
 
 
@@ -51,14 +59,14 @@ def test_check_broken_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(tmp_path)
     defs = copy_defs(tmp_path)
     defs.edit("dialogs/triage.yaml", "      - goto: diabetes\n", "      - goto: diabets\n")
-    defs.edit("content/ui.yaml", 'progress: "Question {n} of about {total}"',
-              'progress: "Question of about {total}"')
+    defs.edit("content/ui.yaml", 'progress: "Step {n} of at most {total}"',
+              'progress: "Step of at most {total}"')
     code = cli.main(["check", "--dialogs", str(defs.dialogs), "--content", str(defs.content)])
     assert code == 1
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2
     assert all(PROBLEM_LINE.match(line) for line in lines), lines
-    assert lines[0].startswith(defs.at("content/ui.yaml", '"Question of about') + ": ")
+    assert lines[0].startswith(defs.at("content/ui.yaml", '"Step of at most') + ": ")
     assert lines[1].startswith(defs.at("dialogs/triage.yaml", "diabets") + ": ")
 
 
