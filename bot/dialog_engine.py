@@ -253,6 +253,9 @@ class DialogEngine:
 
     def why(self, state: State) -> str | None:
         """Content key explaining why the current question is asked (None when finished)."""
+        screen = self.screen(state)
+        if screen is not None:
+            return screen.why
         q = self.dialog.questions.get(state.node)
         return q.why if q else None
 

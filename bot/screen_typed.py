@@ -38,18 +38,25 @@ def answer(engine: DialogEngine, language: Understander, state: State, screen: S
         return screen_turns.confirm(engine, state)
     readings = [language.understand(text, q, state.answers) for q in items]
     notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
+    # An item the words name (not a bare yes or no, which every item reads alike).
+    named = {q.slot for q, u in zip(items, readings, strict=True) if q.slot in u.quotes}
     said = {q.slot: u.answer for q, u in zip(items, readings, strict=True)}
     hedged = _hedged(items, readings)
-    if all(v == "yes" for v in said.values()):
+    if not named and all(v == "yes" for v in said.values()):
         # "yes" to "do any of these apply" does not say which: never guess, never assume no.
         return engine.reply(state, (*notices, Notice("ui.screen.which")), changed=False)
     if hedged is None:
         # "I don't think so" to the whole list: the list once more, nothing assumed.
         return engine.reply(state, (*notices, Notice("ui.screen.unsure")), changed=False)
-    if all(v == "no" for v in said.values()):
-        return screen_turns.confirm(engine, state, tuple(notices))
-    new = _record(engine, state, items, readings, text, noes=not hedged and "yes" not in
-                  said.values())
+    if not named and all(v == "no" for v in said.values()):
+        return screen_turns.confirm(engine, state, tuple(notices))  # "nope, none of those"
+    red = set(engine.bundle.vocabulary.red_flag_slots)
+    if len({s for s in named if said[s] == "no" and s in red}) > 1 and "yes" not in (
+            said[s] for s in named):
+        # "it looks normal", "all fine": words that could deny several warning signs at once
+        # deny none of them for sure (policy rule 1); each is ticked or confirmed instead.
+        return engine.reply(state, (*notices, Notice("ui.screen.generic")), changed=False)
+    new = _record(engine, state, items, readings, text, named=named)
     red = _red_flag(engine, new, hedged)
     if red is not None:
         # Policy rule 5: that one on its own, with buttons, alarming first.
@@ -96,13 +103,14 @@ def _numbers(engine: DialogEngine, state: State, items: list[Question], words: s
 
 
 def _record(engine: DialogEngine, state: State, items: list[Question],
-            readings: list[Understanding], text: str, *, noes: bool) -> State:
-    """Each item said to apply (and, when nothing applies or is hedged, each said not to),
-    then the facts about other questions (volunteered). In "no, but I can feel a dent" the
-    no is not taken for the other items: the part after "but" is what counts."""
+            readings: list[Understanding], text: str, *, named: set[str]) -> State:
+    """Each item the words name as applying or not, then the facts about other questions
+    (volunteered). A bare yes or no in the same message is not taken for the items it does
+    not name: in "no, but I can feel a dent" or "no, it looks normal" only the item named
+    counts; the others stay open."""
     new = state
     for q, u in zip(items, readings, strict=True):
-        if (u.answer == "yes" or (noes and u.answer == "no")) and q.slot not in u.confirm:
+        if q.slot in named and u.answer in ("yes", "no") and q.slot not in u.confirm:
             words = u.quotes.get(q.slot) or " ".join(text.split())
             new = engine.put(new, q, str(u.answer), source=TYPED, said=words[:MAX_SAID])
     on_screen = {q.slot for q in items}

@@ -65,6 +65,7 @@ CORE: frozenset[str] = frozenset(
         "ui.screen.which",
         "ui.screen.more",
         "ui.screen.unsure",
+        "ui.screen.generic",
         "ui.screen.numbers",
         "ui.screen.how_typed",
         "ui.screen.how_buttons",
