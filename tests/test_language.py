@@ -14,6 +14,7 @@ import sys
 from collections.abc import Mapping
 
 import pytest
+from auxil.answering import answer
 
 from bot.engine import Engine, State
 from bot.model import OUTCOME, READBACK
@@ -29,12 +30,15 @@ CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_g
 
 
 def at(engine: Engine, question: str, persona: Mapping[str, str] = CLEAR) -> State:
-    """The state when `question` is asked, the earlier questions pressed from `persona`."""
+    """The state when `question` is asked (for an item of a checklist screen: the screen), the
+    earlier questions pressed from `persona`."""
     state = engine.new_state()
     while state.node != question:
         assert not state.finished, f"{question} was never asked"
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, persona[q.slot]).state
+        screen = engine.screen(state)
+        if screen is not None and question in screen.questions:
+            return state
+        state = answer(engine, state, persona).state
     return state
 
 
@@ -100,9 +104,14 @@ def test_an_opening_message_with_many_facts_is_not_asked_again(engine: Engine) -
         if state.node == READBACK:
             state = engine.readback_ok(state).state
             continue
-        q = engine.dialog.questions[state.node]
-        assert q.slot not in facts
-        state = engine.choose(state, q.id, CLEAR[q.slot]).state
+        screen = engine.screen(state)
+        if screen is not None:
+            assert not {engine.dialog.questions[i].slot for i in screen.questions
+                        if engine.dialog.questions[i] in engine.open_items(
+                            screen, state.answers)} & set(facts)
+        else:
+            assert engine.dialog.questions[state.node].slot not in facts
+        state = answer(engine, state, CLEAR).state
         asked += 1
     assert asked <= 14
     assert engine.outcome(state).level == "see_doctor"
@@ -172,8 +181,7 @@ def test_typos_and_texting_style(engine: Engine) -> None:
 def test_typed_answers_are_read_back_before_the_outcome(engine: Engine) -> None:
     state = engine.answer(at(engine, "duration"), "6 weeks").state
     while state.node not in (READBACK, OUTCOME):
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, CLEAR[q.slot]).state
+        state = answer(engine, state, CLEAR).state
     assert state.node == READBACK
     reply = engine.show(state)
     assert [g.question.id for g in reply.readback] == ["duration"]
