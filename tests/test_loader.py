@@ -110,7 +110,8 @@ def test_unknown_key_in_a_question(defs: Defs) -> None:
               "    text: q.deformity.text\n    colour: red\n")
     p = problem_at(defs.problems(), defs.at(TRIAGE, "colour: red"), "unknown key 'colour'")
     assert "question deformity" in p.message
-    assert p.message.endswith("allowed: slot, section, text, why, options, next, if_unsure")
+    assert p.message.endswith(
+        "allowed: slot, section, text, why, options, next, if_unsure, skip_if_settled")
 
 
 def test_misspelt_key_gets_a_suggestion(defs: Defs) -> None:
@@ -139,19 +140,21 @@ def test_goto_itself(defs: Defs) -> None:
 
 
 def test_unknown_slot_in_a_when(defs: Defs) -> None:
-    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
-              "{when: {pain_place: bottom_inner}, goto: heel_squeeze}")
-    p = problem_at(defs.problems(), defs.at(TRIAGE, "pain_place"), "unknown slot 'pain_place'")
-    assert "question morning_pain: when" in p.message
-    assert "did you mean 'pain_location'?" in p.message
+    # severity is on no checklist screen, so only the reading of its `when` is at stake.
+    defs.edit(TRIAGE, "{when: {injury: fall_or_impact}, goto: outcome}",
+              "{when: {injury_kind: fall_or_impact}, goto: outcome}")
+    p = problem_at(defs.problems(), defs.at(TRIAGE, "injury_kind"),
+                   "unknown slot 'injury_kind'")
+    assert "question severity: when" in p.message
+    assert "did you mean 'injury'?" in p.message
 
 
 def test_unknown_value_in_a_when(defs: Defs) -> None:
-    defs.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
-              "{when: {pain_location: bottom_inside}, goto: heel_squeeze}")
-    p = problem_at(defs.problems(), defs.at(TRIAGE, "bottom_inside"),
-                   "unknown value of pain_location 'bottom_inside'")
-    assert p.message.endswith("allowed: back, bottom_center, bottom_inner, whole_heel")
+    defs.edit(TRIAGE, "{when: {trend: same}, goto: duration}",
+              "{when: {trend: unchanged}, goto: duration}")
+    p = problem_at(defs.problems(), defs.at(TRIAGE, "unchanged"),
+                   "unknown value of trend 'unchanged'")
+    assert p.message.endswith("allowed: improving, same, worse")
 
 
 def test_option_value_not_in_the_slots_values(defs: Defs) -> None:
@@ -201,10 +204,10 @@ def test_two_questions_set_the_same_slot(defs: Defs) -> None:
 
 
 def test_unreachable_question(defs: Defs) -> None:
-    defs.edit(TRIAGE, "      - {when: {pain_location: [bottom_center, whole_heel]}, goto: "
-              "hard_surface}\n", "")
-    p = problem_at(defs.problems(), defs.at(TRIAGE, "hard_surface:\n    slot"),
-                   "question hard_surface is unreachable")
+    # duration is reached only when the trend is the same (and is on no checklist screen).
+    defs.edit(TRIAGE, "      - {when: {trend: same}, goto: duration}\n", "")
+    p = problem_at(defs.problems(), defs.at(TRIAGE, "duration:\n    slot"),
+                   "question duration is unreachable")
     assert "no transition from injury leads to it" in p.message
 
 
@@ -224,11 +227,11 @@ def test_entry_without_when_must_be_last(defs: Defs) -> None:
 
 
 def test_loop(defs: Defs) -> None:
-    defs.edit(TRIAGE, "    next:\n      - goto: outcome\n",
-              "    next:\n      - goto: mileage_jump\n")
-    where = defs.at(TRIAGE, "goto: mileage_jump", within="tight_calves:\n    slot")
+    defs.edit(TRIAGE, "opt.shoe_age.unsure}\n    next:\n      - goto: outcome\n",
+              "opt.shoe_age.unsure}\n    next:\n      - goto: duration\n")
+    where = defs.at(TRIAGE, "goto: duration", within="shoe_age:\n    slot")
     p = problem_at(defs.problems(), where, "the dialog loops")
-    assert "(mileage_jump → shoe_age → tight_calves → mileage_jump)" in p.message
+    assert "(duration → shoe_age → duration)" in p.message
 
 
 def test_options_not_a_list(defs: Defs) -> None:
@@ -325,7 +328,7 @@ def test_missing_content_key_referenced_by_a_question(defs: Defs) -> None:
                    "missing content key 'q.deformity.txt'")
     assert "add it to a file in content" in p.message
     # The text that is no longer referred to is reported too, at its key.
-    problem_at(problems, defs.at(QUESTIONS, "text:", within='  deformity:\n    short: "Foot'),
+    problem_at(problems, defs.at(QUESTIONS, "text:", within='  deformity:\n    item: "My foot'),
                "content key 'q.deformity.text' is not used")
 
 
@@ -368,9 +371,9 @@ def test_stray_brace_in_content(defs: Defs) -> None:
 
 
 def test_progress_without_n(defs: Defs) -> None:
-    defs.edit(UI, 'progress: "Question {n} of about {total}"',
-              'progress: "Question of about {total}"')
-    p = problem_at(defs.problems(), defs.at(UI, '"Question of about'),
+    defs.edit(UI, 'progress: "Step {n} of at most {total}"',
+              'progress: "Step of at most {total}"')
+    p = problem_at(defs.problems(), defs.at(UI, '"Step of at most'),
                    "ui.progress uses placeholders ['total']")
     assert p.message.endswith("it takes exactly: {n}, {total}")
 
@@ -403,12 +406,12 @@ def test_independent_problems_are_all_reported(defs: Defs) -> None:
     defs.edit(TRIAGE, "    text: q.deformity.text\n",
               "    text: q.deformity.text\n    colour: red\n")
     defs.edit(RULES, "add: [ice, recheck, cross_train]", "add: [ice, recheck, cross_training]")
-    defs.edit(UI, 'progress: "Question {n} of about {total}"',
-              'progress: "Question of about {total}"')
+    defs.edit(UI, 'progress: "Step {n} of at most {total}"',
+              'progress: "Step of at most {total}"')
     problems = defs.problems()
     problem_at(problems, defs.at(TRIAGE, "colour: red"), "unknown key 'colour'")
     problem_at(problems, defs.at(RULES, "cross_training"), "unknown advice id 'cross_training'")
-    problem_at(problems, defs.at(UI, '"Question of about'), "ui.progress uses placeholders")
+    problem_at(problems, defs.at(UI, '"Step of at most'), "ui.progress uses placeholders")
 
 
 def test_problems_in_several_questions_are_all_reported(defs: Defs) -> None:
