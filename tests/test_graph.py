@@ -35,11 +35,14 @@ def test_load_proven_accepts_the_real_dialog() -> None:
 
 
 def skip_infection_screen(defs: Defs) -> None:
-    """Only people who walk with pain are asked about infection, diabetes, numbness…"""
-    defs.edit(TRIAGE, '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
-              "      - goto: infection_signs\n",
-              '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
-              "      - {when: {weight_bearing: with_pain}, goto: infection_signs}\n"
+    """Only people who walk with pain see the red-flag screen (infection, diabetes, numbness…)
+    and are asked their age; the others go straight on to the pain questions. (The branch is
+    at weight_bearing, before the screen, so the screen's own items still follow each other.)
+    """
+    defs.edit(TRIAGE, '      - {when: {weight_bearing: "no"}, goto: outcome}\n'
+              "      - goto: deformity\n",
+              '      - {when: {weight_bearing: "no"}, goto: outcome}\n'
+              "      - {when: {weight_bearing: with_pain}, goto: deformity}\n"
               "      - goto: pain_location\n")
 
 
@@ -75,39 +78,42 @@ def test_weakened_triage_rule_breaks_a_requirement(defs: Defs) -> None:
 
 
 def test_weakened_combined_rule(defs: Defs) -> None:
-    defs.edit(RULES, "{id: fall_deformity, when: {injury: fall_or_impact, deformity: \"yes\"}, "
-              "level: urgent", "{id: fall_deformity, when: {injury: fall_or_impact, deformity: "
-              "\"yes\"}, level: see_doctor")
-    defs.edit(RULES, "{id: deformity, when: {deformity: \"yes\"}, level: urgent",
-              "{id: deformity, when: {deformity: \"yes\"}, level: see_doctor")
+    # weight_bearing is on no checklist screen, so weakening its rules leaves the screens'
+    # most-serious-first order alone and only the proofs can object.
+    defs.edit(RULES, "{id: fall_cannot_bear_weight, when: {injury: fall_or_impact, "
+              "weight_bearing: \"no\"}, level: urgent", "{id: fall_cannot_bear_weight, when: "
+              "{injury: fall_or_impact, weight_bearing: \"no\"}, level: see_doctor")
+    defs.edit(RULES, "{id: cannot_bear_weight, when: {weight_bearing: \"no\"}, level: urgent",
+              "{id: cannot_bear_weight, when: {weight_bearing: \"no\"}, level: see_doctor")
     problems = proofs.prove(defs.load())
-    where = defs.at(VOCAB, "{when: {injury: fall_or_impact, deformity: \"yes\"}, level: urgent}")
+    where = defs.at(VOCAB, "{when: {injury: fall_or_impact, weight_bearing: \"no\"}, "
+                    "level: urgent}")
     p = problem_at(problems, where, "requires at least urgent")
     assert "injury=fall_or_impact" in p.message
-    assert "deformity=yes" in p.message
+    assert "weight_bearing=no" in p.message
 
 
 def test_question_reached_only_under_an_impossible_condition(defs: Defs) -> None:
-    # hard_surface only from morning_pain with whole_heel: but whole_heel skips morning_pain.
-    defs.edit(TRIAGE, "      - {when: {pain_location: [bottom_center, whole_heel]}, goto: "
-              "hard_surface}\n", "")
-    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
-              "      - {when: {pain_location: whole_heel}, goto: hard_surface}\n"
-              "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n")
+    # duration only from run_pattern with bottom_inner: but bottom_inner skips run_pattern.
+    defs.edit(TRIAGE, "      - {when: {trend: same}, goto: duration}\n", "")
+    defs.edit(TRIAGE, "opt.run_pattern.only_after}\n    next:\n      - goto: severity\n",
+              "opt.run_pattern.only_after}\n    next:\n"
+              "      - {when: {pain_location: bottom_inner}, goto: duration}\n"
+              "      - goto: severity\n")
     problems = proofs.prove(defs.load())
-    p = problem_at(problems, defs.at(TRIAGE, "hard_surface:\n    slot"),
-                   "question hard_surface is never reached")
+    p = problem_at(problems, defs.at(TRIAGE, "duration:\n    slot"),
+                   "question duration is never reached")
     assert "on every path the conditions leading to it fail" in p.message
 
 
 def test_branch_on_an_answer_not_yet_given(defs: Defs) -> None:
-    # run_pattern is asked after morning_pain: the branch could never be taken in the normal
-    # flow, and whether it is would depend on what the safety net asked early.
-    defs.edit(TRIAGE, "      - {when: {pain_location: bottom_inner}, goto: heel_squeeze}\n",
-              "      - {when: {run_pattern: eases_when_warm}, goto: heel_squeeze}\n")
+    # shoe_age is asked after trend: the branch could never be taken in the normal flow, and
+    # whether it is would depend on what was volunteered early.
+    defs.edit(TRIAGE, "      - {when: {trend: same}, goto: duration}\n",
+              "      - {when: {shoe_age: unsure}, goto: duration}\n")
     problems = proofs.prove(defs.load())
-    p = problem_at(problems, defs.at(TRIAGE, "{when: {run_pattern: eases_when_warm}"),
-                   "question morning_pain: the branch to heel_squeeze tests run_pattern")
+    p = problem_at(problems, defs.at(TRIAGE, "{when: {shoe_age: unsure}"),
+                   "question trend: the branch to duration tests shoe_age")
     assert "not asked on every path here" in p.message
 
 
