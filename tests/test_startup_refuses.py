@@ -91,16 +91,16 @@ def missing_content_key_of_the_code(d: Defs) -> Expected:
 
 
 def unknown_slot(d: Defs) -> Expected:
-    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
-           "{when: {pain_place: bottom_inner}, goto: heel_squeeze}")
-    return _expect(d.at(TRIAGE, "pain_place"), "unknown slot 'pain_place'")
+    d.edit(TRIAGE, "{when: {injury: fall_or_impact}, goto: outcome}",
+           "{when: {injury_kind: fall_or_impact}, goto: outcome}")
+    return _expect(d.at(TRIAGE, "injury_kind"), "question severity: when",
+                   "unknown slot 'injury_kind'")
 
 
 def unknown_value(d: Defs) -> Expected:
-    d.edit(TRIAGE, "{when: {pain_location: bottom_inner}, goto: heel_squeeze}",
-           "{when: {pain_location: bottom_inside}, goto: heel_squeeze}")
-    return _expect(d.at(TRIAGE, "bottom_inside"),
-                   "unknown value of pain_location 'bottom_inside'")
+    d.edit(TRIAGE, "{when: {trend: same}, goto: duration}",
+           "{when: {trend: unchanged}, goto: duration}")
+    return _expect(d.at(TRIAGE, "unchanged"), "unknown value of trend 'unchanged'")
 
 
 def unknown_option_value(d: Defs) -> Expected:
@@ -110,15 +110,16 @@ def unknown_option_value(d: Defs) -> Expected:
 
 
 def unreachable_state(d: Defs) -> Expected:
-    d.edit(TRIAGE, "      - {when: {pain_location: [bottom_center, whole_heel]}, goto: "
-           "hard_surface}\n", "")
-    return _expect(d.at(TRIAGE, "hard_surface:\n    slot"), "question hard_surface is unreachable")
+    # duration is reached only when the trend is the same (and is on no checklist screen).
+    d.edit(TRIAGE, "      - {when: {trend: same}, goto: duration}\n", "")
+    return _expect(d.at(TRIAGE, "duration:\n    slot"), "question duration is unreachable")
 
 
 def cycle(d: Defs) -> Expected:
-    d.edit(TRIAGE, "    next:\n      - goto: outcome\n", "    next:\n      - goto: mileage_jump\n")
-    return _expect(d.at(TRIAGE, "goto: mileage_jump", within="tight_calves:\n    slot"),
-                   "the dialog loops", "mileage_jump → shoe_age → tight_calves → mileage_jump")
+    d.edit(TRIAGE, "opt.shoe_age.unsure}\n    next:\n      - goto: outcome\n",
+           "opt.shoe_age.unsure}\n    next:\n      - goto: duration\n")
+    return _expect(d.at(TRIAGE, "goto: duration", within="shoe_age:\n    slot"),
+                   "the dialog loops", "(duration → shoe_age → duration)")
 
 
 def self_loop(d: Defs) -> Expected:
@@ -193,11 +194,12 @@ def unknown_level(d: Defs) -> Expected:
 
 
 def red_flags_skipped(d: Defs) -> Expected:
-    # Only people who walk with pain would be asked about infection, diabetes, numbness…
-    d.edit(TRIAGE, '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
-           "      - goto: infection_signs\n",
-           '      - {when: {tendon_gap: "yes"}, goto: outcome}\n'
-           "      - {when: {weight_bearing: with_pain}, goto: infection_signs}\n"
+    # Only people who walk with pain would see the red-flag screen (infection, diabetes,
+    # numbness…); the branch is before the screen, so the screen's items still chain.
+    d.edit(TRIAGE, '      - {when: {weight_bearing: "no"}, goto: outcome}\n'
+           "      - goto: deformity\n",
+           '      - {when: {weight_bearing: "no"}, goto: outcome}\n'
+           "      - {when: {weight_bearing: with_pain}, goto: deformity}\n"
            "      - goto: pain_location\n")
     return _expect(d.at(RULES, "{id: infection,"), "without asking infection_signs",
                    "which could make it urgent (rule infection)")
