@@ -1,8 +1,9 @@
 """The conversation through Telegram: the production Application polling the Bot API stand-in.
 
 /start, answers by button and by typing, the conversation commands, unknown commands, stickers
-and photos, edits, groups and channels, stale and forged buttons, the pressed question edited
-to its answer, the outcome and its keyboard, a long outcome split below Telegram's limit.
+and photos, edits, groups and channels, stale and forged buttons, the pressed message edited
+in place to the next question (the answers so far on it), the outcome and its keyboard, a
+long outcome split below Telegram's limit.
 Expected texts come from the content files; what the store holds is read from its file.
 
 One bot serves the whole module (starting one per test would double the module's time); each
@@ -29,9 +30,10 @@ from auxil.botapi import (
     heel_bot,
     outcome_buttons,
     prefix,
-    press_answer,
-    press_through,
+    press_all,
+    press_value,
     quick_parts,
+    reply_in_place,
     reply_to,
     rows,
     settle,
@@ -134,7 +136,7 @@ async def say(api: BotAPIStandIn, chat: int, words: str, needle: str, *,
 
 async def at_second_question(api: BotAPIStandIn, engine: Engine, chat: int) -> BotMessage:
     await start(api, engine, chat)
-    return await press_answer(api, engine, chat, "none")
+    return await press_value(api, engine, chat, "none")
 
 
 # ------------------------------------------------------------------ questions and answers
@@ -157,51 +159,66 @@ async def test_start_greets_and_asks_one_question_with_buttons(api, db, engine, 
     assert state.node == first.id and not state.answers
 
 
-async def test_a_press_edits_the_question_to_the_answer_and_asks_the_next(
+async def test_a_press_edits_the_question_in_place_to_the_next_with_the_answer_on_it(
         api, db, engine, heel, alice):
     c = engine.bundle.content
     first = await start(api, engine, alice)
-    mark = api.last_id(alice)
+    mark, made = api.last_id(alice), len(api.calls)
     query = api.press_button(alice, first.message_id, label(engine, "injury", "none"))
     assert (await api.wait_answer(query)).text is None
-    nxt = await reply_to(api, alice, mark)
+    nxt = await reply_in_place(api, alice, first, mark)
+    # One edit of the pressed message, its new buttons with it; nothing sent anew.
+    assert nxt.message_id == first.message_id and nxt.edits == [first.text]
     (edit,) = calls(api, "editMessageText", alice)
-    assert "reply_markup" not in edit.params  # the keyboard goes
-    (edited,) = [m for m in api.transcript(alice) if m.message_id == first.message_id]
-    assert edited.raw == (f"<b>{html.escape(c['q.injury.short'], quote=False)}</b>: "
-                          f"{html.escape(label(engine, 'injury', 'none'), quote=False)}")
-    assert not edited.has_keyboard and edited.edits == [first.text]
+    assert edit.params["message_id"] == str(first.message_id)
+    assert "inline_keyboard" in edit.params["reply_markup"]
+    assert after(api, alice, mark) == []
+    # The press is answered before the edit (the spinner stops first).
+    methods = [x.method for x in api.calls[made:] if x.method != "getUpdates"]
+    assert methods == ["answerCallbackQuery", "editMessageText"]
+    # The card starts with the answer so far, then asks the next question with back.
+    assert nxt.text.startswith(f"✓ {c['q.injury.short']}: {label(engine, 'injury', 'none')}")
+    assert html.escape(label(engine, "injury", "none"), quote=False) in nxt.raw
     state = state_of(db, alice)
     assert state.answers["injury"] == "none"
     assert asked(engine, nxt) == engine.dialog.questions[state.node]
     assert text(engine, "tg.button.back") in [b.text for b in nxt.buttons]
-    assert after(api, alice, mark) == [nxt]
 
 
 async def test_state_is_committed_before_every_reply(api, db, engine, heel, alice):
     question_ids = list(engine.dialog.questions)
     seen: list[tuple[int, str]] = []
+    screens: list[int] = []
 
     def committed(params: dict[str, Any]) -> None:
         datas = [b.get("callback_data") for row in (params.get("reply_markup") or {}).get(
             "inline_keyboard", []) for b in row]
         for press in map(codec.decode, datas):
-            if isinstance(press, codec.Answer):
+            if isinstance(press, codec.Answer | codec.Tick | codec.ScreenDone):
                 state = stored(db, int(params["chat_id"]))  # another connection: committed
                 assert state is not None, "a question went out before its state was stored"
                 assert state.turn == press.turn
-                assert question_ids[press.question] == state.node
+                if isinstance(press, codec.Answer):
+                    assert question_ids[press.question] == state.node
+                    assert engine.screen(state) is None
+                else:  # a checklist: the one the stored state shows, ticks as stored
+                    screen = engine.screen(state)
+                    assert screen is not None
+                    screens.append(state.turn)
                 seen.append((state.turn, state.node))
                 return
 
-    stop = api.on_call("sendMessage", committed)
+    # New messages and the pressed message edited in place alike.
+    stops = [api.on_call(m, committed) for m in ("sendMessage", "editMessageText")]
     try:
         await start(api, engine, alice)
-        await press_through(api, engine, alice, SELF_CARE)
+        await press_all(api, engine, alice, {**SELF_CARE, "diabetes": "yes", "numbness": "yes"})
     finally:
-        stop()
+        for stop in stops:
+            stop()
     assert api.hook_errors == []
     assert len(seen) >= 10 and len(set(seen)) == len(seen)
+    assert len(screens) >= 4  # both checklists, and the ticks on the first
 
 
 async def test_typed_answers_and_commands_work_as_in_the_terminal(api, db, engine, heel, alice):
@@ -287,7 +304,7 @@ async def test_an_urgent_red_flag_typed_mid_check_ends_it_at_once(api, db, engin
 async def test_red_flag_words_typed_after_the_outcome_bring_the_question_forward(
         api, db, engine, heel, alice):
     await start(api, engine, alice)
-    await press_through(api, engine, alice, SELF_CARE)
+    await press_all(api, engine, alice, SELF_CARE)
     assert state_of(db, alice).finished
     replies = await say(api, alice, "it just popped and I can't walk",
                         engine.bundle.content["ui.safety_net"])
@@ -313,15 +330,16 @@ async def test_back_and_why_buttons(api, db, engine, heel, alice):
     mark = api.last_id(alice)
     query = api.press_button(alice, second.message_id, c["tg.button.back"])
     await api.wait_answer(query)
-    back = await reply_to(api, alice, mark)
+    back = await reply_in_place(api, alice, second, mark)
+    # Back edits the pressed message in place: the question before, with its buttons.
+    assert back.message_id == second.message_id and after(api, alice, mark) == []
     assert c["ui.back_done"] in back.text
     assert asked(engine, back) == engine.dialog.questions["injury"]
-    assert state_of(db, alice).node == "injury"
-    # The pressed message has lost its buttons.
-    assert [c.params["message_id"] for c in calls(api, "editMessageReplyMarkup", alice)] == [
-        str(second.message_id)]
-    (pressed,) = [m for m in api.transcript(alice) if m.message_id == second.message_id]
-    assert not pressed.has_keyboard
+    assert text(engine, "tg.button.back") not in [b.text for b in back.buttons]
+    assert c["q.injury.short"] not in back.text  # the undone answer is off the card
+    state = state_of(db, alice)
+    assert state.node == "injury" and "injury" not in state.answers
+    assert calls(api, "editMessageReplyMarkup", alice) == []
 
 
 # ------------------------------------------------------------------ stale and forged buttons
@@ -330,19 +348,24 @@ async def test_back_and_why_buttons(api, db, engine, heel, alice):
 async def test_a_press_on_an_older_message_is_never_applied(api, db, engine, heel, alice):
     c = engine.bundle.content
     first = await start(api, engine, alice)
-    await press_answer(api, engine, alice, "none")
+    await press_value(api, engine, alice, "none")
     state = state_of(db, alice)
     old = first.button(label(engine, "injury", "pop_or_kick")).callback_data
     assert old is not None
+    assert old not in [b.callback_data for b in api.last(alice).buttons]  # a new turn's
     mark = api.last_id(alice)
+    # A client that still shows the first turn's keyboard on the (since edited) message.
     answer = await api.wait_answer(api.press(alice, first.message_id, old))
     assert answer.text == c["tg.stale"]
-    again = await reply_to(api, alice, mark)
+    again = await reply_in_place(api, alice, api.last(alice), mark)
+    assert again.message_id > mark  # the current question again, in a new message
     assert asked(engine, again) == engine.dialog.questions[state.node]
     assert state_of(db, alice) == state  # nothing applied
-    # The old message's buttons are removed (best effort: they already were, by the edit).
+    # The pressed message's buttons are removed; only the new message has live buttons.
     assert [c.params["message_id"] for c in calls(api, "editMessageReplyMarkup", alice)] == [
         str(first.message_id)]
+    (pressed,) = [m for m in api.transcript(alice) if m.message_id == first.message_id]
+    assert not pressed.has_keyboard
 
 
 @pytest.mark.parametrize("data", [
@@ -355,7 +378,7 @@ async def test_forged_button_data_is_refused(api, db, engine, heel, alice, data:
     mark = api.last_id(alice)
     answer = await api.wait_answer(api.press(alice, second.message_id, data))
     assert answer.text == engine.bundle.content["tg.stale"]
-    again = await reply_to(api, alice, mark)
+    again = await reply_in_place(api, alice, second, mark)
     assert asked(engine, again) == engine.dialog.questions[state.node]
     assert after(api, alice, mark) == [again]
     assert state_of(db, alice) == state
@@ -372,7 +395,7 @@ async def test_a_press_without_data_is_refused(tmp_path, engine, caplog, data: s
         mark = api.last_id(alice)
         answer = await api.wait_answer(api.press(alice, second.message_id, data))
         assert answer.text == engine.bundle.content["tg.stale"]
-        again = await reply_to(api, alice, mark)
+        again = await reply_in_place(api, alice, second, mark)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     assert asked(engine, again) == engine.dialog.questions[state.node]
     assert state_of(db, alice) == state
@@ -408,7 +431,7 @@ async def test_a_press_without_any_conversation_starts_one(api, db, engine, heel
 async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
     c = engine.bundle.content
     await start(api, engine, alice)
-    outcome = await press_through(api, engine, alice, SELF_CARE)
+    outcome = await press_all(api, engine, alice, SELF_CARE)
     footer = await outcome_buttons(api, engine, alice, outcome)
     title = html.escape(c["level.self_care.title"], quote=False)
     assert f"<b>{title}</b>" in outcome.raw
@@ -418,7 +441,8 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
         codec.Summary(), codec.LearnMenu(), *map(codec.Remind, REMIND_DAYS),
         codec.StartOver(turn))]
     # HTML everywhere (the one default parse mode), at most three buttons a row.
-    assert {c.params.get("parse_mode") for c in api.methods("sendMessage")} == {"HTML"}
+    assert {c.params.get("parse_mode") for m in ("sendMessage", "editMessageText")
+            for c in api.methods(m)} == {"HTML"}
     assert all(len(row) <= 3 for m in api.transcript(alice) for row in m.keyboard)
 
     query = api.press_button(alice, footer.message_id, c["tg.button.summary"])
@@ -432,7 +456,7 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
     mark = api.last_id(alice)
     query = api.press_button(alice, footer.message_id, c["tg.button.restart"])
     await api.wait_answer(query)
-    again = await reply_to(api, alice, mark)
+    again = await reply_in_place(api, alice, footer, mark)
     assert asked(engine, again) == engine.dialog.questions[engine.dialog.start]
     state = state_of(db, alice)
     assert state.node == engine.dialog.start and state.answers == {}
@@ -441,7 +465,7 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
 async def test_typing_after_the_outcome_keeps_the_outcome_buttons(api, db, engine, heel, alice):
     c = engine.bundle.content
     await start(api, engine, alice)
-    await press_through(api, engine, alice, SELF_CARE)
+    await press_all(api, engine, alice, SELF_CARE)
     (finished,) = await say(api, alice, "hello?", c["ui.finished"])
     assert c["tg.button.summary"] in [b.text for b in finished.buttons]
     assert state_of(db, alice).finished
@@ -449,7 +473,7 @@ async def test_typing_after_the_outcome_keeps_the_outcome_buttons(api, db, engin
 
 async def test_start_after_the_outcome_begins_a_new_check(api, db, engine, heel, alice):
     await start(api, engine, alice)
-    await press_through(api, engine, alice, SELF_CARE)
+    await press_all(api, engine, alice, SELF_CARE)
     welcome, _question = await say(api, alice, "/start",
                                    engine.bundle.content["q.injury.text"], keyboard=True)
     assert text(engine, "ui.welcome") in welcome.text
@@ -468,7 +492,7 @@ async def test_a_long_outcome_is_split_and_the_buttons_go_last(tmp_path, wordy, 
     db, alice = tmp_path / "heel.sqlite3", 1
     async with BotAPIStandIn() as api, heel_bot(api, db, wordy, build=quick_parts()):
         await start(api, wordy, alice)
-        outcome = await press_through(api, wordy, alice, SELF_CARE)
+        outcome = await press_all(api, wordy, alice, SELF_CARE)
         await outcome_buttons(api, wordy, alice, outcome)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
     parts = after(api, alice, outcome.message_id - 1)

@@ -1,6 +1,7 @@
 """Every persona conversation in tests/conversations (a file with a `patient`), replayed through
 Telegram by button presses, as a black box: each question is recognised by its text on the
-screen and answered by pressing the button labelled with the patient's answer, until the
+screen and answered by pressing the button labelled with the patient's answer (a checklist:
+its items ticked where the patient says yes, then Done or None of these), until the
 outcome; the outcome shown must be the one the engine reaches, and what the file expects.
 
 One bot serves the module, each persona in a chat of its own. The whole set is a replay of the
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from auxil.botapi import BotAPIStandIn, heel_bot, press_through, quick_parts, stored
+from auxil.botapi import BotAPIStandIn, heel_bot, press_all, quick_parts, stored
 
 from bot.engine import Engine
 from bot.replay import Replayer
@@ -71,7 +72,7 @@ async def test_persona_replayed_by_button_presses(api, db, engine, bot, clean, p
     sent = api.send_text(chat, "/start")
     await api.wait_text(chat, content[engine.dialog.questions[engine.dialog.start].text],
                         sent["message_id"], keyboard=True)
-    outcome = await press_through(api, engine, chat, patient)
+    outcome = await press_all(api, engine, chat, patient)
     state = stored(db, chat)
     assert state is not None and state.finished
     reached = engine.outcome(state)

@@ -1301,12 +1301,14 @@ def in_thread(**kwargs: Any) -> Iterator[BotAPIStandIn]:
 
 @dataclass(frozen=True)
 class Step:
-    """One answer of a planned conversation."""
+    """One answer of a planned conversation: a press (or what to type for it)."""
 
-    question: str  # question id
-    value: str  # option value
-    label: str  # the option's text: the button to press, or what to type
-    text: str  # the question's text, as the user reads it
+    question: str  # question id (for a checklist: the item ticked, or the screen's first)
+    value: str  # option value; "yes" for a tick, "done" for a checklist confirmed
+    label: str  # the button to press (its text contains this)
+    text: str  # the text of the question or checklist it answers, as the user reads it
+    typed: str | None = None  # what to type instead of pressing (None: the label)
+    tick: bool = False  # a tick on a checklist: the same message, re-marked
 
 
 @dataclass(frozen=True)
@@ -1316,14 +1318,21 @@ class Plan:
     steps: tuple[Step, ...]
     level: str
     level_title: str
+    answers: dict[str, str] = field(default_factory=dict)  # every slot, as stored at the end
 
 
 def plan(engine: Any, choices: dict[str, str]) -> Plan:
-    """Walk the engine with `choices` (question id -> value) until the outcome."""
+    """Walk the engine with `choices` (question id -> value) until the outcome; a checklist
+    is answered by ticking the items whose choice is yes, then done (or none of these); the
+    items a plan does not name are left unticked."""
     content = engine.bundle.content
     state = engine.new_state()
     steps: list[Step] = []
     while not state.finished:
+        screen = engine.screen(state)
+        if screen is not None:
+            state = _plan_screen(engine, state, screen, choices, steps)
+            continue
         q = engine.dialog.questions[state.node]
         if q.id not in choices:
             raise KeyError(f"the plan has no answer for {q.id!r}")
@@ -1332,7 +1341,23 @@ def plan(engine: Any, choices: dict[str, str]) -> Plan:
         steps.append(Step(q.id, value, content[option.label], content[q.text]))
         state = engine.choose(state, q.id, value).state
     level = engine.outcome(state).level
-    return Plan(tuple(steps), level, content[f"level.{level}.title"])
+    return Plan(tuple(steps), level, content[f"level.{level}.title"], dict(state.answers))
+
+
+def _plan_screen(engine: Any, state: Any, screen: Any, choices: dict[str, str],
+                 steps: list[Step]) -> Any:
+    content = engine.bundle.content
+    text = content[screen.text]
+    numbers = []
+    for i, qid in enumerate(screen.questions, start=1):
+        if choices.get(qid, "no") == "yes":  # an item the plan does not name is not ticked
+            steps.append(Step(qid, "yes", content[f"q.{qid}.short"], text, tick=True))
+            state = engine.tick(state, qid).state
+            numbers.append(str(i))
+    done = "tg.button.screen_done" if numbers else "tg.button.screen_none"
+    steps.append(Step(screen.first, "done", content[done], text,
+                      typed=" ".join(numbers) or "none"))
+    return engine.screen_done(state).state
 
 
 async def start_chat(api: BotAPIStandIn, chat_id: int, first: Step,
@@ -1346,34 +1371,169 @@ async def start_chat(api: BotAPIStandIn, chat_id: int, first: Step,
 async def answer_by_buttons(api: BotAPIStandIn, chat_id: int, question: BotMessage,
                             steps: Iterable[Step], then: str, *,
                             within: float = 10.0) -> BotMessage:
-    """Press each step's button on the current question message, checking that the next
-    question (or, at the end, a message containing `then`) follows; returns that last one."""
+    """Press each step's button on the live message, checking that the next question (or, at
+    the end, a message containing `then`) follows — on the pressed message, edited in place,
+    or a new one; returns that last one."""
     steps = list(steps)
     current = question
     for i, step in enumerate(steps):
         assert step.text in current.text, (step.text, current.text)
+        edits = len(current.edits)
         query = api.press_button(chat_id, current.message_id, step.label)
         await api.wait_answer(query, within)
-        if i + 1 < len(steps):
-            current = await api.wait_text(chat_id, steps[i + 1].text, current.message_id,
-                                          keyboard=True, within=within)
-        else:
-            current = await api.wait_text(chat_id, then, current.message_id, within=within)
+        needle = steps[i + 1].text if i + 1 < len(steps) else then
+        current = await next_message(api, chat_id, current.message_id, edits, needle,
+                                     keyboard=True if i + 1 < len(steps) else None,
+                                     within=within)
     return current
+
+
+async def next_message(api: BotAPIStandIn, chat_id: int, message_id: int, edits: int,
+                       needle: str, *, keyboard: bool | None = None,
+                       within: float = 10.0) -> BotMessage:
+    """The message that answers a press on `message_id` (which had `edits` edits): that
+    message edited again, or a newer one, containing `needle`."""
+
+    def found(transcript: list[BotMessage]) -> BotMessage | None:
+        for m in transcript:
+            fresh = m.message_id > message_id or (
+                m.message_id == message_id and len(m.edits) > edits)
+            if fresh and needle in m.text and (keyboard is None or m.has_keyboard == keyboard):
+                return m
+        return None
+
+    transcript = await api.wait_for(chat_id, found, within)
+    message = found(transcript)
+    assert message is not None
+    return message
 
 
 async def answer_by_typing(api: BotAPIStandIn, chat_id: int, steps: Iterable[Step],
                            then: str, *, typed: dict[str, str] | None = None,
                            within: float = 10.0) -> BotMessage:
-    """Type each step's label (or `typed[question id]`), checking what follows as above."""
-    steps = list(steps)
+    """Type each step's label (or `typed[question id]`; a checklist: the numbers of the items
+    ticked, or "none"), checking what follows as above."""
+    steps = [s for s in steps if not s.tick]
     reply: BotMessage | None = None
     for i, step in enumerate(steps):
-        sent = api.send_text(chat_id, (typed or {}).get(step.question, step.label))
+        words = (typed or {}).get(step.question, step.typed or step.label)
+        sent = api.send_text(chat_id, words)
         needle = steps[i + 1].text if i + 1 < len(steps) else then
         reply = await api.wait_text(chat_id, needle, sent["message_id"], within=within)
     assert reply is not None
     return reply
+
+
+def ended(engine: Engine, answers: dict[str, str]) -> State:
+    """The state a conversation answered from `answers` (slot or question id -> value) ends
+    in, worked out with the engine; a checklist has the items whose answer is yes ticked,
+    then done (an item `answers` does not name is left unticked)."""
+    state = engine.new_state()
+    for _ in range(80):
+        if state.finished:
+            return state
+        screen = engine.screen(state)
+        if screen is not None:
+            for qid in screen.questions:
+                q = engine.dialog.questions[qid]
+                if answers.get(q.slot, answers.get(qid)) == "yes" and \
+                        state.answers.get(q.slot) != "yes":
+                    state = engine.tick(state, qid).state
+            state = engine.screen_done(state).state
+            continue
+        q = engine.dialog.questions[state.node]
+        state = engine.choose(state, q.id, answers.get(q.slot, answers.get(q.id, ""))).state
+    raise AssertionError("no outcome within 80 answers")
+
+
+def showing(engine: Engine, message: BotMessage) -> Any:
+    """The checklist screen (a `Screen`) or the question (a `Question`) a bot message shows
+    with its buttons, found by its text as the user reads it; None when it shows neither."""
+    if not message.has_keyboard:
+        return None
+    content = engine.bundle.content
+    for screen in engine.dialog.screens.values():
+        if content[screen.text] in message.text:
+            return screen
+    return asked(engine, message)
+
+
+def live_card(api: BotAPIStandIn, engine: Engine, chat_id: int) -> tuple[BotMessage, Any]:
+    """The chat's newest message showing a question or a checklist with its buttons (the
+    live card, edited in place by every press), and what it shows."""
+    for message in reversed(api.transcript(chat_id)):
+        shown = showing(engine, message)
+        if shown is not None:
+            return message, shown
+    raise AssertionError(f"no question or checklist with buttons in chat {chat_id}")
+
+
+async def reply_in_place(api: BotAPIStandIn, chat_id: int, message: BotMessage, mark: int,
+                         within: float = 10.0) -> BotMessage:
+    """The reply to a press on `message` (as it was before the press; `mark`: the chat's
+    newest message id then): `message` edited again, with buttons, or else the first message
+    after `mark` once one with buttons has come."""
+
+    def found(transcript: list[BotMessage]) -> BotMessage | None:
+        newer = [m for m in transcript if m.message_id > mark]
+        for m in transcript:
+            if m.message_id == message.message_id and len(m.edits) > len(message.edits) \
+                    and m.has_keyboard:
+                return m
+        return newer[0] if any(m.has_keyboard for m in newer) else None
+
+    transcript = await api.wait_for(chat_id, found, within)
+    reply = found(transcript)
+    assert reply is not None
+    return reply
+
+
+async def press_on(api: BotAPIStandIn, chat_id: int, message: BotMessage, label: str,
+                   within: float = 10.0) -> BotMessage:
+    """Press `label` on `message`, wait until the press is answered and its reply has come
+    (see `reply_in_place`); returns the reply."""
+    mark = api.last_id(chat_id)
+    await api.wait_answer(api.press_button(chat_id, message.message_id, label), within)
+    return await reply_in_place(api, chat_id, message, mark, within)
+
+
+async def press_value(api: BotAPIStandIn, engine: Engine, chat_id: int, value: str,
+                      within: float = 10.0) -> BotMessage:
+    """Press the option `value` of the question on the live card; returns the reply."""
+    message, q = live_card(api, engine, chat_id)
+    option = q.option(value)
+    assert option is not None, (q.id, value)
+    return await press_on(api, chat_id, message, engine.bundle.content[option.label], within)
+
+
+async def press_all(api: BotAPIStandIn, engine: Engine, chat_id: int,
+                    answers: dict[str, str], within: float = 10.0) -> BotMessage:
+    """Answer by buttons, as a user reading the screen would: on the live card, press the
+    option `answers` gives for the question's slot (or id), or on a checklist tick the items
+    whose answer is yes (an item not named is left as it is shown) and press Done / None of
+    these, until a reply shows nothing more to answer; returns that reply (the outcome)."""
+    content = engine.bundle.content
+    tick = content["ui.screen.tick"]
+    for _ in range(80):
+        message, shown = live_card(api, engine, chat_id)
+        if shown in engine.dialog.screens.values():
+            for qid in shown.questions:
+                q = engine.dialog.questions[qid]
+                want = answers.get(q.slot, answers.get(qid))
+                on = message.button(content[f"q.{qid}.short"]).text.startswith(tick)
+                if want is not None and (want == "yes") != on:
+                    message = await press_on(api, chat_id, message, content[f"q.{qid}.short"],
+                                             within)
+            done = "tg.button.screen_done" if any(
+                b.text.startswith(tick) for b in message.buttons) else "tg.button.screen_none"
+            reply = await press_on(api, chat_id, message, content[done], within)
+        else:
+            value = answers.get(shown.slot, answers.get(shown.id))
+            assert value is not None, f"no answer for slot {shown.slot!r}"
+            reply = await press_value(api, engine, chat_id, value, within)
+        if showing(engine, api.last(chat_id)) is None:
+            return reply
+    raise AssertionError("no outcome within 80 answers")
 
 
 def text(engine: Engine, key: str, **params: object) -> str:
