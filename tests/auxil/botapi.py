@@ -1424,6 +1424,20 @@ async def answer_by_typing(api: BotAPIStandIn, chat_id: int, steps: Iterable[Ste
     return reply
 
 
+def walked(engine: Engine, steps: Iterable[Step]) -> State:
+    """The state a plan's `steps`, taken from the start, lead to (worked out with the engine):
+    to compare with what the store holds part of the way through."""
+    state = engine.new_state()
+    for step in steps:
+        if step.tick:
+            state = engine.tick(state, step.question).state
+        elif step.value == "done" and engine.screen(state) is not None:
+            state = engine.screen_done(state).state
+        else:
+            state = engine.choose(state, step.question, step.value).state
+    return state
+
+
 def ended(engine: Engine, answers: dict[str, str]) -> State:
     """The state a conversation answered from `answers` (slot or question id -> value) ends
     in, worked out with the engine; a checklist has the items whose answer is yes ticked,
