@@ -12,12 +12,12 @@ import pytest
 from auxil.botapi import (
     checkin_jobs,
     clocked_bot,
+    ended,
+    press_all,
     press_remind,
-    press_through,
     remind_offer,
     rows,
     settle,
-    store_finished,
     stored,
     text,
 )
@@ -33,6 +33,12 @@ SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tend
              "heel_squeeze": "no", "every_step": "no", "severity": "mild", "trend": "improving",
              "mileage_jump": "yes", "shoe_age": "under_300_miles", "tight_calves": "yes"}
 HOUR = 3600.0  # a "day" of an hour: nothing falls due during the test
+
+
+def store_ended(store, engine, chat: int, answers: dict[str, str]) -> None:
+    """A finished check, stored as the conversation would have stored it (a checklist's
+    items ticked where `answers` says yes, the rest no)."""
+    store.save(chat, ended(engine, answers).to_json())
 
 
 def forbidden(api, chat: int) -> int:
@@ -53,8 +59,8 @@ async def test_forget_asks_then_deletes_every_row(api, db, engine, clock, parts)
     async with clocked_bot(api, db, engine, clock, parts, HOUR) as (app, store):
         sent = api.send_text(ALICE, "/start")
         await api.wait_text(ALICE, c["q.injury.text"], sent["message_id"], keyboard=True)
-        await press_through(api, engine, ALICE, SELF_CARE)
-        store_finished(store, engine, BOB, SELF_CARE)
+        await press_all(api, engine, ALICE, SELF_CARE)
+        store_ended(store, engine, BOB, SELF_CARE)
         await press_remind(api, engine, ALICE, await remind_offer(api, engine, ALICE), 7)
         await press_remind(api, engine, BOB, await remind_offer(api, engine, BOB), 7)
         assert (rows(db, ALICE), rows(db, BOB)) == (2, 2)
@@ -88,7 +94,7 @@ async def test_forget_asks_then_deletes_every_row(api, db, engine, clock, parts)
 async def test_a_user_who_blocked_the_bot_loses_their_check_ins(api, db, engine, clock, parts):
     day = 0.02
     async with clocked_bot(api, db, engine, clock, parts, day) as (app, store):
-        store_finished(store, engine, ALICE, SELF_CARE)
+        store_ended(store, engine, ALICE, SELF_CARE)
         booking = await remind_offer(api, engine, ALICE)
         await press_remind(api, engine, ALICE, booking, 3)
         await press_remind(api, engine, ALICE, booking, 7)
@@ -109,7 +115,7 @@ async def test_forbidden_while_replying_drops_check_ins_without_a_crash(api, db,
                                                                         parts, caplog):
     caplog.set_level(logging.INFO, logger="bot.tg.app")
     async with clocked_bot(api, db, engine, clock, parts, HOUR) as (app, store):
-        store_finished(store, engine, ALICE, SELF_CARE)
+        store_ended(store, engine, ALICE, SELF_CARE)
         await press_remind(api, engine, ALICE, await remind_offer(api, engine, ALICE), 7)
         api.block(ALICE)
         api.send_text(ALICE, "/summary")
@@ -127,7 +133,7 @@ async def test_forbidden_while_replying_drops_check_ins_without_a_crash(api, db,
 async def test_blocking_the_bot_drops_check_ins(api, db, engine, clock, parts):
     async with clocked_bot(api, db, engine, clock, parts, HOUR) as (app, store):
         for chat in (ALICE, BOB):
-            store_finished(store, engine, chat, SELF_CARE)
+            store_ended(store, engine, chat, SELF_CARE)
             await press_remind(api, engine, chat, await remind_offer(api, engine, chat), 7)
         api.member_update(ALICE, "kicked")  # Alice blocks the bot
         api.member_update(BOB, "member", old_status="kicked")  # Bob unblocks it

@@ -21,14 +21,14 @@ from auxil.botapi import (
     checkin_jobs,
     checkin_sent,
     clocked_bot,
+    ended,
     outcome_buttons,
-    press_answer,
+    press_all,
     press_remind,
-    press_through,
+    press_value,
     remind_offer,
     reply_to,
     settle,
-    store_finished,
     stored,
     text,
 )
@@ -51,6 +51,12 @@ SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tend
 POP = {"injury": "pop_or_kick"}
 
 
+def store_ended(store, engine, chat: int, answers: dict[str, str]) -> None:
+    """A finished check, stored as the conversation would have stored it (a checklist's
+    items ticked where `answers` says yes, the rest no)."""
+    store.save(chat, ended(engine, answers).to_json())
+
+
 async def answer_checkin(api: BotAPIStandIn, engine: Engine, chat: int, ask: BotMessage,
                          answer: str) -> BotMessage:
     """Press better, same or worse on the check-in; returns the reply."""
@@ -64,7 +70,7 @@ async def answer_checkin(api: BotAPIStandIn, engine: Engine, chat: int, ask: Bot
 async def checked_in(api: BotAPIStandIn, engine: Engine, store: Store, chat: int,
                      answers: dict[str, str]) -> BotMessage:
     """A stored finished check, a 3-day check-in booked and sent: its question."""
-    store_finished(store, engine, chat, answers)
+    store_ended(store, engine, chat, answers)
     booked = await remind_offer(api, engine, chat)
     await press_remind(api, engine, chat, booked, 3)
     return await checkin_sent(api, engine, chat, booked.message_id)
@@ -82,7 +88,7 @@ async def test_reminders_fire_and_the_check_in_flows(api, db, engine, clock, par
     async with clocked_bot(api, db, engine, clock, parts, DAY) as (_, store):
         sent = api.send_text(ALICE, "/start")
         await api.wait_text(ALICE, c["q.injury.text"], sent["message_id"], keyboard=True)
-        outcome = await press_through(api, engine, ALICE, SELF_CARE)
+        outcome = await press_all(api, engine, ALICE, SELF_CARE)
         footer = await outcome_buttons(api, engine, ALICE, outcome)
         assert await press_remind(api, engine, ALICE, footer, 3) == CallbackAnswer(None, False)
         ask = await checkin_sent(api, engine, ALICE, footer.message_id)
@@ -154,7 +160,7 @@ async def test_the_day_count_comes_from_the_store(api, db, engine, clock, parts)
 async def test_the_day_count_never_comes_from_the_button(api, db, engine, clock, parts):
     c = engine.bundle.content
     async with clocked_bot(api, db, engine, clock, parts, DAY) as (_, store):
-        store_finished(store, engine, ALICE, SELF_CARE)
+        store_ended(store, engine, ALICE, SELF_CARE)
         listing = await remind_offer(api, engine, ALICE)
         # v1 carried the days in the button: a forged count is refused, not believed…
         for data in ("c:s:99", codec.encode(codec.CheckinAnswer("same"))):
@@ -181,7 +187,7 @@ async def test_worse_asks_the_red_flag_questions_again(api, db, engine, clock, p
         assert state.node == engine.dialog.start and state.answers["trend"] == "worse"
         assert "injury" not in state.answers  # the red flags are asked afresh
         # Answering them calmly still ends at least at see_doctor…
-        outcome = await press_through(api, engine, ALICE, SELF_CARE)
+        outcome = await press_all(api, engine, ALICE, SELF_CARE)
         assert engine.bundle.content["level.see_doctor.title"] in outcome.text
         state = stored(db, ALICE)
         assert state is not None and engine.outcome(state).level == "see_doctor"
@@ -190,7 +196,7 @@ async def test_worse_asks_the_red_flag_questions_again(api, db, engine, clock, p
         await press_remind(api, engine, ALICE, footer, 3)
         ask = await checkin_sent(api, engine, ALICE, footer.message_id)
         await answer_checkin(api, engine, ALICE, ask, "worse")
-        await press_answer(api, engine, ALICE, "pop_or_kick")
+        await press_value(api, engine, ALICE, "pop_or_kick")
         state = stored(db, ALICE)
         assert state is not None and engine.outcome(state).level == "urgent"
 
@@ -285,7 +291,7 @@ async def test_reminders_survive_a_restart(api, db, engine, clock, parts, caplog
     hour = 3600.0  # a "day" of an hour: nothing falls due while a bot runs
     caplog.set_level(logging.INFO, logger="bot.tg.app")
     async with clocked_bot(api, db, engine, clock, parts, hour) as (_, store):
-        store_finished(store, engine, ALICE, SELF_CARE)
+        store_ended(store, engine, ALICE, SELF_CARE)
         await press_remind(api, engine, ALICE, await remind_offer(api, engine, ALICE), 3)
         await press_remind(api, engine, BOB, await remind_offer(api, engine, BOB), 14)
     seen = {chat: len(api.transcript(chat)) for chat in (ALICE, BOB)}
