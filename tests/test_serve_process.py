@@ -60,7 +60,9 @@ async def test_serve_runs_carries_on_after_a_restart_and_stops_cleanly(
             first = await api.wait_for(CHAT, lambda ms: len(ms) >= 2 and ms[-1].has_keyboard)
             question = first[-1]
             api.press_button(CHAT, question.message_id, question.buttons[2].text)
-            await api.wait_for(CHAT, lambda ms: len(ms) >= 3 and ms[-1].has_keyboard)
+            # The pressed question is edited in place to the next one, with its buttons.
+            await api.wait_for(CHAT, lambda ms: ms[-1].message_id == question.message_id
+                               and ms[-1].edits and ms[-1].has_keyboard)
         finally:
             code, log = await _stop(proc, sig)
         assert code == 0, log

@@ -94,7 +94,8 @@ async def test_a_slow_chat_does_not_hold_up_the_others(api: BotAPIStandIn, db, e
                         keyboard=True)
     assert api.transcript(ALICE) == []  # still waiting on the first reply
     api.release(ALICE)
-    await api.wait_text(ALICE, engine.bundle.content["q.deformity.text"], keyboard=True)
+    # After the two answers, the warning-signs checklist.
+    await api.wait_text(ALICE, engine.bundle.content["q.screen.red_flags.text"], keyboard=True)
     # Alice's three messages were handled in the order she sent them.
     state = stored(db, ALICE)
     assert state is not None
