@@ -19,19 +19,22 @@ from bot.tg.codec import (
     LearnMenu,
     Press,
     Remind,
+    ScreenDone,
     StartOver,
     Summary,
+    Tick,
     Topic,
     Why,
 )
 
 KINDS = (Answer, Back, Why, StartOver, Summary, LearnMenu, Topic, Remind, Cancel, Forget,
-         CheckinAnswer)
+         CheckinAnswer, Tick, ScreenDone)
 # The largest value each field can carry.
 BIGGEST = [Answer(999_999_999, 999, 99), Back(999_999_999), Why(999_999_999),
            StartOver(999_999_999), Summary(), LearnMenu(), Topic(99), Remind(99),
            Cancel(999_999_999_999), Forget(True), Forget(False), CheckinAnswer("better"),
-           CheckinAnswer("same"), CheckinAnswer("worse")]
+           CheckinAnswer("same"), CheckinAnswer("worse"), Tick(999_999_999, 9),
+           ScreenDone(999_999_999)]
 
 presses = st.one_of(
     st.builds(Answer, st.integers(0, 999_999_999), st.integers(0, 999), st.integers(0, 99)),
@@ -44,6 +47,8 @@ presses = st.one_of(
     st.builds(Cancel, st.integers(0, 999_999_999_999)),
     st.builds(Forget, st.booleans()),
     st.builds(CheckinAnswer, st.sampled_from(["better", "same", "worse"])),
+    st.builds(Tick, st.integers(0, 999_999_999), st.integers(0, 9)),
+    st.builds(ScreenDone, st.integers(0, 999_999_999)),
 )
 
 
@@ -66,9 +71,9 @@ def test_the_wire_format_is_stable() -> None:
     assert [codec.encode(p) for p in (
         Answer(12, 3, 1), Back(12), Why(12), StartOver(12), Summary(), LearnMenu(), Topic(4),
         Remind(7), Cancel(55), Forget(True), Forget(False), CheckinAnswer("better"),
-        CheckinAnswer("same"), CheckinAnswer("worse"))] == [
+        CheckinAnswer("same"), CheckinAnswer("worse"), Tick(12, 3), ScreenDone(12))] == [
         "a:12:3:1", "b:12", "w:12", "n:12", "s", "l", "t:4", "r:7", "x:55", "f:y", "f:n",
-        "c:b", "c:s", "c:w"]
+        "c:b", "c:s", "c:w", "g:12:3", "d:12"]
 
 
 FORGED = [
@@ -82,8 +87,11 @@ FORGED = [
     "x", "x:", "x:notanid", "x:-5", "x:1234567890123",
     "f", "f:", "f:maybe", "f:Y", "f:yes", "f:y:1",
     "c", "c:", "c:q", "c:q:3", "c:s:99", "c:bs", "c:better",
+    "g", "g:", "g:1", "g:1:", "g::1", "g:1:x", "g:1:10", "g:1:-1", "g:1:1:1", "g:x:1",
+    "d", "d:", "d:x", "d:1:1", "d:-1",
     # numbers longer than any counter the bot keeps
-    "a:1234567890:0:0", "a:1:1234:0", "a:1:0:123", "b:" + "9" * 10,
+    "a:1234567890:0:0", "a:1:1234:0", "a:1:0:123", "b:" + "9" * 10, "g:1234567890:0",
+    "d:" + "9" * 10,
     # over Telegram's 64 bytes
     "a:" + "9" * 70, "s" + " " * 64, "x:1" + "0" * 63,
 ]
@@ -100,7 +108,8 @@ def test_data_of_another_type_decodes_to_nothing(data: object) -> None:
     assert codec.decode(data) is None
 
 
-@pytest.mark.parametrize("data", ["a:\u0661:0:0", "t:\u0663", "r:\uff13", "x:\u096b"], ids=repr)
+@pytest.mark.parametrize("data", ["a:\u0661:0:0", "t:\u0663", "r:\uff13", "x:\u096b",
+                                  "g:1:\u0663", "d:\uff13"], ids=repr)
 def test_non_ascii_digits_decode_to_nothing(data: str) -> None:
     assert codec.decode(data) is None
 
@@ -119,6 +128,6 @@ def test_each_press_is_routed_to_its_own_handler_only(press: Press) -> None:
     assert [kind for kind in KINDS if codec.matches(kind)(data)] == [type(press)]
 
 
-@pytest.mark.parametrize("data", ["zzz", "", "a:1:0:0:0", "f:maybe", None, 7])
+@pytest.mark.parametrize("data", ["zzz", "", "a:1:0:0:0", "f:maybe", "g:1", "d:", None, 7])
 def test_forged_data_is_routed_to_no_press_handler(data: object) -> None:
     assert not any(codec.matches(kind)(data) for kind in KINDS)
