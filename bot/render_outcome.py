@@ -101,16 +101,12 @@ class OutcomeView:
         return c["ui.outcome.why_self_care"] + (f" ({', '.join(said)})" if said else "") + "."
 
     def cause_line(self, o: Outcome) -> str:
-        """The likely cause in a line, the others by name."""
+        """The likely cause in a line (the others are on the cause's card)."""
         c = self.c
         if not o.causes:
             return c["ui.outcome.no_clear_cause"]
         name, short, _ = cause_keys(o.causes[0])
-        line = f"{c['ui.outcome.likely']} {c[name]}. {c[short]}"
-        if len(o.causes) > 1:
-            others = ", ".join(c[cause_keys(x)[0]] for x in o.causes[1:])
-            line += f"\n{c['ui.outcome.also']} {others}."
-        return line
+        return f"{c['ui.outcome.likely']} {c[name]}. {c[short]}"
 
     def actions(self, o: Outcome) -> list[str]:
         """The content keys of the most important things to do, at most ACTIONS_SHOWN.
@@ -167,7 +163,8 @@ class OutcomeView:
         if not o.causes:
             return [Block("text", c["ui.outcome.no_clear_cause"])]
         doc = [Block("text", c[cause_keys(o.causes[0])[2]])]
-        others = [f"- {c[cause_keys(x)[0]]}: {c[cause_keys(x)[1]]}" for x in o.causes[1:]]
+        # The others by name, one a line (the learn menu explains every cause).
+        others = [f"- {c[cause_keys(x)[0]]}" for x in o.causes[1:]]
         if others:
             doc += [Block("heading", c["ui.outcome.also"].rstrip(":")),
                     Block("text", "\n".join(others))]

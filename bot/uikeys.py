@@ -153,7 +153,6 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.non_text",
         "tg.private_only",
         "tg.unknown_command",
-        "tg.outcome_footer",
         "tg.error",
         "tg.store_error",
         "tg.button.back",

@@ -460,7 +460,7 @@ async def test_start_after_the_outcome_begins_a_new_check(api, db, engine, heel,
 def wordy(bundle: Bundle) -> Engine:
     """The real dialog, with a self-care outcome far longer than one Telegram message."""
     long = "\n\n".join(["A long paragraph & more. " * 60] * 12)
-    texts = {**bundle.content.texts, "level.self_care.intro": long}
+    texts = {**bundle.content.texts, "level.self_care.brief": long}
     return Engine(replace(bundle, content=replace(bundle.content, texts=texts)))
 
 
