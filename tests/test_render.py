@@ -135,6 +135,7 @@ def test_why(engine: Engine, bundle: Bundle) -> None:
 
 
 def check_outcome_doc(engine: Engine, bundle: Bundle, o: Outcome) -> str:
+    """Everything the result lets the user reach: its first screen, then every card."""
     c = bundle.content
     text = to_plain(Renderer(engine).outcome(o))
     assert text.startswith(f"== {c[f'level.{o.level}.title']} ==")
@@ -164,8 +165,12 @@ def test_urgent_outcome_document(engine: Engine, bundle: Bundle) -> None:
     text = check_outcome_doc(engine, bundle, reply.outcome)
     assert bundle.content["reason.pop_or_kick"] in text
     assert bundle.content["ui.outcome.reasons"] in text
-    # The reply shows the outcome once it changes.
-    assert to_plain(Renderer(engine).reply(reply)) == text
+    # The reply shows the result's first screen once it changes, with its numbered choices.
+    r = Renderer(engine)
+    shown = to_plain(r.reply(reply))
+    assert shown == to_plain(r.view.screen(reply.outcome, reply.state.answers)
+                             + r.result_menu(reply.outcome))
+    assert shown.startswith(text.split("\n\n- ")[0].split("\n\nWhy:")[0])
 
 
 def test_self_care_outcome_document(engine: Engine, bundle: Bundle) -> None:
@@ -173,8 +178,8 @@ def test_self_care_outcome_document(engine: Engine, bundle: Bundle) -> None:
     assert o.level == "self_care"
     assert o.advice
     text = check_outcome_doc(engine, bundle, o)
-    assert bundle.content["ui.outcome.advice"] in text
-    assert bundle.content["ui.outcome.reasons"] not in text
+    assert bundle.content["ui.outcome.actions"] in text
+    assert bundle.content["ui.outcome.why_self_care"] in text
 
 
 def test_outcome_without_a_cause(engine: Engine, bundle: Bundle) -> None:

@@ -144,8 +144,7 @@ def build_application(
     # a RetryAfter, i.e. on every flood-limit answer. Nothing here reads those attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
-    today = _dates(clock)
-    chats = Chats(engine, store, today)
+    chats = Chats(engine, store, today := _dates(clock))
     reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
     h = routes.Handlers(chats, Typed(chats), Buttons(chats), reminders,
                         Privacy(chats, reminders), Menus(chats, today))
