@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auxil.botapi import finished
 
 from bot import rules
 from bot.engine import Engine, State
@@ -280,14 +281,6 @@ def test_learn_pages_are_short_and_lose_nothing(bundle: Bundle, engine: Engine) 
 # ---------------------------------------------------------------- the terminal
 
 
-def finish(engine: Engine, answers: dict[str, str]) -> State:
-    state = engine.new_state()
-    while not state.finished:
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, answers[q.slot]).state
-    return state
-
-
 FALL = {"injury": "fall_or_impact", "weight_bearing": "with_pain", "deformity": "no",
         "tendon_gap": "no", "infection_signs": "no", "diabetes": "yes", "numbness": "no",
         "rest_pain": "no", "age_group": "16_plus", "pain_location": "bottom_center",
@@ -301,7 +294,7 @@ def test_terminal_numbers_open_cards_and_result_comes_back(engine: Engine,
                                                            bundle: Bundle) -> None:
     c = bundle.content
     session = Session(engine, today=lambda: "2026-11-30")
-    state = finish(engine, FALL)
+    state = finished(engine, FALL)
     o = engine.outcome(state)
     screen = to_plain(session.current(state))
     cards = session.render.view.cards(o)

@@ -81,11 +81,6 @@ class Keyboards(ResultKeyboards):
         return InlineKeyboardMarkup([[self.button(button_key("readback_ok"),
                                                   codec.ReadbackOk(turn))], *layout(changes)])
 
-    def learn(self) -> InlineKeyboardMarkup:
-        """One button per learn topic."""
-        return InlineKeyboardMarkup(layout([
-            self.button(t.title, codec.Topic(i)) for i, t in enumerate(self.engine.bundle.learn)]))
-
     def forget(self) -> InlineKeyboardMarkup:
         """Delete everything, or keep it."""
         return InlineKeyboardMarkup([[self.button(button_key("forget_yes"), codec.Forget(True)),
