@@ -33,9 +33,14 @@ def answer(engine: DialogEngine, language: Understander, state: State, screen: S
     items = [engine.dialog.questions[q] for q in screen.questions]
     if _NUMBERS.fullmatch(words):
         return _numbers(engine, state, items, words)
-    lex = language.lexicon
-    if words in _DONE or words in lex.deny:
+    if words in _DONE or words in language.lexicon.deny:
         return screen_turns.confirm(engine, state)
+    return _read(engine, language, state, items, text)
+
+
+def _read(engine: DialogEngine, language: Understander, state: State, items: list[Question],
+          text: str) -> Reply:
+    """Words other than numbers or a plain none: read once per item."""
     readings = [language.understand(text, q, state.answers) for q in items]
     notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
     # An item the words name (not a bare yes or no, which every item reads alike).
@@ -50,17 +55,17 @@ def answer(engine: DialogEngine, language: Understander, state: State, screen: S
         return engine.reply(state, (*notices, Notice("ui.screen.unsure")), changed=False)
     if not named and all(v == "no" for v in said.values()):
         return screen_turns.confirm(engine, state, tuple(notices))  # "nope, none of those"
-    red = set(engine.bundle.vocabulary.red_flag_slots)
-    if len({s for s in named if said[s] == "no" and s in red}) > 1 and "yes" not in (
+    flags = set(engine.bundle.vocabulary.red_flag_slots)
+    if len({s for s in named if said[s] == "no" and s in flags}) > 1 and "yes" not in (
             said[s] for s in named):
         # "it looks normal", "all fine": words that could deny several warning signs at once
         # deny none of them for sure (policy rule 1); each is ticked or confirmed instead.
         return engine.reply(state, (*notices, Notice("ui.screen.generic")), changed=False)
     new = _record(engine, state, items, readings, text, named=named)
-    red = _red_flag(engine, new, hedged)
-    if red is not None:
+    alone = _red_flag(engine, new, hedged)
+    if alone is not None:
         # Policy rule 5: that one on its own, with buttons, alarming first.
-        asked = replace(new, node=red.id, detour=state.node, confirming=red.slot,
+        asked = replace(new, node=alone.id, detour=state.node, confirming=alone.slot,
                         turn=state.turn + 1)
         return engine.reply(asked, (*notices, Notice("ui.confirm")))
     if new.answers == state.answers:

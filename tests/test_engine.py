@@ -861,10 +861,6 @@ def test_restore_rejects_an_unknown_detour_in_history(engine: Engine) -> None:
         engine.restore(forged)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: DialogEngine.back groups every run of consecutive history entries whose "
-    "question is on one checklist screen, so the numbness answers given alone on separate "
-    "detours (after the screen was confirmed) are all undone by one back, not one at a time"))
 def test_repeated_detours_keep_the_state_valid(engine: Engine) -> None:
     # Each detour answered without alarm adds a history entry: the oldest are let go, so a
     # stored conversation stays valid and small however long it runs.

@@ -12,6 +12,7 @@ import logging
 import subprocess
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 
 import pytest
 from auxil.answering import answer
@@ -42,6 +43,17 @@ def at(engine: Engine, question: str, persona: Mapping[str, str] = CLEAR) -> Sta
     return state
 
 
+def alone(engine: Engine, question: str) -> State:
+    """An item of a checklist screen asked on its own, as the engine asks a hedged red flag
+    (the node is the item, the detour the screen's first question)."""
+    state = at(engine, question)
+    screen = engine.screen(state)
+    assert screen is not None and question in screen.questions
+    state = replace(state, node=question, detour=state.node)
+    assert engine.check_state(state) == state and engine.screen(state) is None
+    return state
+
+
 # ---------------------------------------------------------------- the issue's examples
 
 
@@ -59,7 +71,7 @@ def test_no_fever_but_red_and_hot_is_an_infection_sign(engine: Engine) -> None:
 
 
 def test_my_circulation_is_fine_is_no(engine: Engine) -> None:
-    reply = engine.answer(at(engine, "diabetes"), "my circulation is fine")
+    reply = engine.answer(alone(engine, "diabetes"), "my circulation is fine")
     assert reply.state.answers["diabetes"] == "no"
     assert reply.state.sources["diabetes"] == TYPED
 
@@ -71,7 +83,7 @@ def test_about_forty_days_is_over_three_weeks(engine: Engine) -> None:
 
 
 def test_ok_to_misshapen_is_confirmed_not_taken_as_yes(engine: Engine) -> None:
-    state = at(engine, "deformity")
+    state = alone(engine, "deformity")
     reply = engine.answer(state, "ok")
     assert "deformity" not in reply.state.answers
     assert reply.state.node == "deformity" and reply.state.confirming == "deformity"
@@ -134,7 +146,7 @@ def test_maybe_600_miles_is_over_500(engine: Engine) -> None:
 ])
 def test_a_hedged_red_flag_is_asked_again_never_taken_as_no(
         engine: Engine, question: str, text: str) -> None:
-    state = at(engine, question)
+    state = alone(engine, question)
     slot = engine.dialog.questions[question].slot
     first = engine.answer(state, text)
     assert slot not in first.state.answers and first.state.node == question
@@ -196,7 +208,7 @@ def test_typed_answers_are_read_back_before_the_outcome(engine: Engine) -> None:
 
 
 def test_assumed_values_are_marked_in_the_read_back_and_summary(engine: Engine) -> None:
-    state = at(engine, "numbness")
+    state = alone(engine, "numbness")
     state = engine.answer(engine.answer(state, "not sure").state, "no idea").state
     summary = to_plain(Renderer(engine).summary(engine.summary(state)))
     assert engine.bundle.content["ui.given.assumed"] in summary

@@ -103,6 +103,7 @@ patient:
   morning_pain: "yes"
   heel_squeeze: "no"
   every_step: "no"
+  hard_surface: "no"
   severity: mild
   trend: improving
   mileage_jump: "no"

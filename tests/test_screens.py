@@ -119,17 +119,15 @@ def test_back_undoes_a_screen_as_a_whole(engine: Engine, red: State) -> None:
     assert engine.back(back.state).state.node == "weight_bearing"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug: back after a fact volunteered at age_group (right after the red-flag screen) "
-    "undoes the whole screen with it, since back groups any consecutive history entries "
-    "whose questions are on one screen"))
 def test_back_after_a_fact_volunteered_after_a_screen_undoes_only_that_fact(
         engine: Engine) -> None:
     s0 = walk(engine, CLEAR, stop_at="age_group")
     s = engine.answer(s0, "and now my heel has gone numb").state
     assert s.answers["numbness"] == "yes"
     undone = engine.back(s).state
-    assert (undone.node, undone.answers) == ("age_group", s0.answers)
+    # Only the fact: its question is asked on its own, then back where it interrupted.
+    assert undone.answers == s0.answers
+    assert (undone.node, undone.detour) == ("numbness", "age_group")
 
 
 # ---------------------------------------------------------------- typed on a screen
