@@ -90,10 +90,10 @@ def run(quick: bool) -> Section:
     for _ in range(500 if quick else 3000):
         patient = Patient(engine, replayer.session, _patient(engine, rng), {})
         state = patient.play()
-        held.append((engine.outcome(state), patient.screens))
-    _screen_rows(sec, "held-out random patients", _by_level((o.level, n) for o, n in held))
+        held.append((engine.outcome(state), state, patient.screens))
+    _screen_rows(sec, "held-out random patients", _by_level((o.level, n) for o, _, n in held))
     chars = [r.outcome_chars for r in own] + [
-        len(to_plain(replayer.session.render.outcome(o))) for o, _ in held]
+        len(to_plain(replayer.session.render.result(o, s, numbered=False))) for o, s, _ in held]
     sec.add("the outcome's first message, plain characters: median / max",
             f"{median([float(c) for c in chars]):g} / {max(chars)}", f"max ≤ {MAX_CHARS}",
             verdict(max(chars) <= MAX_CHARS))

@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +23,7 @@ from bot.errors import DefinitionError
 from bot.model import Bundle
 from bot.proof_cache import load_proven
 from bot.render import to_plain
+from bot.render_doc import wrap
 from bot.replay import Replayer, files
 from bot.session import Session
 from bot.store import Store, StoreError
@@ -117,21 +120,25 @@ def _warming(engine: Engine) -> Engine:
     return engine
 
 
-def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
-    """The conversation in a terminal; works with piped input too."""
-    session = Session(_warming(Engine(_load(args))))
+def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO,
+             width: int | None = None) -> int:
+    """The conversation in a terminal; works with piped input too. Text is wrapped to
+    `width` columns: by default the terminal's, asked here at the edge (piped output is left
+    unwrapped)."""
+    columns = width if width is not None else (
+        shutil.get_terminal_size().columns if out.isatty() else 0)
+    session = Session(_warming(Engine(_load(args))), today=lambda: date.today().isoformat())
     c = session.engine.bundle.content
     interactive = inp.isatty()
 
     def show(text: str) -> None:
-        print(text, file=out)
+        print(wrap(text, columns), file=out)
         print(file=out)
 
     turn = session.opening()
     state = turn.state
     show(to_plain(turn.doc))
     show(c["ui.chat.hint"])
-    learning = False
     while True:
         if interactive:
             out.write("> ")
@@ -143,19 +150,11 @@ def cmd_chat(args: argparse.Namespace, inp: TextIO, out: TextIO) -> int:
         text = line.strip()
         if not interactive:
             print(f"> {text}", file=out)
-        if learning:
-            learning = False
-            topic = session.render.find_topic(text)
-            if topic is not None:
-                show(to_plain(session.render.topic(topic)))
-                show(to_plain(session.current(state)))
-                continue
-        turn = session.handle(state, text)
+        turn = session.handle(state, text, turn.view)
         state = turn.state
         show(to_plain(turn.doc))
         if turn.quit:
             return 0
-        learning = turn.command == "learn" and len(text.split()) == 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

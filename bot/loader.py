@@ -124,11 +124,15 @@ def _used_keys(b: Bundle, refs: Mapping[str, Mark]) -> dict[str, Mark | None]:
         used.setdefault(uikeys.screen_short_key(screen.id), screen.mark)
     for rule in b.rules.triage:
         used.setdefault(rule.because, rule.mark)
+        used.setdefault(uikeys.reason_line_key(rule.because), rule.mark)
+    for note in b.rules.notes:
+        used.setdefault(uikeys.note_line_key(note.text), note.mark)
     for t in b.learn:
         for key in (t.title, *t.body):
             used.setdefault(key, t.mark)
     by_code = (*(k for c in b.vocabulary.causes for k in uikeys.cause_keys(c)),
                *(k for a in b.vocabulary.advice for k in uikeys.advice_keys(a)),
+               *(uikeys.advice_line_key(a) for a in b.vocabulary.advice),
                *(k for lvl in b.vocabulary.levels for k in uikeys.level_keys(lvl)),
                *uikeys.ALL)
     for key in by_code:

@@ -248,8 +248,9 @@ def _read_contraindications(r: Reader, xm: Y | None,
 
 
 def replaceable(vocab: Vocabulary) -> tuple[str, ...]:
-    """Content keys a `texts` rule may replace: advice how-tos and the level parts."""
+    """Content keys a `texts` rule may replace: advice how-tos and lines, the level parts."""
     return (*(uikeys.advice_keys(a)[1] for a in vocab.advice),
+            *(uikeys.advice_line_key(a) for a in vocab.advice),
             *(key for lv in vocab.levels for key in uikeys.level_keys(lv)))
 
 

@@ -6,53 +6,22 @@ A `Doc` is a list of blocks (title, heading, text); content texts may hold parag
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from bot.engine import CheckinResult, Engine, Given, Notice, Reply, State, Summary
 from bot.model import Bundle, LearnTopic, Question, Screen
+from bot.render_doc import Block, Doc, to_html, to_plain
+from bot.render_learn import pages
+from bot.render_outcome import Card, OutcomeView
 from bot.rules import Outcome
 from bot.state import ASSUMED
-from bot.uikeys import advice_keys, cause_keys, level_key, screen_short_key, short_key
+from bot.uikeys import cause_keys, level_key, nav_key, screen_short_key, short_key
 
+# Documents and their formats live in bot/render_doc.py; importable from here too.
+__all__ = ["Block", "Doc", "Renderer", "short_only", "to_html", "to_plain"]
 
-@dataclass(frozen=True)
-class Block:
-    """One piece of a document."""
-
-    kind: str  # "title", "heading" or "text"
-    text: str
-
-
-Doc = list[Block]
-
-
-def to_plain(doc: Iterable[Block]) -> str:
-    """Plain text for a terminal."""
-    shown = {"title": "== {} ==", "heading": "{}:", "text": "{}"}
-    return _join((b.kind, shown[b.kind].format(b.text)) for b in doc)
-
-
-def to_html(doc: Iterable[Block]) -> str:
-    """Telegram HTML: everything escaped, titles and headings in bold."""
-    def fmt(b: Block) -> str:
-        text = html.escape(b.text, quote=False)
-        return f"<b>{text}</b>" if b.kind in ("title", "heading") else text
-
-    return _join((b.kind, fmt(b)) for b in doc)
-
-
-def _join(parts: Iterable[tuple[str, str]]) -> str:
-    out: list[str] = []
-    after_heading = False
-    for kind, text in parts:
-        # A heading sits directly above its text; other blocks are separated by a blank line.
-        if out and not after_heading:
-            out.append("")
-        out.append(text)
-        after_heading = kind == "heading"
-    return "\n".join(out).strip()
+# The result's choices after its cards, in the terminal (Telegram adds a check-in row).
+RESULT_NAV = ("learn", "restart", "back")
 
 
 SHORT_NOTICES = frozenset({"ui.unmatched", "ui.readback_unmatched", "ui.emergency"})
@@ -71,6 +40,7 @@ class Renderer:
         self.engine = engine
         self.bundle: Bundle = engine.bundle
         self.c = engine.bundle.content
+        self.view = OutcomeView(engine.bundle)
 
     def notices(self, notices: Iterable[Notice]) -> Doc:
         """The short messages a reply starts with."""
@@ -147,45 +117,53 @@ class Renderer:
         elif reply.readback:
             doc += self.readback(reply.readback, numbered)
         elif reply.outcome is not None and reply.changed:
-            doc += self.outcome(reply.outcome)
+            doc += self.result(reply.outcome, reply.state, numbered)
         return doc
 
     def level_title(self, level: str) -> str:
         """A level as the user reads it."""
         return self.c[level_key(level, "title")]
 
-    def outcome(self, o: Outcome) -> Doc:
-        """The outcome: level, why, likely causes, where to go, what helps, when to come back."""
-        c, lv = self.c, o.level
-        doc = [Block("title", c[o.text(level_key(lv, "title"))]),
-               Block("text", c[o.text(level_key(lv, "intro"))])]
-        # Only the reasons that set this level: a lesser rule's reason (e.g. "within a day or
-        # two" after a fall) would contradict a same-day outcome.
-        reasons = [r for r in o.reasons if r.level == o.level]
-        if reasons:
-            seen: list[str] = []
-            for r in reasons:
-                if c[r.because] not in seen:
-                    seen.append(c[r.because])
-            doc += [Block("heading", c["ui.outcome.reasons"]),
-                    Block("text", "\n".join(f"- {t}" for t in seen))]
-        doc.append(Block("heading", c["ui.outcome.causes"]))
-        if not o.causes:
-            doc.append(Block("text", c["ui.outcome.no_clear_cause"]))
-        for i, cause in enumerate(o.causes):
-            name, short, explain = cause_keys(cause)
-            doc.append(Block("text", c[explain] if i == 0 else f"{c[name]}: {c[short]}"))
-        doc += [Block("text", c[o.text(level_key(lv, part))]) for part in ("where", "tell")]
-        # Notes are safety content for this person (diabetic foot care, after a fall): they
-        # come before the general plan so they are read.
-        doc += [Block("text", c[key]) for key in o.notes]
-        doc.append(Block("text", c[o.text(level_key(lv, "meanwhile"))]))
-        if o.advice:
-            doc.append(Block("heading", c["ui.outcome.advice"]))
-            for a in o.advice:
-                doc.append(Block("text", c[o.text(advice_keys(a)[1])]))
-        doc += [Block("text", c[o.text(level_key(lv, "come_back"))]),
-                Block("text", c["ui.disclaimer"])]
+    def result(self, o: Outcome, state: State, numbered: bool = True) -> Doc:
+        """The result's first screen; in the terminal, its numbered choices under it."""
+        doc = self.view.screen(o, state.answers)
+        if numbered:
+            doc += self.result_menu(o)
+        return doc
+
+    def result_menu(self, o: Outcome) -> Doc:
+        """The numbered choices under the result: its cards, then learn, start again, undo."""
+        labels = [card.label for card in self.view.cards(o)]
+        labels += [self.c[nav_key(n)] for n in RESULT_NAV]
+        lines = "\n".join(f"{i}. {label}" for i, label in enumerate(labels, start=1))
+        return [Block("heading", self.c["ui.outcome.menu"]), Block("text", lines)]
+
+    def result_choice(self, o: Outcome, text: str) -> Card | str | None:
+        """What a typed choice under the result opens: a card, a navigation name, or None."""
+        norm = text.strip().casefold().rstrip(".")
+        cards = self.view.cards(o)
+        nav = [(n, self.c[nav_key(n)]) for n in RESULT_NAV]
+        for i, card in enumerate(cards, start=1):
+            if norm in (str(i), card.label.casefold()):
+                return card
+        for i, (name, label) in enumerate(nav, start=len(cards) + 1):
+            if norm in (str(i), label.casefold()):
+                return name
+        return None
+
+    def card(self, o: Outcome, card_id: str, state: State, today: str | None = None) -> Doc:
+        """One of the result's cards (the summary carries the date it was made)."""
+        if card_id == "summary":
+            return self.summary(self.engine.summary(state), today)
+        return self.view.card(o, card_id)
+
+    def outcome(self, o: Outcome, state: State | None = None) -> Doc:
+        """Everything the result lets the user reach: the first screen, then every card but
+        the summary (what replays and tests read)."""
+        doc = self.view.screen(o, state.answers if state else None)
+        for card in self.view.cards(o):
+            if card.id != "summary":
+                doc += self.view.card(o, card.id)
         return doc
 
     def checkin(self, result: CheckinResult) -> Doc:
@@ -222,10 +200,12 @@ class Renderer:
         return [Block("heading", c["ui.readback.title"]), Block("text", "\n".join(lines)),
                 Block("text", c[how])]
 
-    def summary(self, s: Summary) -> Doc:
-        """What the user said and where it points."""
+    def summary(self, s: Summary, today: str | None = None) -> Doc:
+        """What the user said and where it points, dated when `today` is given."""
         c = self.c
         doc = [Block("title", c["ui.summary.title"])]
+        if today:
+            doc.append(Block("text", c.get("ui.summary.date", date=today)))
         if not s.answers:
             return [*doc, Block("text", c["ui.summary.none_yet"])]
         lines = [f"- {self.given(g)}" for g in s.answers]
@@ -253,15 +233,23 @@ class Renderer:
                 return t
         return None
 
-    def topic(self, topic: LearnTopic) -> Doc:
-        """One topic page."""
-        return [Block("title", self.c[topic.title]), *(Block("text", self.c[k]) for k in
-                                                          topic.body)]
+    def topic_pages(self, topic: LearnTopic) -> int:
+        """How many pages a topic has."""
+        return len(pages(self.c, topic))
+
+    def topic(self, topic: LearnTopic, page: int = 0) -> Doc:
+        """One page of a topic (the first by default), with its place when there are more."""
+        shown = pages(self.c, topic)
+        page = min(max(page, 0), len(shown) - 1)
+        doc = [Block("title", self.c[topic.title]), *(Block("text", p) for p in shown[page])]
+        if len(shown) > 1:
+            doc.append(Block("text", self.c.get("ui.learn.page", n=page + 1, total=len(shown))))
+        return doc
 
     def welcome(self) -> Doc:
         """The greeting before the first question."""
         return [Block("text", self.c["ui.welcome"]), Block("text", self.c["ui.disclaimer"])]
 
-    def help(self) -> Doc:
-        """How to answer, and the commands."""
-        return [Block("text", self.c["ui.help"])]
+    def help(self, numbered: bool = True) -> Doc:
+        """How to answer, and the commands: typed numbers in the terminal, buttons elsewhere."""
+        return [Block("text", self.c["ui.help" if numbered else "ui.help_buttons"])]

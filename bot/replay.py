@@ -120,7 +120,7 @@ class Replayer:
             return Result(shown, not reason, reason, screens=screens)
         state, screens = self._last
         o = self.engine.outcome(state)
-        chars = len(to_plain(self.session.render.outcome(o)))
+        chars = len(to_plain(self.session.render.result(o, state, numbered=False)))
         return Result(shown, not reason, reason, o.level, o.causes, o.advice, screens, chars)
 
     def _persona(self, data: dict[str, object]) -> tuple[State, list[str]]:

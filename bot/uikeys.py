@@ -8,7 +8,7 @@ by the small functions below, and nowhere else.
 
 from __future__ import annotations
 
-LEVEL_PARTS = ("title", "intro", "where", "tell", "meanwhile", "come_back")
+LEVEL_PARTS = ("title", "intro", "where", "tell", "meanwhile", "come_back", "brief", "watch")
 """The content keys `level.<level>.<part>` every triage level has."""
 
 
@@ -42,6 +42,38 @@ def screen_short_key(screen_id: str) -> str:
     return f"q.screen.{screen_id}.short"
 
 
+def advice_line_key(advice: str) -> str:
+    """An advice id's one-line action on the result's first screen."""
+    return f"advice.{advice}.line"
+
+
+def reason_line_key(because: str) -> str:
+    """The short form of a triage reason (`because` is its full text's key, reason.<id>)."""
+    return f"screen.why.{because.split('.', 1)[-1]}"
+
+
+def note_line_key(note: str) -> str:
+    """The one-line action of a safety note (`note` is its full text's key, note.<id>)."""
+    return f"screen.note.{note.split('.', 1)[-1]}"
+
+
+def card_key(name: str) -> str:
+    """The label of one of the result's detail cards (names in OUTCOME_CARDS)."""
+    return f"ui.card.{name}"
+
+
+OUTCOME_CARDS = ("why", "cause", "notes", "where", "tell", "meanwhile", "come_back", "summary")
+"""The result's detail cards besides one per advice id, in the order they are offered."""
+
+OUTCOME_NAV = ("learn", "restart", "back", "result", "more", "home")
+"""The result's and the learn menu's navigation choices (labels ui.nav.<name>)."""
+
+
+def nav_key(name: str) -> str:
+    """The label of a navigation choice (names in OUTCOME_NAV)."""
+    return f"ui.nav.{name}"
+
+
 def button_key(name: str) -> str:
     """A Telegram button's label (the names are in TELEGRAM: back, why, summary...)."""
     return f"tg.button.{name}"
@@ -58,6 +90,18 @@ CORE: frozenset[str] = frozenset(
         "ui.welcome",
         "ui.disclaimer",
         "ui.help",
+        "ui.help_buttons",
+        "ui.outcome.likely",
+        "ui.outcome.also",
+        "ui.outcome.actions",
+        "ui.outcome.why_self_care",
+        "ui.outcome.menu",
+        "ui.outcome.card_hint",
+        "ui.summary.date",
+        "ui.learn.page",
+        "ui.learn.hint",
+        *(f"ui.card.{name}" for name in OUTCOME_CARDS),
+        *(f"ui.nav.{name}" for name in OUTCOME_NAV),
         "ui.progress",
         "ui.unmatched",
         "ui.unsure_assumed",
@@ -85,8 +129,6 @@ CORE: frozenset[str] = frozenset(
         "ui.summary.causes",
         "ui.summary.none_yet",
         "ui.outcome.reasons",
-        "ui.outcome.causes",
-        "ui.outcome.advice",
         "ui.outcome.no_clear_cause",
         "ui.learn.menu",
         "ui.learn.unknown",
@@ -125,7 +167,6 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.non_text",
         "tg.private_only",
         "tg.unknown_command",
-        "tg.outcome_footer",
         "tg.error",
         "tg.store_error",
         "tg.button.back",
@@ -168,6 +209,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ui.given.said": frozenset({"words"}),
     "tg.button.change": frozenset({"n"}),
     "ui.summary.level": frozenset({"level"}),
+    "ui.summary.date": frozenset({"date"}),
+    "ui.learn.page": frozenset({"n", "total"}),
     "ui.summary.level_so_far": frozenset({"level"}),
     "tg.answered": frozenset({"question", "answer"}),
     "tg.button.remind_days": frozenset({"days"}),

@@ -105,7 +105,10 @@ async def test_a_whole_conversation_by_buttons(api: BotAPIStandIn, db: Path, eng
         # The summary button shows what was answered.
         query = api.press_button(chat, footer.message_id, text(engine, "tg.button.summary"))
         await api.wait_answer(query)
-        summary = await api.wait_text(chat, text(engine, "ui.summary.title"), footer.message_id)
+        # The summary replaces the result on the same message (one edit, no new message).
+        summary = next(m for m in await api.wait_for(chat, lambda t: [
+            m for m in t if m.message_id == footer.message_id
+            and text(engine, "ui.summary.title") in m.text]) if m.message_id == footer.message_id)
         await api.wait_idle()
 
     transcript = api.transcript(chat)
@@ -319,7 +322,7 @@ async def test_privacy_and_help_and_unknown_commands(api: BotAPIStandIn, db: Pat
         sent = api.send_text(chat, "/privacy")
         await api.wait_text(chat, text(engine, "tg.privacy"), sent["message_id"])
         await start_chat(api, chat, self_care.steps[0])
-        for command, key in (("/help", "ui.help"), ("/nonsense", "tg.unknown_command"),
+        for command, key in (("/help", "ui.help_buttons"), ("/nonsense", "tg.unknown_command"),
                              ("/why", "ui.why"), ("/summary", "ui.summary.title")):
             sent = api.send_text(chat, command)
             needle = prefix(engine, key) if "{" in engine.bundle.content[key] else \
@@ -337,7 +340,7 @@ async def test_commands_before_any_conversation(api: BotAPIStandIn, db: Path,
         await api.wait_idle()
         assert rows(db, 1014) == 0  # only showing something stores nothing
         sent = api.send_text(1014, "/help")
-        await api.wait_text(1014, text(engine, "ui.help"), sent["message_id"])
+        await api.wait_text(1014, text(engine, "ui.help_buttons"), sent["message_id"])
         await api.wait_text(1014, self_care.steps[0].text, sent["message_id"], keyboard=True)
         await api.wait_idle()
 

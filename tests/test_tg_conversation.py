@@ -43,6 +43,7 @@ from auxil.botapi import (
 
 from bot.engine import Engine, State
 from bot.model import Bundle
+from bot.render import Renderer
 from bot.tg import codec
 from bot.tg.keyboards import REMIND_DAYS
 
@@ -137,6 +138,11 @@ async def say(api: BotAPIStandIn, chat: int, words: str, needle: str, *,
 async def at_second_question(api: BotAPIStandIn, engine: Engine, chat: int) -> BotMessage:
     await start(api, engine, chat)
     return await press_value(api, engine, chat, "none")
+
+
+def shown_on(transcript: list[BotMessage], message: BotMessage) -> BotMessage:
+    """`message` as the transcript shows it now (after its edits)."""
+    return next(m for m in transcript if m.message_id == message.message_id)
 
 
 # ------------------------------------------------------------------ questions and answers
@@ -235,7 +241,7 @@ async def test_typed_answers_and_commands_work_as_in_the_terminal(api, db, engin
     assert why.text == c.get("ui.why", text=c["q.injury.why"])
 
     help_text, again = await say(api, alice, "/help", c["q.injury.text"], keyboard=True)
-    assert text(engine, "ui.help") in help_text.text and again.has_keyboard
+    assert text(engine, "ui.help_buttons") in help_text.text and again.has_keyboard
 
     (unmatched,) = await say(api, alice, "banana", c["ui.unmatched"])
     # one short line; the question's buttons stay on the question (only it has buttons)
@@ -246,11 +252,13 @@ async def test_typed_answers_and_commands_work_as_in_the_terminal(api, db, engin
 
     (menu,) = await say(api, alice, "/learn", c["ui.learn.menu"])
     topics = engine.bundle.learn
-    assert [b.text for b in menu.buttons] == [c[t.title] for t in topics]
+    assert [b.text for b in menu.buttons] == [*(c[t.title] for t in topics), c["ui.nav.home"]]
     query = api.press_button(alice, menu.message_id, c[topics[0].title])
     await api.wait_answer(query)
-    await api.wait_text(alice, c[topics[0].title], menu.message_id)
-    await settle(api, engine, alice)  # the topic may come in parts
+    # The topic's first page replaces the menu on the same message.
+    await api.wait_for(alice, lambda t: any(
+        m.message_id == menu.message_id and c[topics[0].title] in m.text for m in t))
+    await settle(api, engine, alice)
 
     restarted = await say(api, alice, "/restart", c["ui.restarted"])
     assert c["ui.restarted"] in restarted[0].text
@@ -266,7 +274,7 @@ async def test_commands_before_any_conversation(api, db, engine, heel, alice):
     assert rows(db, alice) == 0  # looking stores nothing
     help_text, welcome, question = await say(api, alice, "/help", c["q.injury.text"],
                                               keyboard=True)
-    assert text(engine, "ui.help") in help_text.text
+    assert text(engine, "ui.help_buttons") in help_text.text
     assert text(engine, "ui.welcome") in welcome.text
     assert question.has_keyboard
     assert rows(db, alice) == 1
@@ -435,11 +443,12 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
     footer = await outcome_buttons(api, engine, alice, outcome)
     title = html.escape(c["level.self_care.title"], quote=False)
     assert f"<b>{title}</b>" in outcome.raw
-    assert text(engine, "tg.outcome_footer") in footer.text
-    turn = state_of(db, alice).turn
+    assert footer.message_id == outcome.message_id  # one message, its buttons on it
+    state = state_of(db, alice)
+    turn, cards = state.turn, Renderer(engine).view.cards(engine.outcome(state))
     assert [b.callback_data for b in footer.buttons] == [codec.encode(p) for p in (
-        codec.Summary(), codec.LearnMenu(), *map(codec.Remind, REMIND_DAYS),
-        codec.StartOver(turn))]
+        *(codec.Card(turn, i) for i in range(len(cards))), *map(codec.Remind, REMIND_DAYS),
+        codec.LearnMenu(), codec.StartOver(turn), codec.Back(turn))]
     # HTML everywhere (the one default parse mode), at most three buttons a row.
     assert {c.params.get("parse_mode") for m in ("sendMessage", "editMessageText")
             for c in api.methods(m)} == {"HTML"}
@@ -447,12 +456,24 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
 
     query = api.press_button(alice, footer.message_id, c["tg.button.summary"])
     await api.wait_answer(query)
-    summary = await api.wait_text(alice, c["ui.summary.title"], footer.message_id)
+    summary = shown_on(await api.wait_for(alice, lambda t: [
+        m for m in t if m.message_id == footer.message_id and c["ui.summary.title"] in m.text]),
+        footer)
     assert c["q.injury.short"] in summary.text
+    query = api.press_button(alice, footer.message_id, c["ui.nav.result"])
+    await api.wait_answer(query)
+    await api.wait_for(alice, lambda t: [
+        m for m in t if m.message_id == footer.message_id and m.text == outcome.text])
     query = api.press_button(alice, footer.message_id, c["tg.button.learn"])
     await api.wait_answer(query)
-    menu = await api.wait_text(alice, c["ui.learn.menu"], summary.message_id)
+    menu = shown_on(await api.wait_for(alice, lambda t: [
+        m for m in t if m.message_id == footer.message_id and c["ui.learn.menu"] in m.text]),
+        footer)
     assert menu.text == c["ui.learn.menu"]
+    query = api.press_button(alice, footer.message_id, c["ui.nav.home"])
+    await api.wait_answer(query)
+    await api.wait_for(alice, lambda t: [
+        m for m in t if m.message_id == footer.message_id and m.text == outcome.text])
     mark = api.last_id(alice)
     query = api.press_button(alice, footer.message_id, c["tg.button.restart"])
     await api.wait_answer(query)
@@ -484,7 +505,7 @@ async def test_start_after_the_outcome_begins_a_new_check(api, db, engine, heel,
 def wordy(bundle: Bundle) -> Engine:
     """The real dialog, with a self-care outcome far longer than one Telegram message."""
     long = "\n\n".join(["A long paragraph & more. " * 60] * 12)
-    texts = {**bundle.content.texts, "level.self_care.intro": long}
+    texts = {**bundle.content.texts, "level.self_care.brief": long}
     return Engine(replace(bundle, content=replace(bundle.content, texts=texts)))
 
 

@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
@@ -40,6 +41,7 @@ from bot.tg import routes
 from bot.tg.buttons import Buttons
 from bot.tg.chats import Chats
 from bot.tg.logs import REDACTOR, protect_logs
+from bot.tg.menus import Menus
 from bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from bot.tg.privacy import Privacy
 from bot.tg.reminders import Reminders
@@ -118,6 +120,11 @@ class Lifecycle:
                 await context.bot.send_message(chat_id, self.h.chats.html(key))
 
 
+def _dates(clock: Callable[[], float]) -> Callable[[], str]:
+    """Today's date (UTC, ISO) by `clock`: what a summary is dated with."""
+    return lambda: datetime.fromtimestamp(clock(), UTC).date().isoformat()
+
+
 def build_application(
     settings: ServeConfig, *, engine: Engine, store: Store,
     rate_limiter: BaseRateLimiter[int] | None = None,
@@ -137,10 +144,10 @@ def build_application(
     # a RetryAfter, i.e. on every flood-limit answer. Nothing here reads those attributes.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
-    chats = Chats(engine, store)
+    chats = Chats(engine, store, today := _dates(clock))
     reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
     h = routes.Handlers(chats, Typed(chats), Buttons(chats), reminders,
-                        Privacy(chats, reminders))
+                        Privacy(chats, reminders), Menus(chats, today))
     life = Lifecycle(settings, h)
     transport = RetryingRequest(request or HTTPXRequest(connection_pool_size=POOL_SIZE),
                                 sleep=sleep)

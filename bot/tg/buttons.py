@@ -1,4 +1,4 @@
-"""Button presses on the conversation: answers, back, why, start over, summary and learn.
+"""Button presses on the conversation: answers, back, why, start over and summary.
 
 Every press is answered exactly once (Telegram shows a spinner until it is), whatever
 happens; `tapped` wraps each handler to guarantee it and to decode the press. Presses that
@@ -220,21 +220,5 @@ class Buttons:
         await tap.ack(None)
         state, _ = self.chats.load(tap.chat_id)
         summary = self.engine.summary(state or self.engine.new_state())
-        await self.chats.send_doc(tap.context.bot, tap.chat_id, self.chats.render.summary(summary))
-
-    async def on_learn(self, tap: Tap, press: codec.LearnMenu) -> None:
-        """The learn topics, as buttons."""
-        await tap.ack(None)
-        await self.chats.send_doc(tap.context.bot, tap.chat_id,
-                                  self.chats.render.learn_menu(numbered=False),
-                                  self.chats.keyboards.learn())
-
-    async def on_topic(self, tap: Tap, press: codec.Topic) -> None:
-        """One learn topic."""
-        topics = self.engine.bundle.learn
-        if press.index >= len(topics):
-            await self.refuse(tap, strip=False)
-            return
-        await tap.ack(None)
-        await self.chats.send_doc(tap.context.bot, tap.chat_id,
-                                  self.chats.render.topic(topics[press.index]))
+        await self.chats.send_doc(tap.context.bot, tap.chat_id, self.chats.render.summary(
+            summary, self.chats.session.today()))

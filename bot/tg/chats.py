@@ -8,7 +8,7 @@ longer fits the dialog (the dialog changed) is restarted with a notice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
@@ -29,10 +29,11 @@ log = logging.getLogger(__name__)
 class Chats:
     """Load and save a chat's conversation; send documents, replies and questions."""
 
-    def __init__(self, engine: Engine, store: Store) -> None:
+    def __init__(self, engine: Engine, store: Store,
+                 today: Callable[[], str] | None = None) -> None:
         self.engine = engine
         self.store = store
-        self.session = Session(engine, numbered=False)
+        self.session = Session(engine, numbered=False, today=today)
         self.render: Renderer = self.session.render
         self.c = engine.bundle.content
         self.keyboards = Keyboards(engine)
@@ -73,9 +74,8 @@ class Chats:
     def reply_doc(self, reply: Reply, extra: Iterable[Notice] = ()) -> Doc:
         """A reply as a document, with extra notices first."""
         doc = self.render.notices(extra) + self.render.reply(reply, numbered=False)
-        if reply.outcome is not None and reply.changed:
-            doc += self.doc_of("tg.outcome_footer")
-        elif reply.question is None and not reply.notices:
+        if reply.question is None and not reply.notices and not (
+                reply.outcome is not None and reply.changed):
             doc += self.doc_of("ui.finished")
         return doc
 

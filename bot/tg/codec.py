@@ -11,7 +11,9 @@ press) is None. `matches(kind)` is the pattern `CallbackQueryHandler` routes on.
     s summary     l learn menu     t:<i> learn topic i
     r:<days> book a check-in     x:<id> cancel a check-in     f:y / f:n forget, or keep
     c:<b|s|w> check-in answer: better, same, worse (the day count is in the store)
-    g:<turn>:<i> tick (or untick) item i of the checklist shown     d:<turn> the checklist is done
+    g:<turn>:<i> tick (or untick) item i of the checklist shown     y:<turn> the checklist is done
+    d:<turn>:<i> open card i of the result     o:<turn> back to the result (both in place)
+    p:<i>:<page> a page of learn topic i     h:<turn> home: the current question or result
 """
 
 from __future__ import annotations
@@ -128,8 +130,39 @@ class ScreenDone:
     turn: int
 
 
+@dataclass(frozen=True)
+class Card:
+    """Open one of the result's cards (by its place in the result's list), in place."""
+
+    turn: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Result:
+    """Back from a card (or the learn menu) to the result's first screen, in place."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a learn topic, in place."""
+
+    topic: int
+    page: int
+
+
+@dataclass(frozen=True)
+class Home:
+    """From the learn pages back to the current question or result, in place."""
+
+    turn: int
+
+
 Press = (Answer | Back | Why | StartOver | ReadbackOk | ReadbackChange | Summary | LearnMenu
-         | Topic | Remind | Cancel | Forget | CheckinAnswer | Tick | ScreenDone)
+         | Topic | Remind | Cancel | Forget | CheckinAnswer | Tick | ScreenDone | Card | Result
+         | Page | Home)
 
 _CHECKIN = {"b": "better", "s": "same", "w": "worse"}
 _CHECKIN_CODE = {v: k for k, v in _CHECKIN.items()}
@@ -153,7 +186,11 @@ _WIRE: dict[type, tuple[str, re.Pattern[str], Callable[..., Press]]] = {
     Forget: ("f", re.compile(r"f:([yn])"), lambda c: Forget(c == "y")),
     CheckinAnswer: ("c", re.compile(r"c:([bsw])"), lambda c: CheckinAnswer(_CHECKIN[c])),
     Tick: ("g", re.compile(rf"g:{_N}:([0-9])"), lambda t, i: Tick(int(t), int(i))),
-    ScreenDone: ("d", re.compile(rf"d:{_N}"), lambda t: ScreenDone(int(t))),
+    ScreenDone: ("y", re.compile(rf"y:{_N}"), lambda t: ScreenDone(int(t))),
+    Card: ("d", re.compile(rf"d:{_N}:([0-9]{{1,2}})"), lambda t, i: Card(int(t), int(i))),
+    Result: ("o", re.compile(rf"o:{_N}"), lambda t: Result(int(t))),
+    Page: ("p", re.compile(r"p:([0-9]{1,2}):([0-9]{1,2})"), lambda t, n: Page(int(t), int(n))),
+    Home: ("h", re.compile(rf"h:{_N}"), lambda t: Home(int(t))),
 }
 _BY_PREFIX = {prefix: (pattern, build) for prefix, pattern, build in _WIRE.values()}
 

@@ -15,21 +15,16 @@ from bot.engine import Engine, Reply, State
 from bot.model import Question, Screen
 from bot.tg import codec
 from bot.tg.codec import Press
+from bot.tg.layout import layout
+from bot.tg.menu_keyboards import ResultKeyboards
 from bot.uikeys import button_key, short_key
+
+__all__ = ["REMIND_DAYS", "Keyboards", "layout"]
 
 REMIND_DAYS = (3, 7, 14)
 
 
-def layout(buttons: Sequence[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
-    """Rows of at most 3 buttons; fewer per row when labels are long, so none is cut off."""
-    if not buttons:
-        return []
-    longest = max(len(b.text) for b in buttons)
-    per_row = 3 if longest <= 12 else 2 if longest <= 20 else 1
-    return [list(buttons[i:i + per_row]) for i in range(0, len(buttons), per_row)]
-
-
-class Keyboards:
+class Keyboards(ResultKeyboards):
     """Every keyboard the bot sends, labelled from content/."""
 
     def __init__(self, engine: Engine) -> None:
@@ -38,7 +33,6 @@ class Keyboards:
         self.question_ids = list(engine.dialog.questions)
         self.question_index = {qid: i for i, qid in enumerate(self.question_ids)}
         self._question = functools.lru_cache(maxsize=4096)(self._build_question)
-        self._outcome = functools.lru_cache(maxsize=1024)(self._build_outcome)
         self._screen = functools.lru_cache(maxsize=4096)(self._build_screen)
 
     def button(self, key: str, press: Press, **params: object) -> InlineKeyboardButton:
@@ -91,16 +85,8 @@ class Keyboards:
         return InlineKeyboardMarkup([self.remind_row()])
 
     def outcome(self, state: State) -> InlineKeyboardMarkup:
-        """Summary, learn more, remind me, start over."""
-        return self._outcome(state.turn)
-
-    def _build_outcome(self, turn: int) -> InlineKeyboardMarkup:
-        return InlineKeyboardMarkup([
-            [self.button(button_key("summary"), codec.Summary()),
-             self.button(button_key("learn"), codec.LearnMenu())],
-            self.remind_row(),
-            [self.button(button_key("restart"), codec.StartOver(turn))],
-        ])
+        """The result's cards, check-in choices, learn, start again and undo."""
+        return self.result(state)
 
     def for_reply(self, reply: Reply) -> InlineKeyboardMarkup:
         """The keyboard that goes with a reply: the question's, the read-back's or the
@@ -120,11 +106,6 @@ class Keyboards:
                    for i in range(items)]
         return InlineKeyboardMarkup([[self.button(button_key("readback_ok"),
                                                   codec.ReadbackOk(turn))], *layout(changes)])
-
-    def learn(self) -> InlineKeyboardMarkup:
-        """One button per learn topic."""
-        return InlineKeyboardMarkup(layout([
-            self.button(t.title, codec.Topic(i)) for i, t in enumerate(self.engine.bundle.learn)]))
 
     def forget(self) -> InlineKeyboardMarkup:
         """Delete everything, or keep it."""

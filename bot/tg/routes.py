@@ -21,6 +21,7 @@ from telegram.ext import (
 from bot.tg import codec
 from bot.tg.buttons import Buttons, tapped
 from bot.tg.chats import Chats
+from bot.tg.menus import Menus
 from bot.tg.privacy import Privacy
 from bot.tg.reminders import Reminders
 from bot.tg.typed import Typed
@@ -41,6 +42,7 @@ class Handlers:
     buttons: Buttons
     reminders: Reminders
     privacy: Privacy
+    menus: Menus
 
 
 def _answers(h: Handlers) -> tuple[tuple[type, Any], ...]:
@@ -79,8 +81,7 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None
         press(codec.ReadbackOk, h.buttons.on_readback_ok),
         press(codec.ReadbackChange, h.buttons.on_readback_change),
         press(codec.Summary, h.buttons.on_summary),
-        press(codec.LearnMenu, h.buttons.on_learn),
-        press(codec.Topic, h.buttons.on_topic),
+        *(press(kind, handle) for kind, handle in h.menus.presses()),
         press(codec.Remind, h.reminders.on_book),
         press(codec.Cancel, h.reminders.on_cancel),
         press(codec.CheckinAnswer, h.reminders.on_answer),

@@ -76,14 +76,17 @@ class Typed:
                 chats.save(chat_id, turn.reply.state)
             await chats.send_reply(bot, chat_id, turn.reply)
         elif turn.command == "help":
-            await chats.send_doc(bot, chat_id, chats.render.help())
+            await chats.send_doc(bot, chat_id, chats.render.help(numbered=False))
             if state is None:
                 await chats.begin(bot, chat_id)
             else:
                 await chats.send_reply(bot, chat_id, self.engine.show(state))
-        elif turn.command == "learn" and not (turn.doc and turn.doc[0].kind == "title"):
-            await chats.send_doc(bot, chat_id, turn.doc, chats.keyboards.learn())
-        else:  # why, summary, a learn topic, quit
+        elif turn.view is not None and turn.view.kind in ("learn", "topic"):
+            # The learn menu or a topic's first page: its buttons then edit it in place.
+            at, k = state.turn if state else 0, chats.keyboards
+            await chats.send_doc(bot, chat_id, turn.doc, k.learn_pages(at) if turn.view.kind ==
+                                 "learn" else k.page(turn.view.topic, turn.view.page, at))
+        else:  # why, summary, a card typed by its number, quit
             await chats.send_doc(bot, chat_id, turn.doc)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:

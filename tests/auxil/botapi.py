@@ -1727,6 +1727,14 @@ def finished(engine: Engine, answers: dict[str, str]) -> State:
     for _ in range(80):
         if state.finished:
             return state
+        screen = engine.screen(state)
+        if screen is not None:  # a checklist: the items answered yes ticked, then done
+            for qid in screen.questions:
+                slot = engine.dialog.questions[qid].slot
+                if answers.get(slot, answers.get(qid)) == "yes":
+                    state = engine.tick(state, qid).state
+            state = engine.screen_done(state).state
+            continue
         q = engine.dialog.questions[state.node]
         state = engine.choose(state, q.id, answers.get(q.slot, answers.get(q.id, ""))).state
     raise AssertionError("no outcome within 80 answers")
