@@ -73,7 +73,7 @@ def test_the_wire_format_is_stable() -> None:
         Remind(7), Cancel(55), Forget(True), Forget(False), CheckinAnswer("better"),
         CheckinAnswer("same"), CheckinAnswer("worse"), Tick(12, 3), ScreenDone(12))] == [
         "a:12:3:1", "b:12", "w:12", "n:12", "s", "l", "t:4", "r:7", "x:55", "f:y", "f:n",
-        "c:b", "c:s", "c:w", "g:12:3", "d:12"]
+        "c:b", "c:s", "c:w", "g:12:3", "y:12"]
 
 
 FORGED = [
@@ -88,10 +88,10 @@ FORGED = [
     "f", "f:", "f:maybe", "f:Y", "f:yes", "f:y:1",
     "c", "c:", "c:q", "c:q:3", "c:s:99", "c:bs", "c:better",
     "g", "g:", "g:1", "g:1:", "g::1", "g:1:x", "g:1:10", "g:1:-1", "g:1:1:1", "g:x:1",
-    "d", "d:", "d:x", "d:1:1", "d:-1",
+    "y", "y:", "y:x", "y:1:1", "y:-1",
     # numbers longer than any counter the bot keeps
     "a:1234567890:0:0", "a:1:1234:0", "a:1:0:123", "b:" + "9" * 10, "g:1234567890:0",
-    "d:" + "9" * 10,
+    "y:" + "9" * 10,
     # over Telegram's 64 bytes
     "a:" + "9" * 70, "s" + " " * 64, "x:1" + "0" * 63,
 ]
@@ -109,7 +109,7 @@ def test_data_of_another_type_decodes_to_nothing(data: object) -> None:
 
 
 @pytest.mark.parametrize("data", ["a:\u0661:0:0", "t:\u0663", "r:\uff13", "x:\u096b",
-                                  "g:1:\u0663", "d:\uff13"], ids=repr)
+                                  "g:1:\u0663", "y:\uff13"], ids=repr)
 def test_non_ascii_digits_decode_to_nothing(data: str) -> None:
     assert codec.decode(data) is None
 
@@ -128,6 +128,6 @@ def test_each_press_is_routed_to_its_own_handler_only(press: Press) -> None:
     assert [kind for kind in KINDS if codec.matches(kind)(data)] == [type(press)]
 
 
-@pytest.mark.parametrize("data", ["zzz", "", "a:1:0:0:0", "f:maybe", "g:1", "d:", None, 7])
+@pytest.mark.parametrize("data", ["zzz", "", "a:1:0:0:0", "f:maybe", "g:1", "y:", None, 7])
 def test_forged_data_is_routed_to_no_press_handler(data: object) -> None:
     assert not any(codec.matches(kind)(data) for kind in KINDS)
