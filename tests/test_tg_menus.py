@@ -16,7 +16,7 @@ from auxil.botapi import (
     Clock,
     finished,
     heel_bot,
-    press_through,
+    press_all,
     text,
 )
 
@@ -82,7 +82,7 @@ async def test_cards_edit_the_result_in_place_one_call_each(api, db, engine: Eng
     chat, c, r = 4401, engine.bundle.content, Renderer(engine)
     async with heel_bot(api, db, engine, build={**parts, "clock": clock}):
         await start(api, engine, chat)
-        result = await press_through(api, engine, chat, DIABETIC)
+        result = await press_all(api, engine, chat, DIABETIC)
         await api.wait_idle()
         screen, keyboard = result.text, result.keyboard
         assert len(screen) <= 900
@@ -122,7 +122,7 @@ async def test_learn_pages_and_home_edit_in_place(api, db, engine: Engine,
     chat, c = 4402, engine.bundle.content
     async with heel_bot(api, db, engine, build=parts):
         await start(api, engine, chat)
-        result = await press_through(api, engine, chat, DIABETIC)
+        result = await press_all(api, engine, chat, DIABETIC)
         await api.wait_idle()
         screen = result.text
         turn = int(result.keyboard[0][0].callback_data.split(":")[1])
@@ -167,7 +167,7 @@ async def test_a_stale_card_press_is_refused(api, db, engine: Engine, parts: dic
     chat, c = 4403, engine.bundle.content
     async with heel_bot(api, db, engine, build=parts):
         await start(api, engine, chat)
-        result = await press_through(api, engine, chat, DIABETIC)
+        result = await press_all(api, engine, chat, DIABETIC)
         turn = int(result.keyboard[0][0].callback_data.split(":")[1])
         sent = api.send_text(chat, "/restart")
         await api.wait_text(chat, c["q.injury.text"], sent["message_id"], keyboard=True)
