@@ -114,18 +114,19 @@ async def test_a_whole_conversation_by_buttons(api: BotAPIStandIn, db: Path, eng
     transcript = api.transcript(chat)
     c = engine.bundle.content
     # One message carried the whole conversation, edited once per press, in the order asked,
-    # each question on it with the answers before it; the outcome, too long for one message,
-    # follows in new messages (the card keeps the last question, without its buttons).
+    # each question on it with the answers before it; the last press turned it into the
+    # result's first screen, and the summary button into the summary.
     steps = self_care.steps
     (card,) = [m for m in transcript if any(steps[0].text in e for e in [*m.edits, m.text])]
-    assert outcome.message_id > card.message_id and len(card.edits) == len(steps) - 1
-    assert not card.has_keyboard
+    assert outcome.message_id == card.message_id == footer.message_id
     versions = [*card.edits, card.text]
+    assert len(versions) == len(steps) + 2  # each question, the result, the summary
+    assert self_care.level_title in versions[len(steps)]
     for i, step in enumerate(steps):
         assert step.text in versions[i], (i, step.question)
         if not step.tick and step.value != "done" and i + 1 < len(steps):
             assert f"✓ {c[f'q.{step.question}.short']}: {step.label}" in versions[i + 1]
-    assert [m for m in transcript if m.has_keyboard] == [footer]
+    assert [m.message_id for m in transcript if m.has_keyboard] == [footer.message_id]
     assert self_care.steps[0].label in summary.text
     # The outcome goes out as HTML, split below Telegram's limit.
     assert outcome.parse_mode is not None and outcome.parse_mode.upper() == "HTML"
