@@ -16,8 +16,8 @@ from auxil.botapi import (
     every_logger_at_debug,
     heel_bot,
     leaked,
-    press_answer,
-    press_through,
+    press_all,
+    press_value,
     settle,
     text,
 )
@@ -123,7 +123,7 @@ async def test_no_secret_in_any_log_record_of_a_running_bot(
                                     sent["message_id"], keyboard=True)
                 api.fail_next("sendMessage", "502")  # retried: logged with its endpoint
                 api.fail_next("editMessageText", "drop")
-                await press_through(api, engine, ALICE, FALL)
+                await press_all(api, engine, ALICE, FALL)
                 await api.wait_answer(api.press(ALICE, api.last(ALICE).message_id, "zzz"))
                 logging.getLogger("some.library").info("token %s secret %s", TOKEN, SECRET)
                 await settle(api, engine, ALICE)
@@ -165,7 +165,7 @@ async def test_an_unexpected_error_is_logged_with_context_and_the_user_told(
         sorry = await api.wait_text(ALICE, text(engine, "tg.error"), sent["message_id"])
         engine.armed = False
         # The next update works again.
-        await press_answer(api, engine, ALICE, "none")
+        await press_value(api, engine, ALICE, "none")
     replies = [m for m in api.transcript(ALICE) if m.message_id > sent["message_id"]]
     assert replies[0].message_id == sorry.message_id  # the one reply to the failed update
     (failure,) = [r for r in caplog.records if r.levelno >= logging.ERROR]

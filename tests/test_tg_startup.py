@@ -24,7 +24,7 @@ from auxil.botapi import (
     asked,
     heel_bot,
     in_thread,
-    press_answer,
+    press_value,
     quick_parts,
     reply_to,
     settle,
@@ -128,7 +128,7 @@ async def test_a_conversation_of_an_older_dialog_restarts_with_a_notice(api, db,
     c = engine.bundle.content
     sent = api.send_text(ALICE, "/start")
     await api.wait_text(ALICE, c["q.injury.text"], sent["message_id"], keyboard=True)
-    await press_answer(api, engine, ALICE, "none")
+    await press_value(api, engine, ALICE, "none")
     store_raw(db, ALICE, OLD)
     sent = api.send_text(ALICE, "yes")
     (reset,) = [await api.wait_text(ALICE, c["ui.state_reset"], sent["message_id"])]
