@@ -306,12 +306,35 @@ async def test_a_chat_waiting_out_a_429_does_not_stop_another_chat(
     build = {**quick_parts(), "rate_limiter": ChatPacer(sleep=held)}  # as shipped, but `sleep`
     async with heel_bot(api, db, engine, build=build):
         api.send_text(1001, "/privacy")
-        await api.wait_until(lambda: held.asked)  # chat 1001 is waiting out its 429
-        sent = api.send_text(2002, "/privacy")
-        await api.wait_text(2002, text(engine, "tg.privacy"), sent["message_id"])
-        assert api.transcript(1001) == []  # still waiting, and only it
-        held.gate.set()
+        try:
+            await api.wait_until(lambda: held.asked)  # chat 1001 is waiting out its 429
+            sent = api.send_text(2002, "/privacy")
+            await api.wait_text(2002, text(engine, "tg.privacy"), sent["message_id"])
+            assert api.transcript(1001) == []  # still waiting, and only it
+        finally:
+            held.gate.set()  # else the bot's shutdown would wait for the held chat forever
         await api.wait_text(1001, text(engine, "tg.privacy"))
     assert [c.fault for c in api.methods("sendMessage")
             if str(c.params.get("chat_id")) == "1001"] == ["429", None]
     assert len(held.asked) == 1
+
+
+async def test_a_fast_chat_held_to_its_pace_does_not_stop_another_chat(
+        api: BotAPIStandIn, db: Path, engine: Engine, clean: None) -> None:
+    # More updates from one chat than the bot has updates in flight (16), the chat's pace
+    # held: its queued updates must wait on the chat, not on slots every chat shares.
+    held = HeldSleep()
+    build = {**quick_parts(), "rate_limiter": ChatPacer(sleep=held)}
+    reply = text(engine, "tg.privacy")
+    async with heel_bot(api, db, engine, build=build):
+        try:
+            for _ in range(24):
+                api.send_text(1001, "/privacy")
+            await api.wait_until(lambda: held.asked)  # its burst is out, the next one waits
+            sent = api.send_text(2002, "/privacy")
+            await api.wait_text(2002, reply, sent["message_id"], within=5)
+            assert len(api.transcript(1001)) < 24
+        finally:
+            held.gate.set()  # else the bot's shutdown would wait for the held chat forever
+        await api.wait_for(1001, lambda t: len(t) == 24)
+    assert {m.text for m in api.transcript(1001)} == {api.transcript(2002)[0].text}
