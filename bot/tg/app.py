@@ -24,7 +24,6 @@ from telegram import BotCommand, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     ContextTypes,
@@ -43,6 +42,7 @@ from bot.tg.chats import Chats
 from bot.tg.logs import REDACTOR, protect_logs
 from bot.tg.menus import Menus
 from bot.tg.ordering import ChatOrderedProcessor, chat_id_of
+from bot.tg.pacing import ChatPacer
 from bot.tg.privacy import Privacy
 from bot.tg.reminders import Reminders
 from bot.tg.transport import RetryingRequest
@@ -136,12 +136,12 @@ def build_application(
     """The Application with its handlers, from the parts given.
 
     `request` is the HTTP transport for Bot API calls (wrapped in the retrying layer, which
-    waits with `sleep`); `rate_limiter` defaults to PTB's AIORateLimiter; `clock` dates the
-    check-ins.
+    waits with `sleep`); `rate_limiter` defaults to `ChatPacer` (flood limits paced per chat,
+    also waiting with `sleep`); `clock` dates the check-ins.
     """
     protect_logs(settings.token, settings.secret_token)
     # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
-    # a RetryAfter, i.e. on every flood-limit answer. Nothing here reads those attributes.
+    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
     chats = Chats(engine, store, today := _dates(clock))
@@ -156,7 +156,7 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .request(transport)
-        .rate_limiter(rate_limiter or AIORateLimiter(max_retries=5))
+        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
         .concurrent_updates(processor)
         .post_init(life.post_init)
         .post_shutdown(life.post_shutdown)

@@ -10,6 +10,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+TAKEN_IN = 2**20  # updates PTB hands over at once: as many as are fetched
+
 
 def chat_id_of(update: object) -> int | None:
     """The chat an update belongs to, if any."""
@@ -24,10 +26,21 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     Updates are started in arrival order and asyncio locks are fair (first come, first
     served), so a chat's updates run one after another in the order Telegram sent them. The
     same lock is taken by reminder jobs, so a check-in never interleaves with an answer.
+
+    At most `max_concurrent_updates` updates run at once, and an update takes one of these
+    slots only once it holds its chat's lock: a chat's queued updates wait on their own chat,
+    not in the slots every chat shares. Otherwise one chat sending more updates than there are
+    slots (a fast typist held to about a message a second by the flood limiter) would take
+    them all and stall every other chat.
     """
 
     def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB takes a slot of its own before do_process_update, i.e. before the chat's lock,
+        # so its slots are left wide open (each fetched update is a task already: they bound
+        # nothing else) and the bound is a semaphore of ours, taken after the lock.
+        # (`max_concurrent_updates` therefore reports PTB's wide-open number.)
+        super().__init__(TAKEN_IN)
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -48,9 +61,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat_id = chat_id_of(update)
         if chat_id is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
-        async with self.chat_lock(chat_id):
+        async with self.chat_lock(chat_id), self._running:
             await coroutine
 
     async def initialize(self) -> None:
