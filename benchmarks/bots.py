@@ -29,7 +29,7 @@ from benchmarks.common import ROOT, TOKEN, temp_dir
 
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Heel", "username": "heel_test_bot"}
 CHAT_BASE = 500_000  # chat ids used by the benchmarks start here
-UNLIMITED = 1e9  # requests per second: a rate no benchmark reaches
+UNLIMITED = 10**9  # requests per second: a rate no benchmark reaches
 BARE_CONCURRENCY = 256  # PTB's concurrent_updates(True): what a plain bot would use
 
 
@@ -165,16 +165,18 @@ class CannedRequest(BaseRequest):
 
 def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
                request: BaseRequest | None = None, shipped: bool = False) -> Any:
-    """heel-bot from its parts: the engine, a store at `db_path`, the flood limiter lifted
-    unless `shipped`, the transport `request` (else the production one)."""
+    """heel-bot from its parts: the engine, a store at `db_path`, its flood limiter (ChatPacer)
+    as shipped if `shipped`, else with its limits lifted (its per-chat locks and windows still
+    run, it never waits), the transport `request` (else the production one)."""
     from bot import loader  # noqa: PLC0415
     from bot.engine import Engine  # noqa: PLC0415
     from bot.serve_config import ServeConfig  # noqa: PLC0415
     from bot.store import Store  # noqa: PLC0415
     from bot.tg.app import build_application  # noqa: PLC0415
+    from bot.tg.pacing import ChatPacer  # noqa: PLC0415
 
-    limiter = None if shipped else AIORateLimiter(
-        overall_max_rate=UNLIMITED, group_max_rate=UNLIMITED, max_retries=5)
+    limiter = None if shipped else ChatPacer(
+        per_chat_interval=1 / UNLIMITED, overall_rate=UNLIMITED, group_rate=UNLIMITED)
     engine = engine or Engine(loader.load())
     # Built now, as a running bot has it: its one-off background build is start-up cost
     # (section 5), not CPU per update.
@@ -186,8 +188,9 @@ def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
 
 
 def build_bare(scripts: Sequence[Script], *, request: BaseRequest | None = None,
-               base_url: str | None = None) -> Any:
-    """A bare python-telegram-bot Application that replays heel-bot's recorded calls.
+               base_url: str | None = None, shipped: bool = False) -> Any:
+    """A bare python-telegram-bot Application that replays heel-bot's recorded calls; with
+    PTB's flood limiter (AIORateLimiter, Telegram's rates) if `shipped`, else none.
 
     Chat `c` plays script `c % len(scripts)`; /start rewinds it. The per-chat step is the only
     state; keyboards are built once, here, not per update.
@@ -221,6 +224,8 @@ def build_bare(scripts: Sequence[Script], *, request: BaseRequest | None = None,
         builder = builder.get_updates_request(CannedRequest())
     if base_url is not None:
         builder = builder.base_url(base_url)
+    if shipped:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
     app = builder.build()
     app.add_handlers([MessageHandler(filters.TEXT, replay), CallbackQueryHandler(replay)])
     return app
