@@ -30,6 +30,7 @@ from auxil.botapi import (
     outcome_buttons,
     plan,
     prefix,
+    quick_parts,
     reach_outcome,
     reminders,
     rows,
@@ -367,13 +368,15 @@ async def test_a_reminder_fires_and_the_check_in_answers(api: BotAPIStandIn, db:
 async def test_a_reminder_survives_a_restart(api: BotAPIStandIn, db: Path, engine: Engine,
                                              fall: Plan) -> None:
     chat = 1010
-    async with heel_bot(api, db, engine, day_seconds=0.6):
+    # Without the shipped per-chat pacing (about a second between a chat's messages), so the
+    # booking is done well before the check-in is due.
+    async with heel_bot(api, db, engine, build=quick_parts(), day_seconds=0.6):
         booked = await book(api, engine, chat, fall, 3)
     # Stopped well before the check-in is due (3 "days" = 1.8 s): it waits in the store, and
     # only the restarted bot can send it.
     assert reminders(db, chat) == 1
     assert containing(api.transcript(chat), prefix(engine, "checkin.ask")) == []
-    async with heel_bot(api, db, engine, day_seconds=0.6):
+    async with heel_bot(api, db, engine, build=quick_parts(), day_seconds=0.6):
         ask = await api.wait_text(chat, prefix(engine, "checkin.ask"),
                                   booked.message_id, keyboard=True)
         query = api.press_button(chat, ask.message_id, text(engine, "checkin.option.better"))
