@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import logging
 from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,13 @@ async def test_a_chat_id_given_as_a_string_is_the_same_chat(vt, bot) -> None:
     assert [t for t, *_ in bot.calls] == [0.0, 1.0]
 
 
+async def test_an_inline_message_edit_counts_against_the_overall_cap(vt, bot) -> None:
+    pacer = pacer_on(vt, overall_rate=1)
+    await vt.run(send(pacer, bot, 1), call(pacer, bot, "editMessageText",
+                                           inline_message_id="im", text="e"))
+    assert sorted(bot.times()) == [0.0, 1.0]
+
+
 # ------------------------------------------------------------------ calls that are not messages
 
 
@@ -233,6 +241,17 @@ async def test_more_429s_than_max_retries_raise(vt, bot) -> None:
     assert isinstance(two, RetryAfter)
     assert len(bot.times(1)) == 3  # the first try and two retries
     assert len(bot.times(2)) == 1  # rate_limit_args: no retries for this call
+
+
+async def test_a_429_is_logged_with_its_chat_never_with_its_text(
+        vt, bot, caplog: pytest.LogCaptureFixture) -> None:
+    pacer = pacer_on(vt, max_retries=1)
+    bot.flood[("sendMessage", 1)] = 2
+    caplog.set_level(logging.DEBUG, logger="bot.tg.pacing")
+    await vt.run(send(pacer, bot, 1, "my heel hurts"))
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.tg.pacing"]
+    assert [level for level, _ in lines] == [logging.INFO, logging.WARNING]
+    assert all("chat 1" in m and "sendMessage" in m and "heel" not in m for _, m in lines)
 
 
 async def test_a_chat_after_a_given_up_429_goes_on(vt, bot) -> None:
