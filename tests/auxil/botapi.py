@@ -1721,23 +1721,8 @@ def quick_parts() -> dict[str, Any]:
 
 
 def finished(engine: Engine, answers: dict[str, str]) -> State:
-    """The state a conversation answered from `answers` (slot or question id -> value) ends
-    in, worked out with the engine (to store a finished check without talking it through)."""
-    state = engine.new_state()
-    for _ in range(80):
-        if state.finished:
-            return state
-        screen = engine.screen(state)
-        if screen is not None:  # a checklist: the items answered yes ticked, then done
-            for qid in screen.questions:
-                slot = engine.dialog.questions[qid].slot
-                if answers.get(slot, answers.get(qid)) == "yes":
-                    state = engine.tick(state, qid).state
-            state = engine.screen_done(state).state
-            continue
-        q = engine.dialog.questions[state.node]
-        state = engine.choose(state, q.id, answers.get(q.slot, answers.get(q.id, ""))).state
-    raise AssertionError("no outcome within 80 answers")
+    """The state a conversation answered from `answers` ends in (see `ended`)."""
+    return ended(engine, answers)
 
 
 def asked(engine: Engine, message: BotMessage) -> Question | None:
@@ -1751,15 +1736,6 @@ def asked(engine: Engine, message: BotMessage) -> Question | None:
     return found[0] if found else None
 
 
-def last_question(api: BotAPIStandIn, engine: Engine, chat_id: int) -> tuple[BotMessage, Question]:
-    """The chat's newest message that asks a question (with its buttons), and the question."""
-    for message in reversed(api.transcript(chat_id)):
-        q = asked(engine, message)
-        if q is not None:
-            return message, q
-    raise AssertionError(f"no question with buttons in chat {chat_id}")
-
-
 async def reply_to(api: BotAPIStandIn, chat_id: int, after: int,
                    within: float = 10.0) -> BotMessage:
     """The bot's first message after message id `after`, once a message with a keyboard has
@@ -1767,36 +1743,6 @@ async def reply_to(api: BotAPIStandIn, chat_id: int, after: int,
     transcript = await api.wait_for(chat_id, lambda t: any(
         m.message_id > after and m.has_keyboard for m in t), within)
     return next(m for m in transcript if m.message_id > after)
-
-
-async def press_answer(api: BotAPIStandIn, engine: Engine, chat_id: int, value: str,
-                       within: float = 10.0) -> BotMessage:
-    """Press the button for `value` on the question the chat was asked last; wait until the
-    press is answered and the reply has come (see `reply_to`); returns the reply's first
-    message."""
-    message, q = last_question(api, engine, chat_id)
-    option = q.option(value)
-    assert option is not None, (q.id, value)
-    mark = api.last_id(chat_id)
-    query = api.press_button(chat_id, message.message_id, engine.bundle.content[option.label])
-    await api.wait_answer(query, within)
-    return await reply_to(api, chat_id, mark, within)
-
-
-async def press_through(api: BotAPIStandIn, engine: Engine, chat_id: int,
-                        answers: dict[str, str], within: float = 10.0) -> BotMessage:
-    """Answer by buttons, as a user reading the screen would: find the question asked by its
-    text, press the option `answers` gives for its slot (or question id), until a reply asks
-    nothing more; returns that reply's first message (the outcome)."""
-    for _ in range(80):
-        _, q = last_question(api, engine, chat_id)
-        value = answers.get(q.slot, answers.get(q.id))
-        assert value is not None, f"no answer for slot {q.slot!r}"
-        reply = await press_answer(api, engine, chat_id, value, within)
-        newest = api.last(chat_id)
-        if asked(engine, newest) is None:
-            return reply
-    raise AssertionError("no outcome within 80 answers")
 
 
 async def settle(api: BotAPIStandIn, engine: Engine, chat_id: int, *,
