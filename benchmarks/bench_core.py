@@ -11,9 +11,9 @@ from typing import Any
 
 from benchmarks.bots import Walk, persona_walks, random_walk
 from benchmarks.common import Section, median, spread, us, verdict
-from bot import loader, proofs
-from bot.engine import Engine
-from bot.language import corpus
+from heel_bot import loader, proofs
+from heel_bot.engine import Engine
+from heel_bot.language import corpus
 
 TARGET_TURN = 50e-6
 TARGET_LANGUAGE = 2e-3  # the language layer, per typed message (issue 9)

@@ -45,8 +45,8 @@ async def _interleaved(apps: dict[str, Any], scripts: list[Script], first: int,
 
 
 async def _measure(count: int) -> tuple[dict[str, list[float]], list[Script]]:
-    from bot import loader  # noqa: PLC0415
-    from bot.engine import Engine  # noqa: PLC0415
+    from heel_bot import loader  # noqa: PLC0415
+    from heel_bot.engine import Engine  # noqa: PLC0415
 
     engine = Engine(loader.load())
     scripts = await record_scripts(engine, persona_walks(engine))

@@ -17,11 +17,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from benchmarks.common import ROOT, Section, median, verdict
-from bot import loader
-from bot.engine import Engine
-from bot.render import to_plain
-from bot.replay import Replayer, files
-from bot.replay_persona import Patient
+from heel_bot import loader
+from heel_bot.engine import Engine
+from heel_bot.render import to_plain
+from heel_bot.replay import Replayer, files
+from heel_bot.replay_persona import Patient
 
 TARGETS = {"self_care": 10, "see_doctor": 10, "urgent": 3}  # median screens to the outcome
 MAX_CHARS = 900

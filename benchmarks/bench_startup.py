@@ -1,4 +1,4 @@
-"""Section 5, start-up: `python -m bot serve` and the bare echo bot (benchmarks/bare_bot.py)
+"""Section 5, start-up: `python -m heel_bot serve` and the bare echo bot (benchmarks/bare_bot.py)
 as subprocesses, from spawning to the first getUpdates at the stand-in, against `python -c pass`;
 and what importing heel-bot's modules costs."""
 
@@ -16,9 +16,10 @@ from typing import Any
 from benchmarks.common import ROOT, TOKEN, Section, botapi, median, temp_dir, verdict
 
 TARGET_S = 0.5
-PROGRAMS = {"heel-bot serve": ["-m", "bot", "serve"], "bare PTB bot": ["-m", "benchmarks.bare_bot"]}
-IMPORTS = {"bot.cli": "import bot.cli",
-           "bot.cli + bot.tg.app (PTB, httpx)": "import bot.cli, bot.tg.app"}
+PROGRAMS = {"heel-bot serve": ["-m", "heel_bot", "serve"],
+            "bare PTB bot": ["-m", "benchmarks.bare_bot"]}
+IMPORTS = {"heel_bot.cli": "import heel_bot.cli",
+           "heel_bot.cli + heel_bot.tg.app (PTB, httpx)": "import heel_bot.cli, heel_bot.tg.app"}
 
 
 def _wall(args: list[str]) -> float:
@@ -72,7 +73,7 @@ def run(quick: bool) -> Section:
     sec = Section("5. Start-up: process start → first getUpdates")
     # Byte-compile as an installed deployment has it: with PYTHONDONTWRITEBYTECODE (set in this
     # workplace) an editable install would compile heel-bot's modules at every start (≈ 100 ms).
-    _wall(["-m", "compileall", "-q", "bot", "benchmarks"])
+    _wall(["-m", "compileall", "-q", "heel_bot", "benchmarks"])
     with temp_dir() as tmp:
         rounds = [_round(tmp, i) for i in range(runs)]
     med = {name: median([r[name] for r in rounds]) for name in rounds[0]}
@@ -90,7 +91,8 @@ def run(quick: bool) -> Section:
         sec.add(f"import {name}, beyond the interpreter", f"{(med[name] - base) * 1e3:.0f} ms")
     sec.notes.append(
         f"Median of {runs} rounds, each running every program once. heel-bot serve skips the "
-        "proofs when it has proved the same files before (bot/proof_cache.py). The other steps "
+        "proofs when it has proved the same files before (heel_bot/proof_cache.py). "
+        "The other steps "
         "of its start: loading, proofs and the engine in section 1, build_application + "
         "initialize in 4.")
     return sec

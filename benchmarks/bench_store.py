@@ -24,9 +24,9 @@ from benchmarks.common import (
     us,
     verdict,
 )
-from bot import loader
-from bot.engine import Engine
-from bot.store import Store
+from heel_bot import loader
+from heel_bot.engine import Engine
+from heel_bot.store import Store
 
 TARGET_BYTES = 2048
 FLAT = 1.5  # "flat": the cost at 100k is at most this many times the cost at 1k

@@ -74,7 +74,7 @@ def random_walk(engine: Any, rng: random.Random, stop: int | None = None) -> tup
 def persona_walks(engine: Any) -> list[Walk]:
     """Each persona of tests/conversations walked to its outcome (personas the dialog cannot
     finish by buttons are skipped: the replay tests report those)."""
-    from bot.yamlsrc import load_file  # noqa: PLC0415
+    from heel_bot.yamlsrc import load_file  # noqa: PLC0415
 
     walks = []
     for path in sorted((ROOT / "tests" / "conversations").glob("*.yaml")):
@@ -168,12 +168,12 @@ def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
     """heel-bot from its parts: the engine, a store at `db_path`, its flood limiter (ChatPacer)
     as shipped if `shipped`, else with its limits lifted (its per-chat locks and windows still
     run, it never waits), the transport `request` (else the production one)."""
-    from bot import loader  # noqa: PLC0415
-    from bot.engine import Engine  # noqa: PLC0415
-    from bot.serve_config import ServeConfig  # noqa: PLC0415
-    from bot.store import Store  # noqa: PLC0415
-    from bot.tg.app import build_application  # noqa: PLC0415
-    from bot.tg.pacing import ChatPacer  # noqa: PLC0415
+    from heel_bot import loader  # noqa: PLC0415
+    from heel_bot.engine import Engine  # noqa: PLC0415
+    from heel_bot.serve_config import ServeConfig  # noqa: PLC0415
+    from heel_bot.store import Store  # noqa: PLC0415
+    from heel_bot.tg.app import build_application  # noqa: PLC0415
+    from heel_bot.tg.pacing import ChatPacer  # noqa: PLC0415
 
     limiter = None if shipped else ChatPacer(
         per_chat_interval=1 / UNLIMITED, overall_rate=UNLIMITED, group_rate=UNLIMITED)

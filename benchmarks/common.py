@@ -118,7 +118,7 @@ def _commit() -> str:
 
     try:
         head = git("rev-parse", "--short", "HEAD")
-        dirty = git("status", "--porcelain", "--", "bot", "dialogs", "content")
+        dirty = git("status", "--porcelain", "--", "heel_bot", "dialogs", "content")
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
     return f"commit {head}" + (" with local changes in bot/, dialogs/ or content/" if dirty

@@ -29,8 +29,8 @@ def _section(name: str, quick: bool) -> Section:
 
 def _scripts() -> list[Any]:
     from benchmarks.bots import persona_walks, record_scripts  # noqa: PLC0415
-    from bot import loader  # noqa: PLC0415
-    from bot.engine import Engine  # noqa: PLC0415
+    from heel_bot import loader  # noqa: PLC0415
+    from heel_bot.engine import Engine  # noqa: PLC0415
 
     engine = Engine(loader.load())
     return asyncio.run(record_scripts(engine, persona_walks(engine)))

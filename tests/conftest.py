@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from auxil.botapi import BotAPIStandIn, Clock, heel_bot, quick_parts
 
-from bot import loader
-from bot.engine import Engine
-from bot.model import Bundle
+from heel_bot import loader
+from heel_bot.engine import Engine
+from heel_bot.model import Bundle
 
 
 @pytest.fixture(scope="session")

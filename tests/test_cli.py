@@ -13,9 +13,9 @@ import pytest
 from auxil.answering import answer
 from auxil.defs import REPO, copy_defs
 
-from bot import cli, diagrams
-from bot.engine import Engine
-from bot.model import Bundle
+from heel_bot import cli, diagrams
+from heel_bot.engine import Engine
+from heel_bot.model import Bundle
 
 PROBLEM_LINE = re.compile(r"^\S+:\d+:\d+: \S.*$")
 SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
@@ -195,7 +195,7 @@ def test_no_subcommand_without_token_chats(monkeypatch: pytest.MonkeyPatch,
 
 def run_bot(args: list[str], stdin: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, text=True,
+    return subprocess.run([sys.executable, "-m", "heel_bot", *args], input=stdin, text=True,
                           capture_output=True, env=env, cwd=REPO, timeout=120, check=False)
 
 

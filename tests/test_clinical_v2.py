@@ -17,11 +17,11 @@ import pytest
 from auxil.answering import answer
 from auxil.defs import Defs, copy_defs
 
-from bot import proofs
-from bot.engine import Engine, State
-from bot.model import Bundle
-from bot.render import Renderer, to_plain
-from bot.rules import Outcome
+from heel_bot import proofs
+from heel_bot.engine import Engine, State
+from heel_bot.model import Bundle
+from heel_bot.render import Renderer, to_plain
+from heel_bot.rules import Outcome
 
 CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
          "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",

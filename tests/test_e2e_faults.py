@@ -31,7 +31,7 @@ from auxil.botapi import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.engine import Engine
+from heel_bot.engine import Engine
 
 pytestmark = pytest.mark.slow
 

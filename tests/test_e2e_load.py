@@ -36,8 +36,8 @@ from auxil.botapi import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.engine import Engine
-from bot.store import Store
+from heel_bot.engine import Engine
+from heel_bot.store import Store
 
 pytestmark = pytest.mark.slow
 

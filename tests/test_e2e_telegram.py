@@ -1,6 +1,6 @@
 """End to end: the real heel-bot Application polling the loopback Bot API stand-in.
 
-Each test builds the production Application (`bot.tg.app.build_application`) on a
+Each test builds the production Application (`heel_bot.tg.app.build_application`) on a
 temporary SQLite file, runs it as `run_polling` would, and plays users against it over HTTP:
 whole conversations by buttons and by typing, a restart mid-conversation, stale and forged
 buttons, stickers and photos, group chats, /forget, check-in reminders (with a "day" of a few
@@ -41,8 +41,8 @@ from auxil.botapi import (
     walked,
 )
 
-from bot.engine import Engine
-from bot.store import Store
+from heel_bot.engine import Engine
+from heel_bot.store import Store
 
 SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
@@ -458,7 +458,7 @@ async def test_the_token_never_appears_in_any_log_record(
     chat = 1012
     steps = self_care.steps
     secret_part = api.token.split(":", 1)[1]
-    with every_logger_at_debug("httpx", "httpcore", "telegram", "apscheduler", "bot"):
+    with every_logger_at_debug("httpx", "httpcore", "telegram", "apscheduler", "heel_bot"):
         async with heel_bot(api, db, engine, day_seconds=0.01):
             # Whatever levels the adapter chose, every logger speaks at DEBUG.
             with every_logger_at_debug():
@@ -487,9 +487,9 @@ async def test_a_rejected_token_is_not_logged(db: Path, engine: Engine,
     async with BotAPIStandIn() as api:
         from telegram.error import InvalidToken
 
-        from bot.serve_config import ServeConfig
-        from bot.store import Store
-        from bot.tg.app import build_application
+        from heel_bot.serve_config import ServeConfig
+        from heel_bot.store import Store
+        from heel_bot.tg.app import build_application
 
         config = ServeConfig(token=wrong, api_url=api.base_url, db_path=db)
         with every_logger_at_debug("httpx", "httpcore", "telegram"):

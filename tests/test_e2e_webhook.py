@@ -29,7 +29,7 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine
+from heel_bot.engine import Engine
 
 SECRET = "s3cret-Token_for-the-webhook"
 FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",

@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 from auxil.answering import answer, walk
 
-from bot.engine import MAX_HISTORY, Engine, Given, HistoryEntry, Notice, State
-from bot.errors import StateError
-from bot.model import OUTCOME, READBACK, Bundle
-from bot.state import ASSUMED, MAX_SAID, TYPED, VOLUNTEERED
+from heel_bot.engine import MAX_HISTORY, Engine, Given, HistoryEntry, Notice, State
+from heel_bot.errors import StateError
+from heel_bot.model import OUTCOME, READBACK, Bundle
+from heel_bot.state import ASSUMED, MAX_SAID, TYPED, VOLUNTEERED
 
 RED_FLAGS_CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
                    "infection_signs": "no", "diabetes": "no", "numbness": "no",

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from auxil.defs import REPO, Defs, copy_defs, problem_at
 
-from bot import diagrams, proof_cache, proofs
-from bot.errors import DefinitionError, Problem
-from bot.model import OUTCOME, Bundle
+from heel_bot import diagrams, proof_cache, proofs
+from heel_bot.errors import DefinitionError, Problem
+from heel_bot.model import OUTCOME, Bundle
 
 TRIAGE = "dialogs/triage.yaml"
 RULES = "dialogs/rules.yaml"

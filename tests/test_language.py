@@ -17,10 +17,10 @@ from dataclasses import replace
 import pytest
 from auxil.answering import answer
 
-from bot.engine import Engine, State
-from bot.model import OUTCOME, READBACK
-from bot.render import Renderer, to_plain
-from bot.state import ASSUMED, TYPED, VOLUNTEERED
+from heel_bot.engine import Engine, State
+from heel_bot.model import OUTCOME, READBACK
+from heel_bot.render import Renderer, to_plain
+from heel_bot.state import ASSUMED, TYPED, VOLUNTEERED
 
 CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
          "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
@@ -236,7 +236,7 @@ def test_the_libraries_never_log_the_users_words_above_debug(
 
 
 def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", "understand", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "heel_bot", "understand", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, check=False)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.language import corpus
+from heel_bot.engine import Engine
+from heel_bot.language import corpus
 
 CORPUS = Path(__file__).parent / "language"
 

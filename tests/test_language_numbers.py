@@ -1,4 +1,4 @@
-"""Numbers with units in typed answers (bot/language/numbers.py): symptom model, Typed answers,
+"""Numbers with units in typed answers (heel_bot/language/numbers.py): symptom model, Typed answers,
 rule 3 — durations, shoe distances and ages, with number words, ranges, hedges and dates."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.language import numbers
-from bot.language.numbers import Quantity, find_quantities, read_number, slot_value
+from heel_bot.language import numbers
+from heel_bot.language.numbers import Quantity, find_quantities, read_number, slot_value
 
 TODAY = datetime.date(2025, 4, 16)  # a Wednesday
 
@@ -237,7 +237,7 @@ def test_only_the_quantities_are_read_from_a_sentence() -> None:
     found = find_quantities("I'm 13 and have had it for 2 weeks since a 10K race", today=TODAY)
     assert [slot_value(q) for q in found] == [("age_group", "under_16"), ("duration", W13)]
     # A distance that is not the shoes' is still reported; the caller uses it only when the
-    # question was about shoes or the message mentions them (bot/language/understand.py).
+    # question was about shoes or the message mentions them (heel_bot/language/understand.py).
     assert slots("I ran 10 miles yesterday and now my heel hurts") == [("shoe_age", LT300)]
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.language.lexicon import expand, read_language
-from bot.language.understand import UNSURE, Understanding
-from bot.language.words import Language
-from bot.model import Bundle
-from bot.reading import Reader
-from bot.yamlsrc import parse
+from heel_bot.engine import Engine
+from heel_bot.language.lexicon import expand, read_language
+from heel_bot.language.understand import UNSURE, Understanding
+from heel_bot.language.words import Language
+from heel_bot.model import Bundle
+from heel_bot.reading import Reader
+from heel_bot.yamlsrc import parse
 
 DIALOGS = Path(__file__).parent.parent / "dialogs"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from auxil.defs import Defs, copy_defs, problem_at
 
-from bot import loader
-from bot.model import OUTCOME, Bundle
+from heel_bot import loader
+from heel_bot.model import OUTCOME, Bundle
 
 TRIAGE = "dialogs/triage.yaml"
 RULES = "dialogs/rules.yaml"

@@ -1,6 +1,6 @@
-"""What `bot.matching` still does for the engine: normalising text and reading commands.
+"""What `heel_bot.matching` still does for the engine: normalising text and reading commands.
 
-Typed answers are read by the language layer (bot/language/, tested in tests/test_language.py,
+Typed answers are read by the language layer (heel_bot/language/, tested in tests/test_language.py,
 and through the engine in tests/test_engine.py), not by a keyword matcher.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.matching import MAX_INPUT, normalise, parse_command
+from heel_bot.matching import MAX_INPUT, normalise, parse_command
 
 # ---------------------------------------------------------------- normalising
 

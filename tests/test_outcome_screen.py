@@ -1,7 +1,7 @@
 """The result on one screen, the details as cards, learn pages, wrapping and help per channel.
 
 The first message's limits are proven over every persona in tests/conversations (through the
-replay machinery) and over a sweep of answer sets evaluated by `bot.rules.evaluate`.
+replay machinery) and over a sweep of answer sets evaluated by `heel_bot.rules.evaluate`.
 """
 
 from __future__ import annotations
@@ -17,18 +17,18 @@ from typing import Any
 import pytest
 from auxil.botapi import finished
 
-from bot import rules
-from bot.engine import Engine, State
-from bot.model import Bundle
-from bot.render import Renderer, to_plain
-from bot.render_doc import Block, words, wrap
-from bot.render_learn import PAGE_WORDS, pages, paragraphs
-from bot.render_outcome import ADVICE_CARD, OutcomeView
-from bot.replay import Replayer, files
-from bot.rules import Outcome
-from bot.session import Session, View
-from bot.state import ASSUMED, TYPED
-from bot.uikeys import advice_line_key, note_line_key
+from heel_bot import rules
+from heel_bot.engine import Engine, State
+from heel_bot.model import Bundle
+from heel_bot.render import Renderer, to_plain
+from heel_bot.render_doc import Block, words, wrap
+from heel_bot.render_learn import PAGE_WORDS, pages, paragraphs
+from heel_bot.render_outcome import ADVICE_CARD, OutcomeView
+from heel_bot.replay import Replayer, files
+from heel_bot.rules import Outcome
+from heel_bot.session import Session, View
+from heel_bot.state import ASSUMED, TYPED
+from heel_bot.uikeys import advice_line_key, note_line_key
 
 SCREEN_CHARS = 900
 CARD_WORDS = 120
@@ -356,7 +356,7 @@ def test_wrap_keeps_hanging_indents() -> None:
 def test_chat_wraps_to_the_width_given(engine: Engine) -> None:
     import io
 
-    from bot import cli
+    from heel_bot import cli
 
     args = cli.build_parser().parse_args(["chat"])
     out = io.StringIO()

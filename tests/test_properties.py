@@ -22,12 +22,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import rules as rules_mod
-from bot import screen_turns
-from bot.engine import MAX_HISTORY, Engine, Reply, State
-from bot.errors import StateError
-from bot.model import READBACK, Bundle
-from bot.session import Session
+from heel_bot import rules as rules_mod
+from heel_bot import screen_turns
+from heel_bot.engine import MAX_HISTORY, Engine, Reply, State
+from heel_bot.errors import StateError
+from heel_bot.model import READBACK, Bundle
+from heel_bot.session import Session
 
 # ---------------------------------------------------------------- random conversations
 

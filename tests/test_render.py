@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from auxil.answering import walk
 
-from bot.engine import Engine, Notice, Reply, State
-from bot.model import READBACK, Bundle, Content
-from bot.render import Block, Renderer, short_only, to_html, to_plain
-from bot.rules import Outcome
-from bot.state import ASSUMED, TYPED, VOLUNTEERED
+from heel_bot.engine import Engine, Notice, Reply, State
+from heel_bot.model import READBACK, Bundle, Content
+from heel_bot.render import Block, Renderer, short_only, to_html, to_plain
+from heel_bot.rules import Outcome
+from heel_bot.state import ASSUMED, TYPED, VOLUNTEERED
 
 
 def finish(engine: Engine, persona: dict[str, str]) -> State:
@@ -294,7 +294,7 @@ def test_welcome_and_help(engine: Engine, bundle: Bundle) -> None:
 
 
 def test_title_and_heading_spacing_is_the_same_in_both_formats() -> None:
-    from bot.render import Block, to_html, to_plain
+    from heel_bot.render import Block, to_html, to_plain
 
     doc = [Block("title", "T"), Block("text", "a:"), Block("heading", "H"), Block("text", "b")]
     assert to_plain(doc) == "== T ==\n\na:\n\nH:\nb"

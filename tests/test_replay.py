@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.engine import Engine
-from bot.model import Bundle
-from bot.replay import Replayer
+from heel_bot.engine import Engine
+from heel_bot.model import Bundle
+from heel_bot.replay import Replayer
 
 FOLDER = Path(__file__).parent / "conversations"
 FILES = sorted(FOLDER.glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""Outcome computation: level, causes and advice from the answers (bot/rules.py)."""
+"""Outcome computation: level, causes and advice from the answers (heel_bot/rules.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from bot import rules
-from bot.errors import Mark
-from bot.model import CAUSE_KEY, LEVEL_KEY, AdviceRule, Bundle, Condition, Rules
+from heel_bot import rules
+from heel_bot.errors import Mark
+from heel_bot.model import CAUSE_KEY, LEVEL_KEY, AdviceRule, Bundle, Condition, Rules
 
 NEVER_WITH_BREAK_OR_TEAR = {"calf_stretch", "plantar_stretch", "eccentric_heel_drops", "massage",
                             "night_splint", "cross_train"}

@@ -10,12 +10,12 @@ import pytest
 from auxil.answering import walk
 from auxil.defs import Defs, copy_defs, problem_at
 
-from bot import cli, screen_turns
-from bot.engine import Engine, Notice, State
-from bot.errors import StateError
-from bot.model import Bundle
-from bot.render import Renderer, to_plain
-from bot.state import TYPED
+from heel_bot import cli, screen_turns
+from heel_bot.engine import Engine, Notice, State
+from heel_bot.errors import StateError
+from heel_bot.model import Bundle
+from heel_bot.render import Renderer, to_plain
+from heel_bot.state import TYPED
 
 BEFORE = {"injury": "none", "weight_bearing": "yes"}
 RED_FLAGS = ["deformity", "tendon_gap", "infection_signs", "diabetes", "numbness", "rest_pain"]

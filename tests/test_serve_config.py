@@ -9,8 +9,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from bot import cli, serve_config
-from bot.serve_config import ConfigError, ServeConfig, config_from
+from heel_bot import cli, serve_config
+from heel_bot.serve_config import ConfigError, ServeConfig, config_from
 
 TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 OTHER = "987654321:BBHother-Token_for_the_loopback_stand_1"

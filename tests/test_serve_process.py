@@ -27,7 +27,7 @@ async def _start(api: BotAPIStandIn, db: Path) -> asyncio.subprocess.Process:
     env.update(TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=api.base_url,
                HEEL_BOT_DB=str(db), PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1")
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=env,
+        sys.executable, "-m", "heel_bot", "serve", env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
@@ -95,7 +95,7 @@ async def test_serve_runs_carries_on_after_a_restart_and_stops_cleanly(
 async def test_serve_refuses_a_malformed_token_in_one_line(tmp_path: Path) -> None:
     env = dict(os.environ, TELEGRAM_BOT_TOKEN="not-a-token", HEEL_BOT_DB=str(tmp_path / "x.db"))
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=env,
+        sys.executable, "-m", "heel_bot", "serve", env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode == 2

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from auxil.answering import answer
 
-from bot.engine import Engine, State
-from bot.model import Bundle
-from bot.render import to_plain
-from bot.session import Session
+from heel_bot.engine import Engine, State
+from heel_bot.model import Bundle
+from heel_bot.render import to_plain
+from heel_bot.session import Session
 
 CLEAR = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
          "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",

@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 from auxil.defs import REPO, Defs, copy_defs
 
-from bot import cli
-from bot.engine import Engine
-from bot.tg import app as tg
+from heel_bot import cli
+from heel_bot.engine import Engine
+from heel_bot.tg import app as tg
 
 TRIAGE = "dialogs/triage.yaml"
 RULES = "dialogs/rules.yaml"
@@ -330,7 +330,7 @@ def test_check_and_serve_refuse_at_the_place_of_the_break(
 @pytest.mark.parametrize("name", sorted(UNSAFE_BUT_LOADABLE))
 def test_unsafe_copies_load_and_only_the_proofs_refuse_them(name: str, defs: Defs) -> None:
     # Guards the cases above: they must really be "loadable but unsafe".
-    from bot import proofs
+    from heel_bot import proofs
 
     broken = next(b for b in BREAKS if b.name == name)
     expected = broken.apply(defs)
@@ -358,7 +358,7 @@ def test_the_intact_copy_serves(defs: Defs, tripwires: Tripwires,
 def test_serve_as_a_process_refuses_a_broken_dialog(defs: Defs, serve_env: None, db: Path) -> None:
     # The console entry point, end to end: a real process, the environment of a deployment.
     expected = dangling_target(defs)
-    done = subprocess.run([sys.executable, "-m", "bot", "serve", "--dialogs", "dialogs",
+    done = subprocess.run([sys.executable, "-m", "heel_bot", "serve", "--dialogs", "dialogs",
                            "--content", "content"], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(REPO)}, cwd=defs.root,
                           timeout=120, check=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Reminder, Store, StoreError
+from heel_bot.store import MIGRATIONS, SCHEMA_VERSION, Reminder, Store, StoreError
 
 
 @pytest.fixture

@@ -45,8 +45,8 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine, HistoryEntry, State
-from bot.store import Store, StoreError
+from heel_bot.engine import Engine, HistoryEntry, State
+from heel_bot.store import Store, StoreError
 
 TESTS = Path(__file__).resolve().parent
 
@@ -83,7 +83,7 @@ def clear(error: StoreError, path: Path, *fragments: str) -> None:
 # On a new file it writes the first schema version, as an older heel-bot would.
 HOLDER = """
 import sqlite3, sys
-from bot.store import MIGRATIONS
+from heel_bot.store import MIGRATIONS
 db = sqlite3.connect(sys.argv[1], isolation_level=None)
 db.execute("BEGIN EXCLUSIVE")
 if db.execute("PRAGMA user_version").fetchone()[0] == 0:
@@ -462,8 +462,8 @@ WRITER = """
 import sys
 sys.path.insert(0, sys.argv[2])
 from test_store_faults import written_state
-from bot.engine import State
-from bot.store import Store
+from heel_bot.engine import State
+from heel_bot.store import Store
 store = Store(sys.argv[1])
 raw = store.load(1)
 turn = State.from_json(raw).turn if raw else 0
@@ -546,7 +546,7 @@ class Outage:
 
 def store_errors(caplog: pytest.LogCaptureFixture, chat: int) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.levelno >= logging.ERROR and r.name == "bot.tg.app"
+            if r.levelno >= logging.ERROR and r.name == "heel_bot.tg.app"
             and "StoreError" in r.getMessage() and f"chat {chat}" in r.getMessage()]
 
 

@@ -1,4 +1,4 @@
-"""The shape of the `bot` package, read from its source with ast.
+"""The shape of the `heel_bot` package, read from its source with ast.
 
 Small modules, functions and classes; no import cycle; `telegram` only in the Telegram adapter;
 and the layering of the README's "How it is built": the core (definitions, proofs, engine,
@@ -16,41 +16,42 @@ from pathlib import Path
 
 import pytest
 
-import bot
-from bot import proof_cache
+import heel_bot
+from heel_bot import proof_cache
 
 MAX_MODULE_LINES, MAX_FUNCTION_LINES, MAX_CLASS_LINES = 400, 40, 250
 
 # Known violations, by kind and name. Empty: keep it so (the Telegram adapter's rewrite into
-# bot/tg/ and the serve settings' split removed the last ones).
+# heel_bot/tg/ and the serve settings' split removed the last ones).
 KNOWN_VIOLATIONS: frozenset[str] = frozenset()
 
 # The core: reads and proves the definitions, runs conversations, renders replies.
 CORE = frozenset(
     {
-        "bot", "bot.yamlsrc", "bot.errors", "bot.model", "bot.reading", "bot.read_rules",
-        "bot.read_dialog", "bot.loader", "bot.checkin", "bot.rules", "bot.advice_proof",
-        "bot.proofs", "bot.diagrams", "bot.proof_cache", "bot.engine", "bot.state",
-        "bot.matching", "bot.render", "bot.render_doc", "bot.render_learn", "bot.render_outcome",
-        "bot.session", "bot.replay", "bot.uikeys",
-        "bot.dialog_engine", "bot.replies", "bot.typed_turn", "bot.language",
-        "bot.language.lexicon", "bot.language.mentions", "bot.language.numbers",
-        "bot.language.pipeline", "bot.language.understand", "bot.language.build",
-        "bot.language.corpus", "bot.language.bare", "bot.language.policy",
-        "bot.language.words", "bot.language.numvocab", "bot.language.numtokens",
-        "bot.language.numhedges", "bot.language.numwords", "bot.language.numdates",
-        "bot.language.numages", "bot.language.numunits", "bot.language.numscan",
-        "bot.screen_check", "bot.progress", "bot.screen_turns", "bot.screen_typed",
-        "bot.replay_persona", "bot.undo",
+        "heel_bot", "heel_bot.yamlsrc", "heel_bot.errors", "heel_bot.model", "heel_bot.reading",
+        "heel_bot.read_rules", "heel_bot.read_dialog", "heel_bot.loader", "heel_bot.checkin",
+        "heel_bot.rules", "heel_bot.advice_proof", "heel_bot.proofs", "heel_bot.diagrams",
+        "heel_bot.proof_cache", "heel_bot.engine", "heel_bot.state", "heel_bot.matching",
+        "heel_bot.render", "heel_bot.render_doc", "heel_bot.render_learn",
+        "heel_bot.render_outcome", "heel_bot.session", "heel_bot.replay", "heel_bot.uikeys",
+        "heel_bot.dialog_engine", "heel_bot.replies", "heel_bot.typed_turn", "heel_bot.language",
+        "heel_bot.language.lexicon", "heel_bot.language.mentions", "heel_bot.language.numbers",
+        "heel_bot.language.pipeline", "heel_bot.language.understand", "heel_bot.language.build",
+        "heel_bot.language.corpus", "heel_bot.language.bare", "heel_bot.language.policy",
+        "heel_bot.language.words", "heel_bot.language.numvocab", "heel_bot.language.numtokens",
+        "heel_bot.language.numhedges", "heel_bot.language.numwords", "heel_bot.language.numdates",
+        "heel_bot.language.numages", "heel_bot.language.numunits", "heel_bot.language.numscan",
+        "heel_bot.screen_check", "heel_bot.progress", "heel_bot.screen_turns",
+        "heel_bot.screen_typed", "heel_bot.replay_persona", "heel_bot.undo",
     }
 )
-# The adapters (and the entry point): each is a module or, for bot.tg, a package.
-ADAPTERS = ("bot.tg", "bot.store", "bot.serve_config", "bot.cli", "bot.cli_understand",
-            "bot.__main__")
+# The adapters (and the entry point): each is a module or, for heel_bot.tg, a package.
+ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.serve_config", "heel_bot.cli",
+            "heel_bot.cli_understand", "heel_bot.__main__")
 # Where `telegram` may be imported.
-TELEGRAM_HOMES = ("bot.tg",)
+TELEGRAM_HOMES = ("heel_bot.tg",)
 # Pure logic: these, and every bot module they import, import nothing that does I/O.
-PURE = ("bot.engine", "bot.rules", "bot.model")
+PURE = ("heel_bot.engine", "heel_bot.rules", "heel_bot.model")
 IO_MODULES = frozenset(
     {
         "aiohttp", "asyncio", "http", "httpx", "io", "pathlib", "platformdirs", "requests",
@@ -62,7 +63,7 @@ IO_MODULES = frozenset(
 
 @dataclass(frozen=True)
 class Module:
-    name: str  # dotted, e.g. bot.tg.app ("bot.tg" for bot/tg/__init__.py)
+    name: str  # dotted, e.g. heel_bot.tg.app ("heel_bot.tg" for heel_bot/tg/__init__.py)
     lines: int
     tree: ast.Module
     is_package: bool
@@ -110,7 +111,7 @@ def imports(module: Module, names: frozenset[str]) -> set[str]:
 
 @functools.cache
 def package() -> dict[str, Module]:
-    return read_package(Path(bot.__file__).parent)
+    return read_package(Path(heel_bot.__file__).parent)
 
 
 @functools.cache
@@ -192,7 +193,7 @@ def test_no_import_cycle() -> None:
 
 def test_only_the_telegram_adapter_imports_telegram() -> None:
     names = frozenset(package())
-    found = {f"telegram {m.name}": "imports telegram outside bot/tg/"
+    found = {f"telegram {m.name}": "imports telegram outside heel_bot/tg/"
              for m in package().values() if not _in(m.name, TELEGRAM_HOMES)
              and any(i.split(".")[0] == "telegram" for i in imports(m, names))}
     assert_only_known(found)
@@ -224,10 +225,10 @@ def test_the_engine_rules_and_model_do_no_io(name: str) -> None:
 def test_the_proof_cache_hashes_all_the_code_a_proof_depends_on() -> None:
     # A proof's verdict depends on the proofs and on everything that loads what they prove.
     graph = import_graph()
-    needed = reach("bot.proofs", graph) | reach("bot.loader", graph)
+    needed = reach("heel_bot.proofs", graph) | reach("heel_bot.loader", graph)
     hashed = {m.__name__ for m in proof_cache.PROOF_MODULES}
     missing = sorted(needed - hashed)
-    assert not missing, f"add {', '.join(missing)} to bot.proof_cache.PROOF_MODULES"
+    assert not missing, f"add {', '.join(missing)} to heel_bot.proof_cache.PROOF_MODULES"
 
 
 # ---------------------------------------------------------------- the checks themselves

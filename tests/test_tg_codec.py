@@ -1,4 +1,4 @@
-"""The button wire format (bot/tg/codec.py): every press survives encode and decode, and
+"""The button wire format (heel_bot/tg/codec.py): every press survives encode and decode, and
 anything else — forged, truncated, oversized, of another type — decodes to None, which the bot
 refuses as stale. The routing patterns send each press only to its own handler."""
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.tg import codec
-from bot.tg.codec import (
+from heel_bot.tg import codec
+from heel_bot.tg.codec import (
     CALLBACK_LIMIT,
     Answer,
     Back,

@@ -41,11 +41,11 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine, State
-from bot.model import Bundle
-from bot.render import Renderer
-from bot.tg import codec
-from bot.tg.keyboards import REMIND_DAYS
+from heel_bot.engine import Engine, State
+from heel_bot.model import Bundle
+from heel_bot.render import Renderer
+from heel_bot.tg import codec
+from heel_bot.tg.keyboards import REMIND_DAYS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,4 +1,4 @@
-"""Logs (bot/tg/logs.py, and what the adapter logs): the bot token — or its secret half alone —
+"""Logs (heel_bot/tg/logs.py, and what the adapter logs): the bot token — or its secret half alone —
 and the webhook secret never reach a log line, from any logger, in a message, its arguments, a
 traceback or a stack; what people type is never logged above DEBUG; and a failure is logged
 once, with its update and chat, while the user is told to try again."""
@@ -22,11 +22,11 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine, State
-from bot.model import Bundle
-from bot.serve_config import ServeConfig
-from bot.tg.app import setup_logging
-from bot.tg.logs import REDACTOR, Redactor, protect_logs
+from heel_bot.engine import Engine, State
+from heel_bot.model import Bundle
+from heel_bot.serve_config import ServeConfig
+from heel_bot.tg.app import setup_logging
+from heel_bot.tg.logs import REDACTOR, Redactor, protect_logs
 
 TOKEN = DEFAULT_TOKEN  # the stand-in's
 HALF = TOKEN.split(":", 1)[1]
@@ -114,7 +114,7 @@ async def test_no_secret_in_any_log_record_of_a_running_bot(
     async def no_wait(seconds: float) -> None:
         pass
 
-    with every_logger_at_debug("httpx", "httpcore", "telegram", "apscheduler", "bot"):
+    with every_logger_at_debug("httpx", "httpcore", "telegram", "apscheduler", "heel_bot"):
         async with heel_bot(api, db, engine, build={**parts, "sleep": no_wait},
                             secret_token=SECRET):
             with every_logger_at_debug():  # whatever levels the adapter chose
@@ -170,7 +170,7 @@ async def test_an_unexpected_error_is_logged_with_context_and_the_user_told(
     assert replies[0].message_id == sorry.message_id  # the one reply to the failed update
     (failure,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
     message = failure.getMessage()
-    assert failure.name == "bot.tg.app"
+    assert failure.name == "heel_bot.tg.app"
     assert f"chat {ALICE}" in message and "RuntimeError" in message and "update" in message
     assert failure.exc_info is not None  # with its traceback
     assert "secret answer words" not in caplog.text

@@ -20,11 +20,11 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine, State
-from bot.render import Renderer, to_plain
-from bot.render_learn import pages
-from bot.tg import codec
-from bot.tg.app import _dates
+from heel_bot.engine import Engine, State
+from heel_bot.render import Renderer, to_plain
+from heel_bot.render_learn import pages
+from heel_bot.tg import codec
+from heel_bot.tg.app import _dates
 
 pytestmark = pytest.mark.asyncio
 

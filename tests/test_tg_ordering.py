@@ -1,4 +1,4 @@
-"""Per-chat order (bot/tg/ordering.py): one chat's updates one after another, in the order
+"""Per-chat order (heel_bot/tg/ordering.py): one chat's updates one after another, in the order
 Telegram sent them; other chats are not held up by a slow one; and a chat with nothing in
 flight holds no lock (a census of the process's locks, not the processor's insides). Through
 the processor's public interface and through the whole Application on the Bot API stand-in."""
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from auxil.botapi import BotAPIStandIn, stored, text
 from telegram import Update
 
-from bot.tg.ordering import ChatOrderedProcessor, chat_id_of
+from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 
 ALICE, BOB = 1001, 1002
 

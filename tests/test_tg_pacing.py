@@ -1,4 +1,4 @@
-"""The flood-limit pacer (bot/tg/pacing.py): each chat's messages at its own pace and in
+"""The flood-limit pacer (heel_bot/tg/pacing.py): each chat's messages at its own pace and in
 order, the whole bot within its cap, a 429 waited out by its own chat alone, non-messages
 never held back.
 
@@ -23,10 +23,10 @@ import pytest
 from auxil.botapi import BotAPIStandIn, heel_bot, quick_parts, text
 from telegram.error import RetryAfter
 
-from bot.engine import Engine
-from bot.serve_config import ServeConfig
-from bot.store import Store
-from bot.tg.pacing import RETRY_MARGIN, ChatPacer, Window, is_message
+from heel_bot.engine import Engine
+from heel_bot.serve_config import ServeConfig
+from heel_bot.store import Store
+from heel_bot.tg.pacing import RETRY_MARGIN, ChatPacer, Window, is_message
 
 
 class VirtualTime:
@@ -247,9 +247,9 @@ async def test_a_429_is_logged_with_its_chat_never_with_its_text(
         vt, bot, caplog: pytest.LogCaptureFixture) -> None:
     pacer = pacer_on(vt, max_retries=1)
     bot.flood[("sendMessage", 1)] = 2
-    caplog.set_level(logging.DEBUG, logger="bot.tg.pacing")
+    caplog.set_level(logging.DEBUG, logger="heel_bot.tg.pacing")
     await vt.run(send(pacer, bot, 1, "my heel hurts"))
-    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "bot.tg.pacing"]
+    lines = [(r.levelno, r.getMessage()) for r in caplog.records if r.name == "heel_bot.tg.pacing"]
     assert [level for level, _ in lines] == [logging.INFO, logging.WARNING]
     assert all("chat 1" in m and "sendMessage" in m and "heel" not in m for _, m in lines)
 
@@ -291,7 +291,7 @@ async def test_idle_chats_are_forgotten(vt, bot) -> None:
 
 
 def test_the_shipped_bot_paces_with_chat_pacer(tmp_path: Path, engine: Engine) -> None:
-    from bot.tg.app import build_application
+    from heel_bot.tg.app import build_application
 
     parts = {k: v for k, v in quick_parts().items() if k != "rate_limiter"}
     store = Store(tmp_path / "db.sqlite3")

@@ -21,9 +21,9 @@ import pytest
 import pytest_asyncio
 from auxil.botapi import BotAPIStandIn, heel_bot, press_all, quick_parts, stored
 
-from bot.engine import Engine
-from bot.replay import Replayer
-from bot.yamlsrc import load_file
+from heel_bot.engine import Engine
+from heel_bot.replay import Replayer
+from heel_bot.yamlsrc import load_file
 
 pytestmark = pytest.mark.slow
 

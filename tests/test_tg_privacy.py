@@ -22,7 +22,7 @@ from auxil.botapi import (
     text,
 )
 
-from bot.tg import codec
+from heel_bot.tg import codec
 
 pytestmark = pytest.mark.usefixtures("clean")
 
@@ -113,7 +113,7 @@ async def test_a_user_who_blocked_the_bot_loses_their_check_ins(api, db, engine,
 
 async def test_forbidden_while_replying_drops_check_ins_without_a_crash(api, db, engine, clock,
                                                                         parts, caplog):
-    caplog.set_level(logging.INFO, logger="bot.tg.app")
+    caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     async with clocked_bot(api, db, engine, clock, parts, HOUR) as (app, store):
         store_ended(store, engine, ALICE, SELF_CARE)
         await press_remind(api, engine, ALICE, await remind_offer(api, engine, ALICE), 7)
@@ -126,7 +126,7 @@ async def test_forbidden_while_replying_drops_check_ins_without_a_crash(api, db,
         assert checkin_jobs(app) == []
         state = stored(db, ALICE)
         assert state is not None and state.finished
-    said = [r.getMessage() for r in caplog.records if r.name == "bot.tg.app"]
+    said = [r.getMessage() for r in caplog.records if r.name == "heel_bot.tg.app"]
     assert [m for m in said if f"chat {ALICE} cannot be messaged" in m]
 
 

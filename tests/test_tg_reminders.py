@@ -33,11 +33,11 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine
-from bot.store import Store
-from bot.tg import codec
-from bot.tg.keyboards import REMIND_DAYS
-from bot.tg.reminders import MAX_REMINDERS
+from heel_bot.engine import Engine
+from heel_bot.store import Store
+from heel_bot.tg import codec
+from heel_bot.tg.keyboards import REMIND_DAYS
+from heel_bot.tg.reminders import MAX_REMINDERS
 
 pytestmark = pytest.mark.usefixtures("clean")
 
@@ -289,7 +289,7 @@ async def test_reminders_are_listed_and_cancelled(api, db, engine, clock, parts)
 
 async def test_reminders_survive_a_restart(api, db, engine, clock, parts, caplog):
     hour = 3600.0  # a "day" of an hour: nothing falls due while a bot runs
-    caplog.set_level(logging.INFO, logger="bot.tg.app")
+    caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     async with clocked_bot(api, db, engine, clock, parts, hour) as (_, store):
         store_ended(store, engine, ALICE, SELF_CARE)
         await press_remind(api, engine, ALICE, await remind_offer(api, engine, ALICE), 3)

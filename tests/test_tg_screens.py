@@ -38,8 +38,8 @@ from auxil.botapi import (
     text,
 )
 
-from bot.engine import Engine, State
-from bot.tg import codec
+from heel_bot.engine import Engine, State
+from heel_bot.tg import codec
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -1,4 +1,4 @@
-"""Start-up (bot/tg/app.py and `heel-bot serve`): the command menu, the one line that says how
+"""Start-up (heel_bot/tg/app.py and `heel-bot serve`): the command menu, the one line that says how
 the bot runs, conversations stored by an older dialog, the parts the Application is built
 from, and every way start-up can fail told in one line — never with the token.
 
@@ -32,11 +32,11 @@ from auxil.botapi import (
     text,
 )
 
-from bot import cli
-from bot.serve_config import ServeConfig
-from bot.store import Store
-from bot.tg import routes
-from bot.tg.app import build_application, run
+from heel_bot import cli
+from heel_bot.serve_config import ServeConfig
+from heel_bot.store import Store
+from heel_bot.tg import routes
+from heel_bot.tg.app import build_application, run
 
 ALICE = 1001
 SECRET = "s3cret-Token_for-the-webhook"
@@ -57,7 +57,7 @@ def free_port() -> int:
 
 async def test_start_up_registers_the_menu_and_says_how_it_runs(api, db, engine, parts, caplog,
                                                                 clean):
-    caplog.set_level(logging.INFO, logger="bot.tg.app")
+    caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     c = engine.bundle.content
     async with heel_bot(api, db, engine, build=parts):
         # Every command of the menu is one the bot answers.
@@ -81,7 +81,7 @@ async def test_start_up_registers_the_menu_and_says_how_it_runs(api, db, engine,
 
 
 async def test_the_mode_line_of_a_webhook(api, db, engine, parts, caplog, clean):
-    caplog.set_level(logging.INFO, logger="bot.tg.app")
+    caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     port = free_port()
     url = f"http://127.0.0.1:{port}/heel-bot/hook"
     serve = {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
@@ -105,7 +105,7 @@ async def test_a_menu_telegram_refuses_is_logged_and_the_bot_carries_on(api, db,
         await api.wait_text(ALICE, text(engine, "tg.privacy"), sent["message_id"])
     assert api.commands == []
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
-              and r.name == "bot.tg.app"]
+              and r.name == "heel_bot.tg.app"]
     assert len(warned) == 1 and "command menu" in warned[0] and "carrying on" in warned[0]
 
 

@@ -1,4 +1,4 @@
-"""Message text as Telegram counts and limits it (bot/tg/text.py): UTF-16 lengths, HTML
+"""Message text as Telegram counts and limits it (heel_bot/tg/text.py): UTF-16 lengths, HTML
 escaping, and splitting long HTML into messages that each stay valid and below the limit.
 Validity is judged by the stand-in's parser, which refuses what Telegram refuses."""
 
@@ -9,7 +9,7 @@ from auxil.botapi import ApiError, parse_html
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.tg.text import MESSAGE_LIMIT, SPLIT_AT, esc, split_html, utf16_len
+from heel_bot.tg.text import MESSAGE_LIMIT, SPLIT_AT, esc, split_html, utf16_len
 
 
 def valid(part: str) -> bool:

@@ -1,4 +1,4 @@
-"""The Bot API transport (bot/tg/transport.py): 5xx answers and network errors are retried with
+"""The Bot API transport (heel_bot/tg/transport.py): 5xx answers and network errors are retried with
 backoff, waiting with the `sleep` it is given; refusals (4xx) and flood limits are final for
 it (429s are the rate limiter's to wait out). Over real HTTP to the Bot API stand-in, whose
 faults never take effect, so a message retried and then delivered is delivered once."""
@@ -11,7 +11,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.request import HTTPXRequest
 
-from bot.tg.transport import RetryingRequest
+from heel_bot.tg.transport import RetryingRequest
 
 BACKOFF = [0.5, 1.0, 2.0, 4.0]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import DefinitionError, Mark
-from bot.yamlsrc import Y, load_file, parse
+from heel_bot.errors import DefinitionError, Mark
+from heel_bot.yamlsrc import Y, load_file, parse
 
 
 def problems_of(text: str, name: str = "f.yaml") -> list[str]:

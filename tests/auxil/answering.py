@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.engine import Engine, Reply, State
+from heel_bot.engine import Engine, Reply, State
 
 
 def answer(engine: Engine, state: State, persona: Mapping[str, str]) -> Reply:

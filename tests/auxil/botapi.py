@@ -63,10 +63,10 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
-from bot.engine import Engine, State
-from bot.model import Question
-from bot.serve_config import ServeConfig
-from bot.store import Store
+from heel_bot.engine import Engine, State
+from heel_bot.model import Question
+from heel_bot.serve_config import ServeConfig
+from heel_bot.store import Store
 
 DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 
@@ -1570,7 +1570,7 @@ async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *, store: Store
     stand-in's settings, `store` (default: a Store on `db`, closed by the app at shutdown) and
     `build` as further parts (rate_limiter, clock, sleep, request…); polling (or serving
     `webhook`), stopped cleanly after. `settings` are ServeConfig fields."""
-    from bot.tg.app import ALLOWED_UPDATES, build_application
+    from heel_bot.tg.app import ALLOWED_UPDATES, build_application
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
     app = build_application(config, engine=engine, store=store or Store(db), **(build or {}))
@@ -1710,7 +1710,7 @@ def quick_parts() -> dict[str, Any]:
     from telegram.ext import AIORateLimiter
     from telegram.request import HTTPXRequest
 
-    from bot.tg.app import POOL_SIZE
+    from heel_bot.tg.app import POOL_SIZE
 
     if _LOOPBACK_TLS is None:
         _LOOPBACK_TLS = ssl.create_default_context()

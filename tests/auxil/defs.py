@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import loader
-from bot.errors import DefinitionError, Problem
-from bot.model import Bundle
+from heel_bot import loader
+from heel_bot.errors import DefinitionError, Problem
+from heel_bot.model import Bundle
 
 REPO = Path(__file__).resolve().parents[2]
 DIALOGS = REPO / "dialogs"

@@ -1,0 +1,254 @@
+"""dialogs/language.yaml: the words the language layer reads, validated like the other files.
+
+Every slot and value is checked against the vocabulary, every regular expression compiled,
+every phrase pattern expanded, every unknown key refused, each problem at its file:line:column
+with what is allowed.
+
+A phrase is words matched word by word in any case, with two shorthands:
+- `(a|b|)` alternatives: "(wake|wakes|woke) me (up|)" is six phrases (an empty alternative makes
+  the group optional); groups do not nest;
+- `<start>` first (the phrase opens a sentence), `<end>` last (the phrase closes a clause:
+  punctuation or the end of the message follows), `<thing>` anywhere (one word that is not in
+  the `self` list: "my <thing>" is "my coffee", not "my heel").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from heel_bot.errors import Mark
+from heel_bot.language.words import (
+    ASK,
+    END,
+    MARKERS,
+    START,
+    THING,
+    Combination,
+    Language,
+    Sense,
+    Trigger,
+)
+from heel_bot.model import Concept, Lexicon, Phrase, Vocabulary
+from heel_bot.reading import Reader
+from heel_bot.yamlsrc import Y
+
+MAX_FORMS = 512  # phrases one pattern may expand to
+CONTEXT_KINDS = ("negated", "reassured", "possible", "unknown", "other", "hypothetical")
+DIRECTIONS = ("forward", "backward", "both")
+WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "acknowledge",
+              "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore")
+TOP_KEYS = ("concepts", "bare", "combine", "careful", "number_needs", *WORD_LISTS, "context",
+            "typos")
+VALUE_KEYS = ("anywhere", "asked", "unclear", "unclear_asked", "negated")
+_GROUP = re.compile(r"\(([^()]*)\)")
+_MARKER = re.compile(r"<[^<>]*>")
+
+
+def read_language(r: Reader, y: Y, vocab: Vocabulary) -> Lexicon | None:
+    """The lexicon, or None (with problems recorded) when it is unusable."""
+    m = r.mapping(y, "the language file", TOP_KEYS)
+    if m is None or any(k not in m for k in TOP_KEYS):
+        return None
+    concepts = _read_concepts(r, m["concepts"], vocab)
+    words = {k: tuple(dict.fromkeys(_expanded_strings(r, m[k], k))) for k in WORD_LISTS}
+    triggers = _read_context(r, m["context"], vocab)
+    context = {(t.kind, t.direction): tuple(x.text for x in triggers
+                                            if (x.kind, x.direction) == (t.kind, t.direction))
+               for t in triggers if t.kind in ("negated", "reassured", "possible")}
+    terminate = (*words["contrast"], *(t.text for t in triggers if t.kind == "terminate"))
+    careful = frozenset(s for s in (r.member(v, "a careful slot", vocab.slots)
+                                    for v in r.seq(m["careful"], "careful")) if s)
+    return Language(concepts, words["affirm"], words["deny"], words["unsure"], context,
+                    terminate, words["emergency"], _read_typos(r, m["typos"]), words,
+                    triggers, _read_bare(r, m["bare"], vocab),
+                    _read_combine(r, m["combine"], vocab), careful,
+                    _read_needs(r, m["number_needs"], vocab))
+
+
+# ---------------------------------------------------------------- phrases
+
+
+def expand(text: str) -> list[str] | str:
+    """Every phrase a pattern stands for, or what is wrong with it (a message)."""
+    parts = _GROUP.split(text)
+    literals, groups = parts[0::2], parts[1::2]
+    if any(c in lit for lit in literals for c in "()|"):
+        return ("unbalanced or nested brackets, or '|' outside brackets; allowed: words and "
+                "(a|b|) groups of alternatives, not nested")
+    markers = _MARKER.findall(text)
+    if any(mk not in MARKERS for mk in markers) or (
+            START in text and not text.startswith(START)) or (
+            END in text and not text.endswith(END)):
+        return f"markers allowed: {START} first, {END} last, {THING} anywhere"
+    choices = [[a.strip() for a in g.split("|")] for g in groups]
+    total = 1
+    for c in choices:
+        total *= len(c)
+    if total > MAX_FORMS:
+        return f"expands to {total} phrases; at most {MAX_FORMS} allowed (split it)"
+    out: list[str] = []
+    for combo in itertools.product(*choices):
+        pieces = [literals[0]]
+        for alt, lit in zip(combo, literals[1:], strict=True):
+            pieces += [" ", alt, " ", lit]
+        phrase = " ".join("".join(pieces).split()).casefold()
+        if _MARKER.sub("", phrase).strip():
+            out.append(phrase)
+    return out or "a pattern must leave some words in every form"
+
+
+def _expand_at(r: Reader, text: str, mark: Mark) -> list[str]:
+    got = expand(text)
+    if isinstance(got, str):
+        r.fail(mark, f"phrase {text!r}: {got}")
+        return []
+    return got
+
+
+def _expanded_strings(r: Reader, y: Y, what: str) -> list[str]:
+    return [p for s, mark in r.strings(y, what) for p in _expand_at(r, s, mark)]
+
+
+def _phrases(r: Reader, y: Y) -> tuple[Phrase, ...]:
+    out: list[Phrase] = []
+    for item in r.seq(y, "phrases"):
+        if isinstance(item.value, dict):
+            pm = r.mapping(item, "a pattern", ("re",))
+            text = r.string(pm["re"], "re") if pm and "re" in pm else None
+            if text is None or pm is None:
+                continue
+            try:
+                re.compile(text)
+            except re.error as exc:
+                r.fail(pm["re"].mark, f"not a regular expression ({exc}); write Python re "
+                       "syntax, backslashes doubled inside double quotes")
+                continue
+            out.append(Phrase(text, True, item.mark))
+            continue
+        text = r.string(item, "a phrase (or {re: pattern})")
+        if text is not None:
+            out += [Phrase(p, False, item.mark) for p in _expand_at(r, text, item.mark)]
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- concepts
+
+
+def _read_concepts(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Concept, ...]:
+    out: list[Concept] = []
+    slots = r.mapping(y, "concepts", (), tuple(vocab.slots))
+    for slot, values_y in (slots or {}).items():
+        values = r.mapping(values_y, f"the concepts of {slot}", (), vocab.slots[slot])
+        for value, entry in (values or {}).items():
+            em = r.mapping(entry, f"the words for {slot}={value}", (), VALUE_KEYS)
+            if em is None:
+                continue
+            lists = {k: _phrases(r, em[k]) if k in em else () for k in VALUE_KEYS[:4]}
+            negated = _default_denial(vocab.slots[slot], value)
+            if "negated" in em:
+                negated = r.member(em["negated"], f"what a denial of {slot}={value} means",
+                                   (*vocab.slots[slot], ASK))
+            out.append(Sense(slot, value, lists["anywhere"], lists["asked"], lists["unclear"],
+                             lists["unclear_asked"], negated))
+    return tuple(out)
+
+
+def _default_denial(values: tuple[str, ...], value: str) -> str | None:
+    """A yes/no slot: denying the sign means "no"; denying words for "no" ("doesn't look
+    normal") says nothing clear."""
+    if set(values) == {"yes", "no"}:
+        return "no" if value == "yes" else ASK
+    return None
+
+
+def _read_bare(r: Reader, y: Y, vocab: Vocabulary) -> dict[str, dict[str, str]]:
+    """slot -> {"yes"|"no"|"unsure" -> value}: what a bare yes, no or "not sure" means
+    (yes/no slots: yes and no mean themselves)."""
+    out: dict[str, dict[str, str]] = {s: {"yes": "yes", "no": "no"}
+                                      for s, v in vocab.slots.items() if set(v) == {"yes", "no"}}
+    for slot, my in (r.mapping(y, "bare", (), tuple(vocab.slots)) or {}).items():
+        mm = r.mapping(my, f"the bare answers to {slot}", (), ("yes", "no", "unsure"))
+        for word, vy in (mm or {}).items():
+            value = r.member(vy, f"what a bare {word} to {slot} means",
+                             (*vocab.slots[slot], ASK))
+            if value is not None:
+                out.setdefault(slot, {})[word] = value
+    return out
+
+
+def _read_needs(r: Reader, y: Y, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
+    """slot -> words: a number read for the slot out of turn counts only with one of them."""
+    return {slot: tuple(_expanded_strings(r, wy, f"the words {slot} numbers need"))
+            for slot, wy in (r.mapping(y, "number_needs", (), tuple(vocab.slots)) or {}).items()}
+
+
+def _read_combine(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Combination, ...]:
+    out: list[Combination] = []
+    for item in r.seq(y, "combine"):
+        cm = r.mapping(item, "a combination", ("slot", "values", "means"))
+        if cm is None or len(cm) < 3:
+            continue
+        slot = r.member(cm["slot"], "slot", vocab.slots)
+        if slot is None:
+            continue
+        values = [r.member(v, f"value of {slot}", vocab.slots[slot])
+                  for v in r.seq(cm["values"], "values")]
+        means = r.member(cm["means"], f"value of {slot}", vocab.slots[slot])
+        if means is not None and all(values) and len(values) > 1:
+            out.append(Combination(slot, frozenset(v for v in values if v), means))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- context
+
+
+def _read_context(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Trigger, ...]:
+    cm = r.mapping(y, "context", ("terminate",), (*CONTEXT_KINDS, "pseudo"))
+    if cm is None:
+        return ()
+    out: list[Trigger] = []
+    for kind in CONTEXT_KINDS:
+        if kind not in cm:
+            continue
+        dm = r.mapping(cm[kind], f"context {kind}", (), DIRECTIONS)
+        for direction, lst in (dm or {}).items():
+            out += _triggers(r, lst, kind, direction, vocab)
+    for kind in ("pseudo", "terminate"):
+        if kind in cm:
+            out += [Trigger(p, kind, "") for p in _expanded_strings(r, cm[kind], kind)]
+    return tuple(out)
+
+
+def _triggers(r: Reader, y: Y, kind: str, direction: str, vocab: Vocabulary) -> list[Trigger]:
+    """Trigger phrases: each a string, or {phrase, slots, max_scope}."""
+    out: list[Trigger] = []
+    for item in r.seq(y, f"context {kind} {direction}"):
+        if not isinstance(item.value, dict):
+            text = r.string(item, f"a {kind} trigger")
+            out += [Trigger(p, kind, direction) for p in _expand_at(r, text, item.mark)
+                    ] if text else []
+            continue
+        tm = r.mapping(item, f"a {kind} trigger", ("phrase",), ("slots", "max_scope"))
+        text = r.string(tm["phrase"], "phrase") if tm and "phrase" in tm else None
+        if tm is None or text is None:
+            continue
+        slots = tuple(s for s in (r.member(v, "slot", vocab.slots)
+                                  for v in r.seq(tm["slots"], "slots")) if s) if (
+            "slots" in tm) else ()
+        scope = r.integer(tm["max_scope"], "max_scope", 1) if "max_scope" in tm else None
+        out += [Trigger(p, kind, direction, slots, scope)
+                for p in _expand_at(r, text, item.mark)]
+    return out
+
+
+def _read_typos(r: Reader, y: Y) -> dict[str, str]:
+    typos: dict[str, str] = {}
+    if not isinstance(y.value, dict):
+        r.fail(y.mark, f"typos must map a misspelt word to the word meant, got {y.kind}")
+        return typos
+    for wrong, right in y.value.items():
+        word = r.string(right, f"the correction of {wrong!r}")
+        if word is not None:
+            typos[wrong.casefold()] = word.casefold()
+    return typos

@@ -1,0 +1,241 @@
+"""Ages, for the number reader (heel_bot/language/numbers.py), and numbers without a unit.
+
+Who a number is said of ("I'm", "she's", "my son is", "aged"), age suffixes ("13yo", "13 years
+old"), "born in 2012", "16 next month", school years ("year 9", "8th grade"), decades of life
+("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "my son (9)"; and a
+bare number read in the unit of the slot asked (`expect=`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from heel_bot.language.numhedges import ATLEAST, finish, hedges_before, prev_index
+from heel_bot.language.numtokens import PAD, Found, Message, Reading
+from heel_bot.language.numvocab import (
+    AGE,
+    AGE_NEXT,
+    AGE_NEXT_SYMBOLS,
+    AGE_SKIP,
+    CLAUSE_EDGE,
+    DECADE_MODS,
+    DECADES,
+    DISTANCE,
+    DURATION,
+    FUTURE_AGE,
+    INF,
+    MONTH,
+    MONTHS,
+    ONES,
+    ORDINALS,
+    PEOPLE,
+    PERSON_LEADS,
+    TENS,
+    THEY_LEADS,
+    WEEKDAYS,
+    YEAR_WORDS,
+)
+
+
+def age_suffix(m: Message, j: int) -> int | None:
+    """The end of "yo", "y/o", "y.o.", "years old", "year-old", "yrs of age" at j."""
+    t = m.t
+    w = t[j]
+    if w in ("yo", "yoa", "yrsold", "yearsold"):
+        return j + 1 + (t[j + 1] == ".")
+    if w == "y" and t[j + 1] in ("/", ".") and t[j + 2] == "o":
+        return j + 3 + (t[j + 3] == ".")
+    if w in YEAR_WORDS:
+        k = j + 2 if t[j + 1] == "-" else j + 1
+        if t[k] in ("old", "young"):
+            return k + 1
+        if t[k] == "of" and t[k + 1] == "age":
+            return k + 2
+    return None
+
+
+def person_before(m: Message, i: int) -> bool:
+    """ "I'm", "she's", "my son is", "age", "aged" just before token i (hedges skipped)."""
+    t = m.t
+    _, k = hedges_before(m, i, 0)
+    p = m.prev_skipping(k, AGE_SKIP)
+    w = t[p]
+    if w in PERSON_LEADS or (w == ":" and t[p - 1] == "age"):
+        return True
+    if w in THEY_LEADS:
+        return not m.shoe_context(i)
+    if (w in ("am", "m") and t[p - 1] == "i") or (w == "am" and p == PAD):
+        return True
+    if w in ("is", "are"):
+        q = t[p - 1]
+        if q in ("she", "he", "age") or q in PEOPLE or t[p - 2] in PEOPLE:
+            return True  # "my son Alfie is 10"
+        if q == "they":
+            return not m.shoe_context(i)
+    return w.endswith("'s") and w[:-2] in PEOPLE
+
+
+def have_years(m: Message, i: int) -> bool:
+    """ "I have 35 years" (an age, as in French, Spanish, Italian...)."""
+    p = prev_index(m, i)
+    return m.t[p] == "have" and m.t[p - 1] in ("i", "she", "he") and m.t[
+        p - 2] in CLAUSE_EDGE
+
+
+def age_follows(m: Message, j: int) -> bool:
+    """What may follow a bare age: end, punctuation, "and", "years", "now"..."""
+    w = m.t[j]
+    if w in ("'", "/"):
+        return False
+    return w == "" or w in AGE_NEXT or (len(w) == 1 and w in AGE_NEXT_SYMBOLS) or (
+        w.endswith(("'s", "'m")))
+
+
+def unitless(m: Message, r: Reading) -> Found | None:
+    """A number with no unit: an age after "I'm...", "32F", "(12)" after "my son", "16 next
+    month", "born in 2012"; with `expect`, a bare answer."""
+    t, i = m.t, r.first
+    if r.vague or (m.nums[i] is None and t[i] in ("a", "an")):
+        return None
+    if t[r.end] == "+":
+        r.tags.append(ATLEAST)
+        r.end += 1
+    nxt = t[r.end]
+    got = born(m, r)
+    if got is not None:
+        return got
+    turning = t[prev_index(m, i)] == "turning"
+    if turning or future_age(m, r.end):
+        # "16 next month", "turning 16": not 16 yet
+        r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
+        if turning or m.expect == AGE or person_before(m, i):
+            return finish(m, AGE, r)
+    if person_before(m, i) and age_follows(m, r.end):
+        return finish(m, AGE, r)
+    if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
+        return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
+    alone = t[i - 1] in CLAUSE_EDGE and (nxt in CLAUSE_EDGE or nxt in AGE_NEXT)
+    if (alone and nxt in ("f", "m") and m.ends[i] == m.starts[r.end]
+            and t[r.end + 1] in CLAUSE_EDGE and 10 <= r.value < 100):
+        r.end += 1
+        return finish(m, AGE, r)  # "Runner, 32F, ..."
+    if (t[i - 1] == "(" and nxt == ")" and (t[i - 2] in PEOPLE or t[i - 3] in PEOPLE)):
+        return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)"
+    if m.expect == AGE and alone:
+        return finish(m, AGE, r)  # "retired, 71" to "How old are you?"
+    return _bare_answer(m, r)
+
+
+def _bare_answer(m: Message, r: Reading) -> Found | None:
+    """A number that is the whole answer, read in the unit of the slot asked (`expect`)."""
+    if m.expect is None or not m.bare(r.first, r.end):
+        return None
+    if m.expect == DISTANCE:
+        pass  # miles: the shoe question's options are in miles first ("Over 500 miles (800 km)")
+    elif m.expect == DURATION:  # days to months
+        if r.value > 100:
+            return None
+        r.high *= MONTH
+    return finish(m, m.expect, r)
+
+
+def future_age(m: Message, j: int) -> bool:
+    """ "next month", "on Friday", "in August", "soon", "tomorrow" after an age."""
+    t = m.t
+    w, nxt = t[j], t[j + 1]
+    if w not in FUTURE_AGE:
+        return False
+    if w == "next":
+        return nxt in ("week", "month", "year", "birthday") or nxt in WEEKDAYS
+    if w == "on":
+        return nxt in WEEKDAYS or nxt == "the" or m.nums[j + 1] is not None
+    if w == "in":
+        return (nxt in MONTHS or nxt in ("a", "an", "few") or nxt in ONES
+                or m.nums[j + 1] is not None)
+    return True
+
+
+def born(m: Message, r: Reading) -> Found | None:
+    """ "born in 2012", "born 1990": an age of (this year - year - 1) to (this year - year)."""
+    t, i = m.t, r.first
+    p = i - 1 if t[i - 1] != "in" else i - 2
+    year = r.value
+    if t[p] != "born" or len(t[i]) != 4 or year != int(year):
+        return None
+    try:
+        age = m.today.year - year
+    except (ValueError, OverflowError):  # pragma: no cover
+        return None
+    if not 0 < age <= 120:
+        return None
+    return Found(AGE, age - 0.5, age - 1, age, p, r.end, "")
+
+
+def school(m: Message, first: int, end: int, lowest: float) -> Found | None:
+    """A school year as an age: "year 9" (UK, 13-14), "8th grade" / "grade 8" (US, 13-14)."""
+    if not 4 <= lowest <= 19 or m.t[end] == "of":
+        return None
+    prev = m.t[first - 1]
+    if not (prev == "in" or m.bare(first, end) or (
+            m.expect == AGE and prev in CLAUSE_EDGE)):
+        return None
+    return Found(AGE, lowest + 0.5, lowest, lowest + 1, first, end, "")
+
+
+def decade(m: Message, i: int) -> Found | None:
+    """ "in my forties", "mid 30s", "late teens", "early twenties", "I'm a teenager"."""
+    t = m.t
+    j, mod = i, ""
+    if t[j] in DECADE_MODS:
+        mod = t[j]
+        j += 1
+        if t[j] == "-":
+            j += 1
+    w = t[j]
+    nv = m.nums[j]
+    if w in DECADES:
+        lo, hi = DECADES[w]
+        j += 1
+    elif nv is not None and nv in (20, 30, 40, 50, 60, 70, 80, 90) and "." not in w:
+        if t[j + 1] == "s" and m.ends[j] == m.starts[j + 1]:
+            j += 2  # "30s"
+        elif (t[j + 1] == "'" and t[j + 2] == "s") or (
+                t[j + 1] == "-" and t[j + 2] in ("something", "ish")):
+            j += 3  # "30's", "30-something"
+        elif t[j + 1] in ("something", "somethings"):
+            j += 2
+        else:
+            return None
+        lo, hi = nv, nv + 9
+    elif w in TENS and (t[j + 1] in ("something", "somethings") or (
+            t[j + 1] == "-" and t[j + 2] in ("something", "somethings"))):
+        lo = float(TENS[w])
+        hi = lo + 9
+        j += 2 if t[j + 1] != "-" else 3
+    elif w in ("teen", "teenager") and not mod and t[j - 1] == "a":
+        if not person_before(m, j - 1):
+            return None
+        return Found(AGE, 16.0, 13.0, 19.0, j, j + 1, "")
+    else:
+        return None
+    return _decade_age(m, i, j, lo, hi, mod=mod)
+
+
+def _decade_age(m: Message, i: int, j: int, lo: float, hi: float, *, mod: str) -> Found | None:
+    """Decade `lo`-`hi` at tokens [i, j), after modifier `mod` ("early", "mid", "late"), as an
+    age when it is said of a person ("in my forties") or is the whole answer."""
+    t = m.t
+    before = t[i - 1]
+    if before == "the":
+        return None  # "in the 30s" (heat, an era)
+    people = before in ("my", "his", "her", "their", "our") and t[i - 2] == "in"
+    if not (people or person_before(m, i) or (
+            (mod or m.expect == AGE) and m.bare(i, j))):
+        return None  # "it was mid 30s today": the weather
+    if mod in ("early",):
+        lo, hi = (13.0, 14.0) if lo == 13 else (lo, lo + 3)
+    elif mod in ("mid", "middle"):
+        lo, hi = (14.0, 16.0) if lo == 13 else (lo + 3, lo + 6)
+    elif mod == "late":
+        lo, hi = (17.0, 19.0) if lo == 13 else (lo + 7, lo + 9)
+    return Found(AGE, (lo + hi) / 2, lo, hi, i, j, "")

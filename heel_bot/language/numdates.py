@@ -1,0 +1,306 @@
+"""Dates that say how long it has hurt, for the number reader (heel_bot/language/numbers.py).
+
+Relative days ("yesterday", "the other day", "last night"), calendar periods ("last week",
+"this month", "last weekend", "since Monday"), months and days ("since March", "mid March",
+"the end of March", "since 3 March 2024"), years ("since 2022"), holidays ("since Christmas",
+"New Year", "Easter", "Halloween", "Thanksgiving") and the start of a period ("since the start
+of the month"): each as a duration in days up to the message's `today`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from heel_bot.language.numtokens import Found, Message
+from heel_bot.language.numvocab import (
+    AMBIGUOUS_MONTHS,
+    DURATION,
+    MONTH,
+    MONTHS,
+    ORDINALS,
+    SPANS,
+    UNITS,
+    WEEKDAYS,
+    YEAR,
+)
+
+# A date read: (low, high, value) in days before today, its end token, whether it needs an
+# onset word ("started", "since"...) to be the pain's.
+DateRead = tuple[float, float, float, int, bool]
+
+_WHERE = {"early": 1, "start": 1, "beginning": 1, "mid": 15, "middle": 15, "late": 22,
+          "end": 31}  # "mid March": the 15th
+_BEFORE_YEAR = frozenset({",", *MONTHS})
+_NEAR_DAY_WORDS = frozenset({"yesterday", "today", "tonight", "this", "earlier", "the", "last",
+                             "past"})  # the words that may start a `_near_day`
+
+
+def relative(m: Message, i: int) -> Found | None:
+    """A date at token i as a duration, "since" / "from" / "ever since" included."""
+    t = m.t
+    since = t[i] in ("since", "from") or (t[i] == "ever" and t[i + 1] == "since")
+    k = i + (2 if t[i] == "ever" else 1 if since else 0)
+    try:
+        got = date_at(m, k, since)
+    except (ValueError, OverflowError):  # dates before year 1 or after 9999
+        return None
+    if got is None:
+        return None
+    lo, hi, v, j, needs_anchor = got
+    if needs_anchor and not since and not m.onset_near(k) and not m.bare(k, j):
+        return None
+    return Found(DURATION, v, lo, hi, i if since else k, j, "")
+
+
+def days_since(m: Message, d: datetime.date) -> float:
+    """Whole days from `d` to the message's today."""
+    return float((m.today - d).days)
+
+
+def date_at(m: Message, k: int, since: bool) -> DateRead | None:
+    """A relative date at token k: (low, high, value days, end, needs an onset word)."""
+    t = m.t
+    w, nxt = t[k], t[k + 1]
+    if w in _NEAR_DAY_WORDS:
+        got = _near_day(m, k)
+        if got is not None:
+            return got
+    if w == "last":
+        return last(m, k)
+    if w == "this" and nxt in ("week", "month"):
+        today = m.today
+        hi = float(today.weekday() if nxt == "week" else today.day - 1)
+        return 0.0, hi, hi / 2, k + 2, True
+    if w in WEEKDAYS:
+        back = (m.today.weekday() - WEEKDAYS[w]) % 7 or 7
+        return float(back), float(back), float(back), k + 1, True
+    if (w == "the" and nxt == "weekend") or w == "weekend":
+        end = k + (2 if w == "the" else 1)
+        if w == "weekend" and t[k - 1] not in ("last", "past"):
+            return None
+        return weekend(m, end, previous=False)
+    if since and m.nums[k] is not None and t[k + 1] not in UNITS:
+        year = m.nums[k]
+        assert year is not None
+        today = m.today
+        if 1900 <= year <= today.year and year == int(year) and len(w) == 4:
+            d = days_since(m, datetime.date(int(year), 1, 1))
+            return d, d, d, k + 1, False
+    got = holiday(m, k)
+    if got is not None:
+        return got
+    return month_date(m, k, since)
+
+
+def _near_day(m: Message, k: int) -> DateRead | None:
+    """ "yesterday", "today", "this morning", "the day before yesterday", "the other day",
+    "the last week", "the past month" (a span back from today, not a calendar period)."""
+    t = m.t
+    w, nxt = t[k], t[k + 1]
+    if w == "yesterday":
+        return 1.0, 1.0, 1.0, k + 1, True
+    if w in ("today", "tonight") or (w == "this" and nxt in (
+            "morning", "afternoon", "evening", "am", "pm")):
+        return 0.0, 0.0, 0.0, k + (1 if w != "this" else 2), True
+    if w == "earlier" and nxt == "today":
+        return 0.0, 0.0, 0.0, k + 2, True
+    if w == "the" and nxt == "day" and t[k + 2] == "before" and t[k + 3] == "yesterday":
+        return 2.0, 2.0, 2.0, k + 4, True
+    if w == "the" and nxt == "other" and t[k + 2] == "day":
+        return 2.0, 6.0, 3.0, k + 3, True
+    if w in ("last", "past") and nxt in SPANS and (w == "past" or t[k - 1] in (
+            "the", "this")):
+        days = SPANS[nxt]  # "the last week", "the past month": a span, not a calendar week
+        return days, days, days, k + 2, False
+    return None
+
+
+def last(m: Message, k: int) -> DateRead | None:
+    """ "last night/week/month/year/weekend/Monday" (calendar)."""
+    t, today = m.t, m.today
+    what = t[k + 1]
+    if what == "night":
+        return 0.0, 1.0, 1.0, k + 2, True
+    if what == "week":
+        wd = today.weekday()
+        lo, hi = float(wd + 1), float(wd + 7)
+        return lo, hi, min(max(7.0, lo), hi), k + 2, True
+    if what == "month":
+        first_this = today.replace(day=1)
+        last_prev = first_this - datetime.timedelta(days=1)
+        lo, hi = days_since(m, last_prev), days_since(m, last_prev.replace(day=1))
+        return lo, hi, min(max(MONTH, lo), hi), k + 2, True
+    if what == "year":
+        lo = days_since(m, datetime.date(today.year - 1, 12, 31))
+        hi = days_since(m, datetime.date(today.year - 1, 1, 1))
+        return lo, hi, min(max(YEAR, lo), hi), k + 2, True
+    if what == "weekend":
+        return weekend(m, k + 2, previous=True)
+    if what in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS[what]) % 7 or 7
+        return float(back), float(back), float(back), k + 2, True
+    return None
+
+
+def weekend(m: Message, end: int, *, previous: bool) -> DateRead:
+    """The weekend (this one if it is now, unless `previous`), ending at token `end`."""
+    wd = m.today.weekday()  # Saturday 5, Sunday 6
+    if wd >= 5 and not previous:
+        return 0.0, float(wd - 5), float(wd - 5), end, True
+    sunday = (wd - 6) % 7 or 7
+    return float(sunday), float(sunday + 1), float(sunday), end, True
+
+
+def holiday(m: Message, k: int) -> DateRead | None:
+    """The most recent Christmas (Eve, Day), New Year, Halloween, Easter, Thanksgiving."""
+    t, today = m.t, m.today
+    w = t[k]
+    j = k + 1
+    if w == "the" and t[k + 1] in ("new", "christmas", "holidays"):
+        w, j = t[k + 1], k + 2
+    if w in ("christmas", "xmas"):
+        month, day = 12, 25
+    elif w == "new" and t[j] in ("year", "years", "year's"):
+        month, day, j = 1, 1, j + 1 + (t[j + 1] == "'")
+    elif w == "halloween":
+        month, day = 10, 31
+    elif w == "easter":
+        e = _easter(today.year)
+        if e > today:
+            e = _easter(today.year - 1)
+        d = days_since(m, e)
+        return d, d, d, j, True
+    elif w == "thanksgiving":
+        tg = _thanksgiving(today.year)
+        if tg > today:
+            tg = _thanksgiving(today.year - 1)
+        d = days_since(m, tg)
+        return d, d, d, j, True
+    else:
+        return None
+    if t[j] in ("day", "eve"):
+        day -= t[j] == "eve"
+        j += 1
+    year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
+    d = days_since(m, datetime.date(year, month, day))
+    return d, d, d, j, True
+
+
+def this_period(m: Message, j: int, where: int) -> DateRead | None:
+    """ "(the start of) the month / this year / the week / last month"."""
+    t, today = m.t, m.today
+    which = t[j]
+    if which not in ("the", "this", "last"):
+        return None
+    period = t[j + 1]
+    if period == "month":
+        first = today.replace(day=1)
+        if which == "last":
+            first = (first - datetime.timedelta(days=1)).replace(day=1)
+        length = calendar.monthrange(first.year, first.month)[1]
+        d = first.replace(day=min(where, length))
+    elif period == "year" and where == 1:
+        d = datetime.date(today.year - (which == "last"), 1, 1)
+    elif period == "week" and where == 1:
+        d = today - datetime.timedelta(days=today.weekday() + 7 * (which == "last"))
+    else:
+        return None
+    if d > today:
+        return None
+    x = days_since(m, d)
+    return x, x, x, j + 2, True
+
+
+def month_date(m: Message, k: int, since: bool) -> DateRead | None:
+    """ "March", "early/mid/late March", "the end of March", "3 March", "March 3rd"."""
+    t = m.t
+    j = k
+    if t[j] == "the":
+        j += 1
+    where = 1
+    if t[j] in _WHERE:
+        where = _WHERE[t[j]]
+        j += 1
+        if t[j] in ("of", "-"):
+            j += 1
+    day = None  # "3 March", "3rd of March"
+    if m.nums[j] is not None and (t[j + 1] in ORDINALS or t[j + 1] == "of"
+                                  or t[j + 1] in MONTHS):
+        day = m.nums[j]
+        j += 1
+        if t[j] in ORDINALS:
+            j += 1
+        if t[j] == "of":
+            j += 1
+    if where != 1 or t[j - 1] in ("of", "early", "start", "beginning"):
+        this = this_period(m, j, where)
+        if this is not None:
+            return this
+    if t[j] not in MONTHS:
+        return None
+    if t[j] in AMBIGUOUS_MONTHS and not since and j == k and t[k - 1] not in (
+            "in", "of", "since", "from", "-"):
+        return None  # "I may...": abbreviations and May need "since"/"in"
+    month = MONTHS[t[j]]
+    day, year, j = _after_month(m, j + 1, day)
+    return _dated(m, month, where if day is None else day, year, j)
+
+
+def _after_month(m: Message, j: int, day: float | None
+                 ) -> tuple[float | None, int | None, int]:
+    """The day and year after a month ("March 3rd", "March 2024", "March 3, 2024"), from
+    token j: (day, year, end)."""
+    t = m.t
+    year: int | None = None
+    nv = m.nums[j]
+    if day is None and nv is not None and t[j + 1] not in UNITS:
+        if len(t[j]) == 4 and 1900 <= nv <= 9999:
+            year = int(nv)  # "since March 2023"
+        else:
+            day = nv
+            j += 1 + (t[j + 1] in ORDINALS)
+    if year is None and m.nums[j] is not None and len(t[j]) == 4 and t[j - 1] in _BEFORE_YEAR:
+        year = int(m.nums[j] or 0)
+    if year is not None:
+        j += 1
+    return day, year, j
+
+
+def _dated(m: Message, month: int, day: float, year: int | None, j: int) -> DateRead | None:
+    """Days since day `day` of `month` (1, 15, 22 or 31 for early, mid, late or the end of it)
+    in `year`, or since the most recent such day not after today."""
+    today = m.today
+    if day != int(day) or not 1 <= day <= 31:
+        return None
+    where = int(day)
+    tries = [year] if year is not None else [today.year, today.year - 1]
+    for y in tries:
+        if not 1 <= y <= 9999:
+            return None
+        d = datetime.date(y, month, min(where, calendar.monthrange(y, month)[1]))
+        if d <= today:
+            x = days_since(m, d)
+            return x, x, x, j, True
+    return None
+
+
+def _easter(year: int) -> datetime.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month = (h + el - 7 * m + 114) // 31
+    day = (h + el - 7 * m + 114) % 31 + 1
+    return datetime.date(year, month, day)
+
+
+def _thanksgiving(year: int) -> datetime.date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = datetime.date(year, 11, 1)
+    return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)

@@ -1,0 +1,142 @@
+"""Hedges for the number reader (heel_bot/language/numbers.py): the words that soften or bound a
+number ("about", "over", "at least", "-ish", "or more", "nearly", "not yet") and the range a
+hedged number means (`finish`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from heel_bot.language.numtokens import Found, Message, Phrases, Reading
+from heel_bot.language.numvocab import (
+    AGE,
+    APPROX,
+    BETWEEN,
+    HEDGE_APPROX,
+    HEDGE_AT_LEAST,
+    HEDGE_AT_MOST,
+    HEDGE_NEARLY,
+    INF,
+)
+
+OVER, ATLEAST, UNDER, ATMOST = "over", "atleast", "under", "atmost"  # internal bounds
+
+
+def _phrases(spec: dict[str, str]) -> Phrases:
+    """{tag: "phrase, phrase"} -> {last word: [(phrase tokens, tag)]}, longest first."""
+    out: Phrases = {}
+    for tag, phrases in spec.items():
+        for phrase in phrases.split(","):
+            words = tuple(phrase.split())
+            out.setdefault(words[-1], []).append((words, tag))
+    for items in out.values():
+        items.sort(key=lambda p: -len(p[0]))
+    return out
+
+
+def _first_word(spec: dict[str, str]) -> Phrases:
+    """{tag: "phrase, phrase"} -> {first word: [(phrase tokens, tag)]}, longest first."""
+    out: Phrases = {}
+    for tag, phrases in spec.items():
+        for phrase in phrases.split(","):
+            words = tuple(phrase.split())
+            out.setdefault(words[0], []).append((words, tag))
+    for items in out.values():
+        items.sort(key=lambda p: -len(p[0]))
+    return out
+
+
+BEFORE = _phrases({
+    HEDGE_APPROX: "about, around, approx, approximately, roughly, maybe, perhaps, probably, "
+                  "prob, probs, possibly, like, circa, ca, ~, close to, something like, "
+                  "give or take, abt, round about, roundabout, some, about like, "
+                  "somewhere around, somewhere about, guessing, est, estimated",
+    OVER: "over, more than, longer than, greater than, above, beyond, just over, a bit over, "
+          "a little over, a bit more than, a little more than, well over, way over, just past, "
+          "well past, upwards of, north of, in excess of, more then, >, a tad over, "
+          "slightly over, slightly more than, just more than",
+    ATLEAST: "at least, atleast, minimum, a minimum of, a good, no less than, not less than, "
+             "a solid, > =, at the very least",
+    UNDER: "under, less than, fewer than, shorter than, below, not even, not quite, "
+           "just under, a bit under, a little under, less then, <, slightly under, "
+           "just less than, a bit less than, a little less than",
+    ATMOST: "up to, at most, no more than, not more than, max, maximum, < =, at the most",
+    HEDGE_NEARLY: "nearly, almost, close on, coming up on, coming up to, approaching, "
+                  "not far off, getting on for, just shy of, shy of, nearly about",
+})
+AFTER = _first_word({
+    HEDGE_APPROX: "or so, ish, - ish, give or take, roughly, approx, approximately, "
+                  "or thereabouts, thereabouts, or something",
+    ATLEAST: "+, plus, or more, or longer, or over, at least, minimum, min, and counting, "
+             "and more, or above, or even more, at the least, or longer than that",
+    ATMOST: "or less, or under, or fewer, or shorter, at most, max, maximum, tops, at the most, "
+            "or below",
+})
+# Between a number and its unit: "6ish weeks", "500+ miles", "40-odd miles", "6 or so weeks".
+MIDDLE = _first_word({
+    HEDGE_APPROX: "ish, - ish, odd, - odd, or so, something, - something",
+    ATLEAST: "+, plus, - plus",
+})
+_HEDGE_TAG = {HEDGE_APPROX: HEDGE_APPROX, OVER: HEDGE_AT_LEAST, ATLEAST: HEDGE_AT_LEAST,
+              UNDER: HEDGE_AT_MOST, ATMOST: HEDGE_AT_MOST, HEDGE_NEARLY: HEDGE_NEARLY}
+
+
+def hedges_before(m: Message, i: int, floor: int) -> tuple[list[str], int]:
+    """Hedge phrases ending right before token i (nearest first), and where they start."""
+    t, tags, k = m.t, [], i
+    for _ in range(3):
+        best: tuple[tuple[str, ...], str] | None = None
+        for words, tag in BEFORE.get(t[k - 1], ()):
+            if k - len(words) >= floor and tuple(t[k - len(words):k]) == words:
+                best = (words, tag)
+                break
+        if best is None:
+            break
+        tags.append(best[1])
+        k -= len(best[0])
+    return tags, k
+
+
+def prev_index(m: Message, i: int) -> int:
+    """The index of the token before the hedges that end right before token i."""
+    return hedges_before(m, i, 0)[1] - 1
+
+
+def finish(m: Message, kind: str, r: Reading) -> Found | None:
+    """Hedges after the quantity, then before it; the range they mean."""
+    after = m.phrase_at(AFTER, r.end)
+    if after is not None:
+        r.tags.append(after[0])
+        r.end = after[1]
+    floor = m.floor
+    before, first = hedges_before(m, r.first, floor)
+    if m.t[first - 1] in BETWEEN and first - 1 >= floor:
+        first -= 1  # "between 10 and 14 days"
+    tags = before + r.tags
+    t = m.t
+    if t[first - 1] == "not" or (t[first - 1] == "yet" and t[first - 2] == "not"):
+        if t[first - 1] != "yet" and t[r.end] != "yet":
+            return None  # "not 13, 31": a number denied is no reading
+        tags.insert(0, UNDER)  # "not 16 yet", "not yet 16"
+    v, lo, hi = r.value, r.low, r.high
+    bound = next((tag for tag in tags if tag != HEDGE_APPROX), None)
+    approx = HEDGE_APPROX in tags
+    if bound is None and approx and not r.vague:
+        lo, hi = lo * (1 - r.spread), hi * (1 + r.spread)
+    elif bound == OVER:
+        lo, hi = math.nextafter(lo, INF), INF
+        v = max(v, lo)
+    elif bound == ATLEAST:
+        hi = INF
+    elif bound == UNDER:
+        hi = math.nextafter(hi, -INF)
+        lo, v = 0.0, min(v, hi)
+    elif bound == ATMOST:
+        lo = 0.0
+    elif bound == HEDGE_NEARLY:
+        hi = math.nextafter(hi, -INF)
+        lo, v = lo * (1 - APPROX), min(v, hi)
+    if kind == AGE and not 0 < v <= 120:
+        return None
+    hedge = _HEDGE_TAG[bound] if bound else (HEDGE_APPROX if approx or r.vague else "")
+    return Found(kind, v, max(lo, 0.0), hi, first, r.end, hedge)

@@ -1,0 +1,83 @@
+"""The scan of one message for the number reader (heel_bot/language/numbers.py).
+
+`Scan` walks the tokens left to right and, at each, tries the readers in turn: a date
+(numdates), a decade of life (numages), a number with its unit (numunits), a plural unit
+alone ("for weeks"), a school year. A quantity found is kept and the walk goes on after it;
+last, neighbours joined by "to" / "or" / "between ... and" become one range ("2 weeks to a
+month").
+"""
+
+from __future__ import annotations
+
+from heel_bot.language.numages import decade, school
+from heel_bot.language.numdates import relative
+from heel_bot.language.numtokens import PAD, Found, Message
+from heel_bot.language.numunits import plural_span, quantity
+from heel_bot.language.numvocab import (
+    DECADE_MODS,
+    INF,
+    PLURAL_SPANS,
+    RELATIVE_STARTS,
+    TRIGGERS,
+    UNITS,
+)
+
+
+class Scan(Message):
+    """One message, tokenised (`Scan(text, today, expect)`); `run` finds its quantities."""
+
+    def quick_reject(self) -> bool:
+        """Whether the message has no digit and no word that may start a quantity."""
+        return not any(x is not None for x in self.nums) and TRIGGERS.isdisjoint(
+            self.t[PAD:self.n])
+
+    def run(self) -> list[Found]:
+        """The quantities in the message, in order (`find_quantities` drops any whose range
+        is not low ≤ value ≤ high)."""
+        if self.quick_reject():
+            return []
+        found: list[Found] = []
+        i, n, t, nums = PAD, self.n, self.t, self.nums
+        while i < n:
+            w = t[i]
+            got = None
+            if w in TRIGGERS or w in RELATIVE_STARTS:
+                got = relative(self, i)
+            if got is None and (w in TRIGGERS or w in DECADE_MODS or nums[i] is not None):
+                got = decade(self, i)
+            if got is None and (nums[i] is not None or w in TRIGGERS or w in ("a", "an")):
+                got = quantity(self, i)
+            if got is None and w in PLURAL_SPANS:
+                got = plural_span(self, i)
+            year = nums[i + 1]
+            if (got is None and w in ("year", "grade") and year is not None
+                    and "." not in t[i + 1] and t[i + 2] not in UNITS):
+                got = school(self, i, i + 2, year + (4 if w == "year" else 5))
+            if got is None:
+                i += 1
+                continue
+            if found and got.first < found[-1].last:
+                got.first = found[-1].last
+            found.append(got)
+            self.floor = got.last
+            i = max(got.last, i + 1)
+        return merge(t, found)
+
+
+def merge(t: list[str], found: list[Found]) -> list[Found]:
+    """ "2 weeks to a month", "3 weeks or a month", "between 2 weeks and a month": quantities
+    `found` in tokens `t`, neighbours joined by "to" / "or" / "-" / "between ... and" as one."""
+    out = list[Found]()
+    for f in found:
+        if out:
+            p = out[-1]
+            conn = t[p.last] if f.first == p.last + 1 else ""
+            between = conn in ("and", "&") and t[p.first - 1] in ("between", "btwn")
+            if p.kind == f.kind and (conn in ("-", "to", "or") or between):
+                low, high = min(p.low, f.low), max(p.high, f.high)
+                mid = (low + high) / 2 if high < INF else max(p.value, f.value)
+                out[-1] = Found(p.kind, mid, low, high, p.first, f.last,
+                                p.hedge or f.hedge)
+                continue
+        out.append(f)
+    return out

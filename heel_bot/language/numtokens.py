@@ -1,0 +1,188 @@
+"""A typed message as tokens, for the number reader (heel_bot/language/numbers.py).
+
+`Message` folds the text (lower case, ASCII digits, plain dashes and apostrophes) and cuts it
+into tokens once, keeping each token's offsets and sentence, with every digit token read as a
+number. The readers (numwords, numhedges, numunits, numages, numdates) look tokens up by index:
+`PAD` empty tokens either side spare them bounds checks. `Message` also answers the questions
+about a number's surroundings that they share: is its sentence about shoes, is the message
+nothing but it, is an onset word near. `Found` and `Reading` are the records they pass around.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from heel_bot.language.numvocab import (
+    APPROX,
+    BOUNDARY_TOKENS,
+    DISTANCE,
+    EXPECT,
+    FILLER,
+    ONSET,
+    SHOE_WORDS,
+    VULGAR,
+)
+
+PAD = 8  # empty tokens either side, so lookups a few tokens away need no bounds checks
+MAX_DIGITS = 9  # longer digit runs are not quantities (and would overflow to inf)
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'",
+                       "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "−": "-", "―": "-",
+                       "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ",
+                       "×": "x", "⁄": "/", "∼": "~", "≈": "~", "～": "~", "≥": ">", "≤": "<"})
+_TOKEN = re.compile(r"[0-9]+(?:,[0-9]{3})+(?![0-9])(?:\.[0-9]+)?"
+                    r"|[0-9]+(?:[.,][0-9]+)?"
+                    r"|[a-z]+(?:'[a-z]+)?"
+                    r"|\S")
+
+
+def normalise(text: str) -> str:
+    """Lower case, ASCII digits, plain dashes and apostrophes; one character per character, so
+    offsets in the result are offsets in `text`."""
+    if text.isascii():
+        return text.lower()
+    out = []
+    for ch in text.translate(_FOLD):
+        if ch.isdecimal():
+            out.append(str(unicodedata.decimal(ch, 0)))
+        else:
+            lower = ch.lower()
+            out.append(lower if len(lower) == 1 else ch)
+    return "".join(out)
+
+
+def digits(token: str) -> float | None:
+    """The number a digit token means ("11", "1.5", "1,5", "1,000"), or None."""
+    if not token[0].isdigit() or len(token) > MAX_DIGITS + 4:
+        return None
+    if "," in token:
+        head = token.split(".", maxsplit=1)[0].split(",")
+        token = token.replace(",", "") if all(len(p) == 3 for p in head[1:]) else (
+            token.replace(",", "."))
+    if len(token.split(".")[0]) > MAX_DIGITS:
+        return None
+    try:
+        return float(token)
+    except ValueError:
+        return None
+
+
+@dataclass
+class Found:
+    """A quantity found: its kind, value and range, tokens [first, last), hedge tag."""
+
+    kind: str
+    value: float
+    low: float
+    high: float
+    first: int  # token index of the first word (hedge included)
+    last: int  # token index after the last word
+    hedge: str
+
+
+@dataclass
+class Reading:
+    """A number being read: its range, tokens [first, end), hedges met so far."""
+
+    value: float
+    low: float
+    high: float
+    first: int
+    end: int
+    tags: list[str]
+    vague: bool
+    spread: float = APPROX  # what "about" adds either side, as a fraction
+
+    def scale(self, f: float) -> None:
+        self.value, self.low, self.high = self.value * f, self.low * f, self.high * f
+
+    def shift(self, d: float) -> None:
+        self.value, self.low, self.high = self.value + d, self.low + d, self.high + d
+
+
+Phrases = dict[str, list[tuple[tuple[str, ...], str]]]
+
+
+class Message:
+    """One message, tokenised: tokens `t` at [PAD, n), their offsets, sentences and numbers."""
+
+    def __init__(self, text: str, today: datetime.date | None, expect: str | None) -> None:
+        self.text = text
+        self._today = today
+        self.expect = EXPECT.get(expect or "")
+        norm = normalise(text)
+        toks: list[str] = [""] * PAD
+        starts: list[int] = [0] * PAD
+        ends: list[int] = [0] * PAD
+        sentence: list[int] = [0] * PAD
+        sent, prev_end = 0, 0
+        for m in _TOKEN.finditer(norm):
+            tok = m.group()
+            if "\n" in norm[prev_end:m.start()]:
+                sent += 1
+            toks.append(tok)
+            starts.append(m.start())
+            ends.append(m.end())
+            sentence.append(sent)
+            if tok in BOUNDARY_TOKENS:
+                sent += 1
+            prev_end = m.end()
+        self.n = len(toks)  # tokens are at [PAD, n)
+        end = len(text)
+        self.t = toks + [""] * PAD
+        self.starts = starts + [end] * PAD
+        self.ends = ends + [end] * PAD
+        self.sent = sentence + [sent + 1] * PAD
+        self.nums: list[float | None] = [
+            digits(tok) if tok[:1].isdigit() else None for tok in self.t]
+        self.floor = 0  # where the last quantity found ends: hedges before the next stop here
+        self._shoe_sentences: set[int] | None = None
+        self._meaningful: list[int] | None = None
+
+    @property
+    def today(self) -> datetime.date:
+        """The date relative dates count back from (`datetime.date.today()` if not given)."""
+        if self._today is None:
+            self._today = datetime.date.today()
+        return self._today
+
+    def shoe_context(self, k: int) -> bool:
+        """Whether token k's sentence is about shoes (or the caller asked about them)."""
+        if self.expect == DISTANCE:
+            return True
+        if self._shoe_sentences is None:
+            self._shoe_sentences = {self.sent[j] for j in range(PAD, self.n)
+                                    if self.t[j] in SHOE_WORDS}
+        return self.sent[k] in self._shoe_sentences
+
+    def bare(self, first: int, last: int) -> bool:
+        """Whether the message is only tokens [first, last) plus filler and punctuation."""
+        if self._meaningful is None:
+            self._meaningful = [j for j in range(PAD, self.n)
+                                if (self.t[j][:1].isalnum() and self.t[j] not in FILLER)
+                                or self.t[j] in VULGAR]
+        m = self._meaningful
+        return not m or (m[0] >= first and m[-1] < last)
+
+    def onset_near(self, k: int) -> bool:
+        """An onset word ("started", "since"...) within eight tokens before k, same sentence."""
+        t, s = self.t, self.sent[k]
+        return any(t[j] in ONSET and self.sent[j] == s for j in range(max(0, k - 8), k))
+
+    def phrase_at(self, table: Phrases, j: int) -> tuple[str, int] | None:
+        """The tag and end of the phrase of `table` (keyed by first word) at token j."""
+        t = self.t
+        for words, tag in table.get(t[j], ()):
+            if tuple(t[j:j + len(words)]) == words:
+                return tag, j + len(words)
+        return None
+
+    def prev_skipping(self, k: int, skip: frozenset[str]) -> int:
+        """The index of the nearest token before k that is not in `skip`."""
+        j = k - 1
+        while j > 0 and self.t[j] in skip:
+            j -= 1
+        return j

@@ -1,0 +1,239 @@
+"""Numbers with units, for the number reader (heel_bot/language/numbers.py).
+
+A number (numwords) followed by a unit: days to years and hours ("10 days", "a week and a
+half", "2 weeks and 3 days", "5 hours ago"), miles and km ("600 miles", "900 km", "800k on
+them"), an age suffix ("13 years old"); "for weeks" (a plural unit alone). Here too is what
+such a number is not: a rate ("3 times a week"), the future ("in 3 weeks"), rest or running
+history ("rested for a week"), a race ("a 10K race"), the age of the shoes in time.
+"""
+
+from __future__ import annotations
+
+from heel_bot.language.numages import (
+    age_follows,
+    age_suffix,
+    have_years,
+    person_before,
+    unitless,
+)
+from heel_bot.language.numhedges import AFTER, MIDDLE, finish, prev_index
+from heel_bot.language.numtokens import Found, Message, Reading
+from heel_bot.language.numvocab import (
+    AGE,
+    ATTRIBUTIVE,
+    DIST_AFTER_BAD,
+    DIST_ARTICLES,
+    DIST_BEFORE_BAD,
+    DIST_WORDS,
+    DISTANCE,
+    DUR_AFTER_BAD,
+    DUR_OF_BAD,
+    DURATION,
+    FUTURE_BEFORE,
+    HEDGE_APPROX,
+    HOURS,
+    KM_PER_MILE,
+    ONES,
+    PLURAL_SPANS,
+    RATE_AFTER,
+    RATE_PREV,
+    RATE_WORDS,
+    RUN_BEFORE,
+    RUN_VERBS,
+    SHOE_NOUNS,
+    SHOE_WORDS,
+    TIME_WORDS,
+    UNITS,
+    YEAR,
+    K,
+)
+from heel_bot.language.numwords import fraction_after, number, single, spread
+
+
+def quantity(m: Message, i: int) -> Found | None:
+    """A number at token i with its unit (or an age, or a bare number): what it means."""
+    t = m.t
+    got = number(m, i)
+    if got is None:
+        return None
+    r = Reading(*got[:3], i, got[3], [], got[4], spread(got[1]))
+    j = r.end
+    mid = m.phrase_at(MIDDLE, j)
+    if mid is not None and (t[mid[1]] in UNITS or t[mid[1]] == "-"):
+        r.tags.append(mid[0])  # "6ish weeks", "500+ miles", "40-odd miles"
+        j = mid[1]
+    if t[j] in ("a", "an") and r.value < 1 and t[j + 1] in UNITS:
+        j += 1  # "½ a week", "1/2 a mile"
+    if t[j] == "k" and UNITS.get(t[j + 1], ("", 0.0))[0] == DISTANCE and m.nums[i] is not None:
+        r.scale(1000)  # "1k miles", "1.5k km": thousands
+        j += 1
+    unit_at = j + 1 if t[j] == "-" and t[j + 1] in UNITS else j
+    u = t[unit_at]
+    age_end = age_suffix(m, unit_at)
+    if age_end is not None and not r.vague:
+        return _suffixed_age(m, r, age_end)
+    unit = UNITS.get(u)
+    if u == "w" and t[unit_at + 1] == "/":
+        unit = None  # "3 w/ friends": with
+    r.end = j
+    if unit is None:
+        return unitless(m, r)
+    kind, factor = unit
+    r.end = unit_at + 1
+    if kind == DURATION and factor == YEAR and (
+            ((person_before(m, i) or have_years(m, i)) and age_follows(m, r.end))
+            or (m.expect == AGE and m.bare(i, r.end))):
+        return finish(m, AGE, r)  # "I'm 13 years", "I have 35 years", "13" to "How old..."
+    if kind in (DURATION, HOURS):
+        r.scale(factor)
+        return duration(m, r, factor, hours=kind == HOURS)
+    return distance(m, r, factor, k=kind == K)
+
+
+def _suffixed_age(m: Message, r: Reading, end: int) -> Found | None:
+    """An age with a suffix ending at token `end`: "13yo", "13 y/o", "13 y.o.", "13 years
+    old", "13-year-old", "13 years of age" (but not "my shoes are 2 years old")."""
+    t, i = m.t, r.first
+    if not person_before(m, i) and any(t[k] in SHOE_WORDS for k in range(max(0, i - 4), i)):
+        return None
+    r.end = end
+    return finish(m, AGE, r)
+
+
+def plural_span(m: Message, i: int) -> Found | None:
+    """ "for weeks", "it's been months", "for many years": at least two of the unit."""
+    t = m.t
+    prev = t[i - 1]
+    if prev not in ("for", "been", "since", "many") or t[i + 1] in RATE_WORDS:
+        return None
+    lo, hi, v = PLURAL_SPANS[t[i]]
+    first = i - 1 if prev == "many" else i
+    return Found(DURATION, v, lo, hi, first, i + 1, HEDGE_APPROX)
+
+
+def duration(m: Message, r: Reading, factor: float, *, hours: bool) -> Found | None:
+    """A duration (`r` in days, its unit `factor` days): more of it, "ago", and whether it is
+    the pain's."""
+    t, i, j = m.t, r.first, r.end
+    # "a week and a half", "a month & a half"
+    add, j = fraction_after(m, j)
+    r.shift(add * factor)
+    # "2 weeks and 3 days", "1 year 2 months": smaller units add up
+    k = j + 1 if t[j] in ("and", "&") else j
+    more = single(m, k)
+    if more is not None and not more[4]:
+        u2 = UNITS.get(t[more[3]])
+        if u2 is not None and u2[0] == DURATION and u2[1] < factor:
+            f2 = u2[1]
+            r.value, r.low, r.high = (r.value + more[0] * f2, r.low + more[1] * f2,
+                                      r.high + more[2] * f2)
+            j = more[3] + 1
+    # "a week or two", "3 weeks or 4"
+    if t[j] in ("or", "to", "-") and m.phrase_at(AFTER, j) is None:
+        upper = single(m, j + 1)
+        if (upper is not None and not upper[4] and upper[0] * factor > r.high
+                and t[upper[3]] not in UNITS and t[upper[3]] != "-"):
+            r.high = upper[0] * factor
+            r.value = (r.low + r.high) / 2
+            j = upper[3]
+    ago = t[j] in ("ago", "back", "prior") or (t[j] == "before" and t[j + 1] in (
+        "now", "", ".", ",", "!", "?", "and", "but", "so"))  # "2 weeks before" (India)
+    r.end = j + (0 if not ago else 2 if t[j + 1] == "now" else 1)
+    ago = ago or t[prev_index(m, i)] == "before"  # "before 2 weeks": 2 weeks ago
+    if hours and not ago and t[prev_index(m, i)] not in ("last", "past"):
+        return None
+    if not ago and not_pain_duration(m, i, j):
+        return None
+    if any(t[k] in SHOE_NOUNS for k in range(max(0, i - 4), i)):
+        return None  # "had these shoes for 6 months", "new trainers 3 months ago"
+    if not ago and t[i - 1] in ATTRIBUTIVE and t[i] not in ("a", "an"):
+        return None  # "a 16 week plan", "my 3-week break"
+    if m.expect == DISTANCE and m.bare(i, r.end):
+        return None  # the shoes' age in time, not the pain's
+    return finish(m, DURATION, r)
+
+
+def not_pain_duration(m: Message, i: int, j: int) -> bool:
+    """Rates, the future, rest and running history, the age of things."""
+    t = m.t
+    p = prev_index(m, i)
+    prev = t[p]
+    if t[i] in ("a", "an", "per") and (prev in RATE_PREV or m.nums[p] is not None):
+        return True  # "3 times a week", "10% a week", "30 miles a week"
+    if prev in FUTURE_BEFORE:
+        return True  # "in 3 weeks", "next 2 weeks", "every 2 weeks"
+    if prev in RUN_BEFORE or (prev == "for" and (
+            t[p - 1] in RUN_BEFORE or t[p - 2] in RUN_BEFORE)):
+        return True  # "been running for 5 years", "rested for a week"
+    k = j + 1 if t[j] == "'" else j
+    nxt = t[k]
+    if nxt in DUR_AFTER_BAD:
+        return True  # "3 weeks away/later/into training", "a week off"
+    if nxt == "from" and t[k + 1] == "now":
+        return True
+    if nxt == "to" and t[k + 1] == "go":
+        return True
+    if nxt == "time" and (k > j or t[k + 1] in (".", "", ",", "!")):
+        return True  # "in 3 weeks' time"
+    if nxt == "of" and t[k + 1] in DUR_OF_BAD:
+        return True  # "after 2 weeks of rest"
+    if nxt in RATE_WORDS and t[k + 1] in TIME_WORDS:
+        return True  # "3 days a week"
+    return nxt in RATE_AFTER
+
+
+def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
+    """A distance (`r` in the unit, `factor` miles each; `k`: the unit was "k"), if it may be
+    the shoes'."""
+    t, nums, i, j = m.t, m.nums, r.first, r.end
+    if k:
+        got = _k_factor(m, r, factor)
+        if got is None:
+            return None
+        factor = got
+    # "500 miles or 600" ("500 or 600 miles" is a range of numbers)
+    if t[j] in ("or", "to", "-") and m.phrase_at(AFTER, j) is None:
+        upper = single(m, j + 1)
+        if (upper is not None and not upper[4] and upper[0] > r.high
+                and t[upper[3]] not in UNITS):
+            r.high, r.value, j = upper[0], (r.low + upper[0]) / 2, upper[3]
+    if t[j] in ("a", "an", "per", "each", "every", "/", "p") and (
+            t[j + 1] in TIME_WORDS or t[j + 1] == ""):
+        return None  # "30 miles a week", "50 km/week"
+    if t[j] in RATE_AFTER or t[j] in DIST_AFTER_BAD or (
+            t[j + 1] in ("times", "x") and (nums[j] is not None or t[j] in ONES)):
+        return None  # "5k 3 times a week"
+    if t[j] == "in" and (nums[j + 1] is not None or t[j + 1] in ONES):
+        return None  # "10k in 45 minutes"
+    if t[j] == "-" and t[j + 1] in DIST_AFTER_BAD:
+        return None
+    p = prev_index(m, i)
+    first_word = t[i]
+    if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
+        return None  # "a 10K race", "my 20 mile long run"
+    if t[p] in DIST_BEFORE_BAD or t[p] in TIME_WORDS or (
+            t[p] == "at" and not m.shoe_context(i)):
+        return None  # "after 5 miles it hurts", "$800k"
+    if first_word in ("a", "an") and t[i + 1] in UNITS and not m.shoe_context(i):
+        return None  # "I can't run a mile"
+    r.scale(factor)
+    r.end = j
+    return finish(m, DISTANCE, r)
+
+
+def _k_factor(m: Message, r: Reading, factor: float) -> float | None:
+    """The factor to miles of a distance in "k": None when it is no shoe distance ("10k
+    steps", "I run 5k"); below 10 it may be km or thousands ("5k on them"), and `r` becomes
+    that range in miles (factor 1.0); else `factor` (km)."""
+    t, i, j = m.t, r.first, r.end
+    if t[j] in DIST_WORDS:  # "10k km"?
+        return None
+    if not (m.shoe_context(i) or m.bare(i, j)):
+        return None  # "a 10K race", "10k steps", "he ran a 10k"
+    if t[prev_index(m, i)] in RUN_VERBS:
+        return None  # "I run 5k 3 times a week"
+    if r.value < 10:  # "5k on them": 5 km, or thousands of km or miles?
+        r.low, r.high = r.low / KM_PER_MILE, r.high * 1000
+        r.value = (r.low + r.high) / 2
+        return 1.0
+    return factor

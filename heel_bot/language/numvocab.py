@@ -1,0 +1,204 @@
+"""The words the number reader (heel_bot/language/numbers.py) knows, as module-level constants.
+
+Kinds of quantity and hedge tags; number words ("forty", "a dozen", "½"); units and their
+factors to days or miles; calendar words (months, weekdays, decades of life); and the context
+words that decide whether a number is the pain's duration, the shoes' distance or an age
+("shoes", "started", "I'm", "times a week", "race"...). Data only: no logic beyond building
+the tables.
+"""
+
+from __future__ import annotations
+
+import math
+
+KM_PER_MILE = 1.609
+APPROX = 0.15  # "about N": the range N×(1 ± APPROX); "nearly N": N×(1 - APPROX) up to N
+INF = math.inf
+
+DURATION, DISTANCE, AGE = "duration", "distance", "age"
+# Hedge tags (`Quantity.hedge`).
+HEDGE_APPROX, HEDGE_AT_LEAST = "approx", "at_least"
+HEDGE_AT_MOST, HEDGE_NEARLY = "at_most", "nearly"
+# The slot asked (`expect=`) -> the kind of quantity a bare number is.
+EXPECT = {"duration": DURATION, "shoe_age": DISTANCE, "age_group": AGE}
+
+# ---------------------------------------------------------------------------- number words
+
+ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+        "seven": 7, "eight": 8, "nine": 9}
+TEENS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fiveteen": 15,
+         "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60,
+        "seventy": 70, "eighty": 80, "ninety": 90, "ninty": 90}
+VAGUE = {"couple": (2.0, 1.5, 2.5), "few": (3.0, 2.0, 5.0), "several": (4.0, 3.0, 6.0)}
+VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+HALVES = {"half": 0.5, "quarter": 0.25}
+
+# ---------------------------------------------------------------------------- units
+
+DAY, WEEK, MONTH, YEAR = 1.0, 7.0, 30.0, 365.0
+HOURS = "hours"
+K = "k"
+
+
+def _units() -> dict[str, tuple[str, float]]:
+    """token -> (kind, factor to days or miles); kinds: duration, distance, "hours", "k"."""
+    units: dict[str, tuple[str, float]] = {}
+    for words, kind, factor in (
+        ("day days d dys dayz dyas dayss", DURATION, DAY),
+        ("week weeks wk wks w wek weks weeek weeeks wkes weekz", DURATION, WEEK),
+        ("fortnight fortnights", DURATION, 2 * WEEK),
+        ("month months mo mos mth mths mnth mnths monthes monts", DURATION, MONTH),
+        ("year years yr yrs y yrz yeras yaers yeears", DURATION, YEAR),
+        ("hour hours hr hrs h", HOURS, 1 / 24),
+        ("mile miles mi mls miels milez", DISTANCE, 1.0),
+        ("km kms kilometre kilometres kilometer kilometers kilometr kilomters kilometeres "
+         "kilometeres klm klms kmtrs kmts", DISTANCE, 1 / KM_PER_MILE),
+        ("k", K, 1 / KM_PER_MILE),
+    ):
+        for w in words.split():
+            units[w] = (kind, factor)
+    return units
+
+
+UNITS = _units()
+YEAR_WORDS = frozenset(w for w, (k, f) in UNITS.items() if k == DURATION and f == YEAR)
+TIME_WORDS = frozenset(w for w, (k, _) in UNITS.items() if k in (DURATION, HOURS)) | {
+    "night", "nights", "session", "run", "morning", "evening"}
+DIST_WORDS = frozenset(w for w, (k, _) in UNITS.items() if k in (DISTANCE, K))
+SPANS = {"week": WEEK, "month": MONTH, "year": YEAR, "fortnight": 2 * WEEK}
+# "for weeks", "it's been months": (low, high, value) days
+PLURAL_SPANS = {"days": (2.0, 13.0, 3.0), "weeks": (14.0, 56.0, 21.0),
+                "months": (60.0, 730.0, 90.0), "years": (730.0, 18250.0, 1095.0)}
+
+# ---------------------------------------------------------------------------- the calendar
+
+MONTHS = {name: i for i, names in enumerate(
+    ("january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+     "august aug", "september sep sept", "october oct", "november nov", "december dec"),
+    start=1) for name in names.split()}
+WEEKDAYS = {d: i for i, d in enumerate(
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+DECADES = {"teens": (13.0, 19.0), "twenties": (20.0, 29.0), "thirties": (30.0, 39.0),
+           "forties": (40.0, 49.0), "fourties": (40.0, 49.0), "fifties": (50.0, 59.0),
+           "sixties": (60.0, 69.0), "seventies": (70.0, 79.0), "eighties": (80.0, 89.0),
+           "nineties": (90.0, 99.0)}
+DECADE_MODS = frozenset({"early", "mid", "late", "middle"})
+ORDINALS = frozenset({"st", "nd", "rd", "th"})
+AMBIGUOUS_MONTHS = frozenset({"may", "mar", "jan", "jun", "jul", "aug", "oct", "dec", "sep",
+                              "apr", "feb", "nov", "sept"})
+
+# ---------------------------------------------------------------------------- who and what
+
+PEOPLE = frozenset({"son", "daughter", "kid", "child", "boy", "girl", "lad", "teen",
+                    "teenager", "grandson", "granddaughter", "nephew", "niece", "stepson",
+                    "stepdaughter", "brother", "sister", "wife", "husband", "partner", "mum",
+                    "mom", "dad", "athlete", "patient", "runner", "youngest", "eldest",
+                    "oldest"})
+PERSON_LEADS = frozenset({"i'm", "im", "she's", "shes", "he's", "hes", "aged", "age",
+                          "turned"})
+THEY_LEADS = frozenset({"they're", "theyre"})
+AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
+                      "turning",
+                      "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",
+                      "with", "also", "too", "soon", "yr", "yrs", "years", "year", "y", "yo",
+                      "if", "who", "which", "because", "cause", "cos", "plus", "no", "yes",
+                      "yeah", "haha", "lmao", "xx", "x", "nearly", "almost", "only",
+                      "already", "actually", "as", "at", "by", "myself", "i", "she", "he",
+                      "they", "my", "it", "its", "it's", "the"})
+AGE_NEXT_SYMBOLS = frozenset(",.!?);:-&(")
+AGE_SKIP = frozenset({"only", "just", "now", "currently", "actually", "still", "already", "also",
+                      "not", "yet",
+                      "a", "nearly", "almost"})
+FUTURE_AGE = frozenset({"next", "soon", "tomorrow", "on", "in"})
+
+SHOE_WORDS = frozenset({
+    "shoe", "shoes", "trainer", "trainers", "sneaker", "sneakers", "runners", "kicks", "pair",
+    "pairs", "mileage", "odometer", "them", "'em", "em", "these", "those", "they", "they've",
+    "theyve", "they're", "theyre", "they'd", "nike", "nikes", "asics", "brooks", "hoka",
+    "hokas", "saucony", "sauconys", "adidas", "mizuno", "mizunos", "altra", "altras",
+    "pegasus", "pegasuses", "vaporfly", "vaporflys", "clifton", "cliftons", "kayano",
+    "kayanos", "novablast", "novablasts", "salomon", "salomons", "balance", "balances",
+    "speedgoat", "speedgoats", "endorphin", "endorphins", "ultraboost", "ultraboosts"})
+SHOE_NOUNS = SHOE_WORDS - {"them", "'em", "em", "these", "those", "they", "they've",
+                           "theyve", "they're", "theyre", "they'd", "pair", "pairs"}
+ONSET = frozenset({"since", "started", "start", "starts", "starting", "began", "begun",
+                   "begin", "begins", "beginning", "noticed", "notice", "appeared", "onset",
+                   "kicked", "came", "first", "flared", "flare", "happened", "injured",
+                   "tweaked", "pulled", "strained", "twisted", "ever", "from",
+                   "developed", "showed", "popped", "arrived", "woke", "felt", "fell",
+                   "landed", "rolled", "snapped"})
+FILLER = frozenset({
+    "i", "i'm", "im", "i've", "ive", "i'd", "id", "think", "guess", "reckon", "maybe",
+    "about", "around", "roughly", "approx", "approximately", "probably", "prob", "probs",
+    "like", "so", "um", "umm", "uh", "hmm", "hm", "er", "erm", "ok", "okay", "yes", "yeah",
+    "yep", "no", "nope", "well", "just", "only", "it", "its", "it's", "was", "is", "has", "had",
+    "have", "been", "for", "since", "the", "a", "an", "now", "far", "total", "in", "lol", "ish",
+    "or", "on", "them", "they", "they've", "theyve", "they're", "theyre", "done", "did", "do",
+    "started", "start", "starting", "began", "say", "would", "be", "sure", "not", "exactly",
+    "give", "take", "almost", "nearly", "over", "under", "more", "less", "than", "at", "least",
+    "most", "plus", "ago", "back", "old", "my", "pain", "hurting", "sore", "and", "that",
+    "there", "thereabouts", "odd", "some", "something", "perhaps", "possibly", "still",
+    "already", "yet", "sorry", "hi", "hello", "hey", "thanks", "thank", "you", "please",
+    "honestly", "hard", "tell", "mmm", "ah", "oh", "any", "of", "these", "those",
+    "by", "currently", "upwards", "up", "to", "with", "est", "ya", "yea",
+    "got", "get", "put", "clocked", "logged", "mileage", "miles", "km", "k", "earlier",
+    "easy", "easily", "definitely", "def", "surely", "pretty", "new", "quite", "very"})
+
+# ---------------------------------------------------------------------------- what a number is not
+
+RATE_PREV = frozenset({"times", "time", "twice", "once", "thrice", "x", "percent", "pc",
+                       "sets", "set", "reps", "runs", "sessions", "session", "workouts",
+                       "workout", "laps", "rounds", "steps", "nights", "classes", "hills",
+                       "intervals", "%", "days", "hours", "minutes", "mins", "min"}) | set(
+    UNITS)
+RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "/", "p", "a-"})
+RATE_AFTER = frozenset({"weekly", "daily", "monthly", "yearly", "annually", "pw", "pm",
+                        "nightly", "everyday"})
+RUN_BEFORE = frozenset({"running", "run", "ran", "jogging", "jogged", "training", "trained",
+                        "racing", "raced", "rested", "resting", "rest", "took", "taking",
+                        "take", "taken", "stopped", "break", "paused", "walking",
+                        "cycling", "swimming", "physio", "pt", "icing", "stretching"})
+FUTURE_BEFORE = frozenset({"in", "within", "next", "another", "every", "each", "per"})
+DUR_AFTER_BAD = frozenset({"away", "out", "later", "into", "old", "off", "rest", "break",
+                           "holiday", "holidays", "vacation", "pregnant", "postpartum",
+                           "until", "till", "til", "before", "earlier", "younger",
+                           "older", "behind", "left", "remaining", "post"})
+DUR_OF_BAD = frozenset({"rest", "running", "training", "no", "physio", "pt", "marathon",
+                        "cross", "resting", "walking", "cycling", "swimming", "icing",
+                        "stretching", "treatment", "recovery", "taper", "tapering", "base"})
+DIST_ARTICLES = frozenset({"a", "an", "the", "my", "his", "her", "our", "their", "your",
+                           "this", "that", "last", "first", "per", "each", "every", "next",
+                           "another", "one", "todays", "today's", "sunday's",
+                           "saturday's", "weekend's", "final", "long", "easy", "slow", "fast"})
+DIST_BEFORE_BAD = frozenset({"after", "into", "until", "till", "til", "within", "by", "$",
+                             "£", "€", "¥"})
+DIST_AFTER_BAD = frozenset({
+    "race", "races", "run", "runs", "pb", "pr", "prs", "pbs", "event", "events", "time", "times",
+    "course", "loop", "loops", "route", "routes", "trail", "training", "plan", "block", "hike",
+    "walk", "walks", "jog", "session", "workout", "tempo", "parkrun", "marathon", "steps",
+    "pace", "swim", "ride", "rides", "cycle", "bike", "relay", "ultra", "fun", "charity",
+    "warm", "warmup", "cooldown", "effort", "rep", "reps", "repeats", "intervals", "split",
+    "splits", "into", "away", "from", "long", "recovery", "easy", "followers",
+    "salary", "dollars", "pounds", "euros", "bucks", "views", "record", "personal", "mark",
+    "point", "markers", "marker", "stage", "radius", "commute", "hikes", "runner", "pacer",
+    "challenge", "mountain", "hill", "hills", "trek", "drive", "flight"})
+RUN_VERBS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jogging", "race",
+                       "raced", "racing", "did", "do", "doing", "does"})
+
+# ---------------------------------------------------------------------------- clauses
+
+BOUNDARY_TOKENS = frozenset(".!?;")
+CLAUSE_EDGE = frozenset({"", ",", ".", ";", "!", "?", "(", ")", ":", "-", "/", "&"})
+ATTRIBUTIVE = frozenset({"a", "an", "my", "his", "her", "our", "their", "this", "that",
+                         "your"})
+BETWEEN = frozenset({"between", "betwen", "btwn", "inbetween"})
+RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "the", "early",
+                             "mid", "late", "middle", "end", "start", "beginning", "earlier"})
+
+# A message with none of these words and no digits holds no quantity.
+TRIGGERS = frozenset(
+    set(ONES) | set(TEENS) | set(TENS) | set(VAGUE) | set(VULGAR) | set(HALVES)
+    | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(DIST_WORDS) | set(TIME_WORDS)
+    | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
+       "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade"})

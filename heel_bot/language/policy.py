@@ -1,0 +1,203 @@
+"""The typed-answer safety policy applied to one slot's evidence (symptom model v2, rules 1-5).
+
+Evidence for a slot is what the message says of it: values affirmed outright, values denied
+(a denial's meaning comes from the lexicon: "no fever" means infection_signs "no"), values
+raised only with doubt (hedged, not known, said in part, said of someone or something else
+or only supposed: "my dad's diabetic", "what if it's red"), and the bare answers of the asked
+question ("nope", "I think so", "ok").
+
+For a red flag (and the lexicon's `careful` slots) the alarming reading wins and doubt is
+confirmed: the reassuring value is never taken while the sign is affirmed or in doubt; a hedge
+or a self-correction ("a dip... wait no") around an affirmed sign is confirmed too; "no, but
+I can feel a dent" is a dent. For other slots the closest value is taken (a bare yes or no
+first; what is said of someone else does not count), and two values are settled by the
+lexicon's combinations, then by the more alarming, then by what follows a contrast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from heel_bot.language.bare import ACK, DOUBT, HEDGES, LIKELY_NO, LIKELY_YES, NO, UNSURE, YES, Bare
+from heel_bot.language.mentions import Mention
+from heel_bot.language.words import ASK, Combination
+
+DONT_KNOW = "?"  # a non-red slot's answer when the message only says it does not know
+
+
+@dataclass
+class Evidence:
+    """What a message says of one slot; each value with the offset where it is said."""
+
+    clear: dict[str, int] = field(default_factory=dict)
+    denied: dict[str, int] = field(default_factory=dict)
+    doubt: dict[str, int] = field(default_factory=dict)  # values raised with doubt
+    unknown: bool = False  # "not sure"-type doubt only (no value leaning either way)
+    asked_doubt: bool = False  # a doubt that needs the buttons (ASK, a hedged bare answer)
+    after: dict[str, bool] = field(default_factory=dict)  # value -> said after a contrast
+    seen: bool = False  # the slot is mentioned, even if that decides nothing ("not worse")
+    negated: set[str] = field(default_factory=set)  # the values denied, as said
+    bare: str | None = None  # the value of the first bare yes or no
+    hedged: bool = False  # a bare answer was hedged ("I don't think so")
+
+    def any(self) -> bool:
+        """Whether the message says anything of the slot."""
+        return bool(self.seen or self.clear or self.denied or self.doubt or self.unknown
+                    or self.asked_doubt)
+
+
+class Policy:
+    """Decides slot values from evidence, for one vocabulary and lexicon."""
+
+    def __init__(self, slots: Mapping[str, tuple[str, ...]], urgency: Mapping[tuple[str, str],
+                 int], *, careful: frozenset[str], denial: Mapping[tuple[str, str], str | None],
+                 bare: Mapping[str, Mapping[str, str]], combine: Sequence[Combination],
+                 agreeing: frozenset[str] = frozenset()) -> None:
+        self.slots = slots
+        self.agreeing = agreeing  # a "no" or "is fine" on reassuring words agrees with them
+        self.urgency = urgency
+        self.careful = careful
+        self.denial = denial
+        self.bare = bare
+        self.combine = combine
+
+    # ------------------------------------------------------------ evidence
+
+    def evidence(self, slot: str, mentions: Sequence[Mention], contrast: int | None,
+                 bares: Sequence[Bare] = ()) -> Evidence:
+        """The evidence for `slot` from its mentions (and the asked question's bare answers);
+        `contrast` is where the last contrast word is (None: there is none)."""
+        ev = Evidence()
+        for m in mentions:
+            if m.slot == slot:
+                ev.seen = True
+                self._mention(slot, m, ev, contrast)
+        for b in bares:
+            if b.kind not in (ACK, DOUBT):
+                self._bare(slot, b, ev)
+        kinds = {b.kind for b in bares}
+        if slot in self.careful and not ev.any() and ACK in kinds:
+            ev.asked_doubt = True  # a bare "ok" or "sure": yes to what?
+        if slot in self.careful and DOUBT in kinds and (ev.clear or ev.denied or kinds & {
+                YES, NO}):
+            ev.asked_doubt = True  # "no, I believe not": the answer itself is doubted
+        return ev
+
+    def _mention(self, slot: str, m: Mention, ev: Evidence, contrast: int | None) -> None:
+        careful = slot in self.careful
+        if m.other:
+            if careful:  # said of someone else, or supposed: asked again, never reassuring
+                ev.doubt.setdefault(m.value, m.start)
+            return
+        meant = self.denial.get((slot, m.value))
+        if m.negated and m.value == self.reassuring(slot) and set(m.deniers) <= self.agreeing:
+            m = replace(m, negated=False)  # "nah, looks fine": the no agrees
+        if m.negated:
+            if careful and (m.uncertain or m.unknown):
+                ev.doubt.setdefault(m.value, m.start)  # "I don't think it's red": confirm
+            elif meant == ASK:
+                ev.asked_doubt = True
+            elif meant is not None:
+                ev.denied[meant] = m.start
+            ev.negated.add(m.value)
+            return
+        if m.unknown and not careful:
+            ev.unknown = True
+            return
+        target = ev.doubt if careful and m.doubtful else ev.clear
+        target[m.value] = m.start
+        ev.after[m.value] = contrast is not None and m.start > contrast
+
+    def _bare(self, slot: str, b: Bare, ev: Evidence) -> None:
+        """A bare answer's part."""
+        word = {YES: YES, LIKELY_YES: YES, NO: NO, LIKELY_NO: NO, UNSURE: UNSURE}.get(b.kind)
+        meant = self.bare.get(slot, {}).get(word or "")
+        careful = slot in self.careful
+        if meant == ASK or (careful and b.kind in HEDGES and meant is None) or (
+                careful and b.kind in (LIKELY_YES, LIKELY_NO)):
+            ev.asked_doubt = True
+        elif meant is not None:
+            ev.clear.setdefault(meant, b.start)
+            ev.after.setdefault(meant, b.after_contrast)
+            if ev.bare is None and not b.after_contrast:
+                ev.bare = meant
+            ev.hedged = ev.hedged or b.kind in (LIKELY_YES, LIKELY_NO)
+        elif b.kind == UNSURE:
+            ev.unknown = True
+
+    # ------------------------------------------------------------ decisions
+
+    def careful_value(self, slot: str, ev: Evidence, bares: Sequence[Bare] = ()
+                      ) -> tuple[str | None, bool]:
+        """A red flag's value (or None), and whether it must be confirmed with buttons."""
+        if ev.clear:
+            best = min(ev.clear, key=lambda v: self.rank(slot, v))
+            feared = [v for v in ev.doubt if self.rank(slot, v) < self.rank(slot, best)]
+            calm = best == self.reassuring(slot)
+            if feared or (calm and (ev.doubt or ev.asked_doubt)):
+                return None, True
+            if not calm and _second_thoughts(best, ev, bares, self.bare.get(slot, {})):
+                return None, True
+            return best, False
+        if ev.doubt or ev.asked_doubt or ev.unknown:
+            return None, True
+        if ev.denied:
+            return min(ev.denied, key=lambda v: self.rank(slot, v)), False
+        quiet = self.reassuring(slot)
+        if ev.negated and ev.negated >= set(self.slots[slot]) - {quiet}:
+            return quiet, False  # "no pop, no fall": every alarming value denied
+        return None, False
+
+    def plain_value(self, slot: str, ev: Evidence) -> str | None:
+        """A slot's value other than a red flag's: the closest one, DONT_KNOW or None; a bare
+        yes or no says it unless a contrast follows ("no, mornings are my best time")."""
+        values = set(ev.clear) | set(ev.doubt)
+        if ev.unknown and ev.hedged and values == {ev.bare}:
+            return DONT_KNOW  # "not sure, I haven't noticed"
+        if len(values) == 1:
+            return values.pop()
+        if ev.bare is not None and not any(ev.after.get(v) for v in values if v != ev.bare):
+            return ev.bare
+        if len(values) > 1:
+            return self._settle(slot, values, ev)
+        if len(ev.denied) == 1:
+            return next(iter(ev.denied))
+        return DONT_KNOW if ev.unknown else None
+
+    def _settle(self, slot: str, values: set[str], ev: Evidence) -> str | None:
+        for c in self.combine:
+            if c.slot == slot and values == c.values:
+                return c.means
+        ranked = sorted(values, key=lambda v: self.rank(slot, v))
+        if self.rank(slot, ranked[0])[0] < self.rank(slot, ranked[1])[0]:
+            return ranked[0]
+        later = [v for v in values if ev.after.get(v)]
+        return later[0] if len(later) == 1 else None
+
+    def rank(self, slot: str, value: str) -> tuple[int, int]:
+        """How alarming a value is (smaller: more): the level it reaches alone, then its
+        place among the slot's values (later ones are worse: "with_pain" before "yes")."""
+        values = self.slots[slot]
+        return self.urgency.get((slot, value), 99), -values.index(value)
+
+    def reassuring(self, slot: str) -> str:
+        """The least alarming value of a slot ("no" of a yes/no slot)."""
+        values = self.slots[slot]
+        if set(values) == {"yes", "no"}:
+            return "no"
+        return max(values, key=lambda v: self.rank(slot, v))
+
+
+def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
+                     meaning: Mapping[str, str]) -> bool:
+    """A hedge before an affirmed sign in the same breath ("I think so, it looks wider"), a no
+    after it ("a dip... wait no"), or a no with it and no contrast between ("no it wakes me"):
+    confirm rather than take it. "No, but I can feel a dent" is a dent."""
+    said, contrasted = ev.clear[best], ev.after.get(best, False)
+    for b in bares:
+        if b.kind in HEDGES and b.start <= said and not contrasted:
+            return True
+        if b.kind == NO and meaning.get(NO) != best and (b.start > said or not contrasted):
+            return True
+    return False

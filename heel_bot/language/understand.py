@@ -1,0 +1,288 @@
+"""What a typed message says, under the typed-answer safety policy (symptom model version 2).
+
+The rules, in the order they bind:
+1. A red-flag slot is never given its reassuring value from a message that mentions its sign
+   affirmatively or with a hedge: affirmed → the alarming value; hedged → confirm with buttons.
+2. Negation, hedging and contrast are read in scope (ConText): "no, but…" counts what follows.
+3. Numbers with units are read as numbers (heel_bot/language/numbers.py).
+4. Facts volunteered out of turn are kept (only from phrases that mean a value anywhere); an
+   affirmed red flag counts at once.
+5. A hedged answer to a red flag is confirmed with buttons before anything is recorded.
+6. Emergency signs with no slot of their own raise an immediate notice.
+
+The reading is in heel_bot/language/pipeline.py (mentions and their sense) and bare.py (bare yes,
+no, not sure); the decisions per slot in policy.py; this module puts them together.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from heel_bot.language import numbers
+from heel_bot.language.bare import BareReader
+from heel_bot.language.mentions import EMERGENCY, Mention, Reading
+from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
+from heel_bot.language.policy import DONT_KNOW, Policy
+from heel_bot.language.words import START, Language, Sense
+from heel_bot.model import Bundle, Lexicon, Question
+
+if TYPE_CHECKING:
+    from heel_bot.language.pipeline import Pipeline
+
+UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not sure"
+UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
+# answer uncertain
+_CLAUSE_END = re.compile(r"[,.;!?]")
+_NUMBERED = re.compile(r"(?:option |number |#)?(\d{1,2})")
+# The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
+_KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What one message would record, and what must be confirmed first."""
+
+    question: str | None  # the asked question's id (None: an opening message)
+    answer: str | None  # the asked slot's value, UNSURE, or None (not understood / confirm)
+    facts: Mapping[str, str] = field(default_factory=dict)  # every slot it records
+    confirm: tuple[str, ...] = ()  # slots to confirm with buttons before relying on them
+    understood: bool = False
+    emergency: bool = False
+    quotes: Mapping[str, str] = field(default_factory=dict)  # slot -> the words it came from
+    exact: bool = False  # the answer named an option outright (its number or label): no read-back
+
+    def as_json(self) -> dict[str, object]:
+        """The `heel-bot understand` form."""
+        return {"question": self.question, "answer": None if self.answer == UNSURE else
+                self.answer, "facts": dict(self.facts), "confirm": list(self.confirm),
+                "understood": self.understood, "emergency": self.emergency}
+
+
+@dataclass(frozen=True)
+class _Numbers:
+    """Slot values read from numbers with units: every reading, and the words of each slot."""
+
+    readings: Mapping[str, tuple[tuple[str, int], ...]]  # slot -> (value, offset), in order
+    quotes: Mapping[str, str]
+    seen: frozenset[str] = frozenset()  # slots with a quantity, even one that straddles
+
+    def single(self, slot: str) -> str | None:
+        """The slot's value when the numbers agree on one."""
+        values = {v for v, _ in self.readings.get(slot, ())}
+        return values.pop() if len(values) == 1 else None
+
+
+class Understander:
+    """Reads messages against one bundle: its slots, red flags and questions."""
+
+    def __init__(self, bundle: Bundle, lexicon: Lexicon, pipeline: Pipeline) -> None:
+        if not isinstance(lexicon, Language):
+            raise TypeError("the understander needs the lexicon read by heel_bot.language.lexicon")
+        self.vocab = bundle.vocabulary
+        self.lexicon = lexicon
+        self.pipeline = pipeline
+        self.red = frozenset(self.vocab.red_flag_slots)
+        self.careful = self.red | lexicon.careful
+        self.labels = {q.slot: _labels(q, bundle.content.texts) for q in
+                       bundle.dialog.questions.values()}
+        denial = {(c.slot, c.value): c.negated for c in lexicon.concepts
+                  if isinstance(c, Sense)}
+        agreeing = frozenset((*(w for w in lexicon.deny if " " not in w),
+                              *(t.text for t in lexicon.triggers if t.kind == "reassured")))
+        self.policy = Policy(self.vocab.slots, _urgency(bundle), careful=self.careful,
+                             denial=denial, bare=lexicon.bare, combine=lexicon.combine,
+                             agreeing=agreeing)
+        self.bare = BareReader(lexicon)
+        self.contrast = _words_re(lexicon.wordlist("contrast"))
+        self.qualifying = _words_re((*lexicon.wordlist("contrast"),
+                                     *lexicon.wordlist("qualifiers")))
+        self.topic = _words_re(lexicon.wordlist("topic"))
+        self.asking = _words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
+                                if t.kind == "hypothetical" and t.text.startswith(START))
+        self.needs = {slot: _words_re(words) for slot, words in lexicon.needs.items()}
+
+    def understand(self, text: str, question: Question | None = None,
+                   answered: Mapping[str, str] | None = None, *,
+                   today: date | None = None) -> Understanding:
+        """Read `text` as the answer to `question` (or as an opening message); `today` dates
+        relative durations ("since March")."""
+        reading = self.pipeline.read(text, question.slot if question else None)
+        emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
+        mentions = [m for m in reading.mentions if m.slot != EMERGENCY]
+        nums = self._numbers(reading.cleaned, question, today)
+        contrast = self._last_contrast(reading.cleaned)
+        facts, confirm = self._volunteered(mentions, nums, question, contrast)
+        if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
+            facts = {s: v for s, v in facts.items()
+                     if s not in self.red or v != self.policy.reassuring(s)}
+        answer, said = None, False
+        if question is not None:
+            answer, ask, said = self._asked(question, reading, mentions, nums, contrast)
+            facts.pop(question.slot, None)
+            confirm = [s for s in confirm if s != question.slot] + ask
+            if answer not in (None, UNSURE):
+                facts[question.slot] = answer
+        done = dict(answered or {})
+        facts = {s: v for s, v in facts.items() if s not in done or self._raises(s, v, done)}
+        quotes = {s: q for s, q in nums.quotes.items() if s in facts}
+        for m in mentions:
+            if m.slot in facts and m.slot not in quotes:
+                quotes[m.slot] = m.text
+        understood = bool(facts or confirm or emergency or answer is not None or said
+                          or self._on_topic(reading.cleaned, question))
+        exact = question is not None and answer is not None and self._exact(
+            question, reading.cleaned) == answer
+        return Understanding(question.id if question else None, answer, facts,
+                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact)
+
+    def _exact(self, q: Question, cleaned: str) -> str | None:
+        """The option a message names outright: its number, value or label, nothing else."""
+        text = cleaned.strip(" ,.!-–—'\"")  # not "?": "no?" is not an answer
+        number = _NUMBERED.fullmatch(text)
+        if number and 1 <= int(number.group(1)) <= len(q.options):
+            return q.options[int(number.group(1)) - 1].value
+        return self.labels[q.slot].get(text)
+
+    # ------------------------------------------------------------ the asked question
+
+    def _asked(self, q: Question, reading: Reading, mentions: list[Mention], nums: _Numbers,
+               contrast: int | None) -> tuple[str | None, list[str], bool]:
+        """The asked slot's value (or UNSURE / None), the slots to confirm, and whether the
+        message said anything to the question (a bare answer, a mention of its slot)."""
+        slot = q.slot
+        named = self._exact(q, reading.cleaned)
+        if named is not None:
+            return named, [], True
+        bares = self.bare.read(reading)
+        ev = self.policy.evidence(slot, mentions, contrast, bares)
+        for counted, at in nums.readings.get(slot, ()):
+            ev.clear.setdefault(counted, at)
+            ev.after.setdefault(counted, contrast is not None and at > contrast)
+        said = bool(bares) or ev.any() or bool(nums.seen)
+        if slot in self.careful:
+            value, ask = self.policy.careful_value(slot, ev, bares)
+            if value == self.policy.reassuring(slot) and self._unread(reading, nums):
+                value, ask = None, True  # "no, but <words we cannot read>": ask again
+            return value, [slot] if ask else [], said
+        single = nums.single(slot)  # rule 3: a number with its unit says it best
+        return single or self.policy.plain_value(slot, ev), [], said
+
+    # ------------------------------------------------------------ volunteered facts
+
+    def _volunteered(self, mentions: list[Mention], nums: _Numbers, question: Question | None,
+                     contrast: int | None) -> tuple[dict[str, str], list[str]]:
+        asked = question.slot if question else None
+        facts: dict[str, str] = {}
+        for slot in nums.readings:
+            value = nums.single(slot)
+            if slot != asked and value is not None:
+                facts[slot] = value
+        confirm: list[str] = []
+        anywhere = [m for m in mentions if m.anywhere]
+        for slot in dict.fromkeys(m.slot for m in anywhere):
+            if slot == asked or slot in facts:
+                continue
+            ev = self.policy.evidence(slot, anywhere, contrast)
+            if slot in self.careful:
+                value, ask = self.policy.careful_value(slot, ev)
+            else:
+                value, ask = self.policy.plain_value(slot, ev), False
+            if value not in (None, UNSURE):
+                facts[slot] = str(value)
+            elif ask:
+                confirm.append(slot)
+        return facts, confirm
+
+    # ------------------------------------------------------------ numbers
+
+    def _numbers(self, cleaned: str, question: Question | None, today: date | None) -> _Numbers:
+        """Slot values read from numbers with units, and the words each came from."""
+        asked = question.slot if question else None
+        readings: dict[str, list[tuple[str, int]]] = {}
+        quotes: dict[str, str] = {}
+        expect = asked if asked in _KINDS.values() else None
+        seen: set[str] = set()
+        for q in numbers.find_quantities(cleaned, today=today, expect=expect):
+            seen.add(_KINDS.get(q.kind, ""))
+            found = numbers.slot_value(q)
+            if found is None:
+                continue
+            slot, value = found
+            need = self.needs.get(slot)
+            if slot != asked and need is not None and not need.search(cleaned):
+                continue  # e.g. a distance, but not said of the shoes
+            readings.setdefault(slot, []).append((value, q.span[0]))
+            quotes.setdefault(slot, q.text)
+        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen))
+
+    # ------------------------------------------------------------ helpers
+
+    def _last_contrast(self, cleaned: str) -> int | None:
+        found = list(self.contrast.finditer(cleaned)) if self.contrast else []
+        return found[-1].start() if found else None
+
+    def _unread(self, reading: Reading, nums: _Numbers) -> bool:
+        """A clause opened by a contrast or a qualifier whose words say nothing we can read
+        ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
+        "but" counts (policy rule 2), so it is asked about, not dropped."""
+        text = reading.cleaned
+        starts = sorted({m.start() for m in self.qualifying.finditer(text)} if (
+            self.qualifying) else set())
+        said = [(m.start, m.end) for m in reading.mentions] + [
+            (at, at + 1) for found in nums.readings.values() for _, at in found]
+        for start in starts:
+            stop = _CLAUSE_END.search(text, start + 1)
+            end = stop.start() if stop else len(text)
+            end = min([end, *(s for s in starts if s > start)])
+            words = re.findall(r"[a-z']+", text[start:end])
+            if len(words) > UNREAD_WORDS and not any(a < end and start < b for a, b in said):
+                return True
+        return False
+
+    def _on_topic(self, cleaned: str, question: Question | None) -> bool:
+        """Words about the heel or running: understood, though nothing is recorded ("the
+        heel"); at a question, not when the message asks something back."""
+        if self.topic is None or not self.topic.search(cleaned):
+            return False
+        if question is None:
+            return True
+        asks = cleaned.rstrip().endswith("?") or bool(
+            self.asking and self.asking.match(cleaned))
+        return not asks
+
+    def _raises(self, slot: str, value: str, answered: Mapping[str, str]) -> bool:
+        """Whether a new value for an answered slot is more alarming (it then counts)."""
+        return slot in self.red and (self.policy.rank(slot, value)
+                                     < self.policy.rank(slot, answered[slot]))
+
+
+def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Any of `words`, as whole words (None when there are none)."""
+    items = sorted({w for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, items)) + r")(?![\w'])")
+
+
+def _urgency(bundle: Bundle) -> dict[tuple[str, str], int]:
+    """(slot, value) -> the rank of the most urgent level it reaches alone (smaller: worse)."""
+    vocab, out = bundle.vocabulary, dict[tuple[str, str], int]()
+    for rule in bundle.rules.triage:
+        if len(rule.when.tests) == 1:
+            slot, values = rule.when.tests[0]
+            for v in values:
+                out[(slot, v)] = min(out.get((slot, v), 99), vocab.rank(rule.level))
+    return out
+
+
+def _labels(q: Question, texts: Mapping[str, str]) -> dict[str, str]:
+    """Every way of naming an option outright: its label, value and value in words."""
+    out: dict[str, str] = {}
+    for o in q.options:
+        for form in (texts[o.label], o.value, o.value.replace("_", " ")):
+            out.setdefault(" ".join(form.casefold().split()).strip(" .!"), o.value)
+    return out

@@ -1,0 +1,62 @@
+"""The lexicon's data (dialogs/language.yaml as read by heel_bot/language/lexicon.py).
+
+Kept apart from the reader so that the language layer's readers of it (pipeline, bare answers,
+policy, understander) import no file handling: the engine that uses them does no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from heel_bot.model import Concept, Lexicon, Phrase
+
+START, END, THING = "<start>", "<end>", "<thing>"
+MARKERS = (START, END, THING)
+ASK = "ask"  # `negated: ask`: a denial of these words is not clear either way (confirm)
+
+
+@dataclass(frozen=True)
+class Sense(Concept):
+    """A slot value's words: also those that raise it only uncertainly, and what a denial means."""
+
+    unclear: tuple[Phrase, ...] = ()  # anywhere, but always to be confirmed
+    unclear_asked: tuple[Phrase, ...] = ()  # the same, only as the answer to the slot's question
+    negated: str | None = None  # the value a clear denial means; ASK: confirm; None: nothing
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A ConText trigger: a phrase, what it does, which way it looks, which slots it touches."""
+
+    text: str
+    kind: str  # one of CONTEXT_KINDS, or "pseudo" / "terminate"
+    direction: str  # forward | backward | both (pseudo and terminate: "")
+    slots: tuple[str, ...] = ()  # empty: every slot
+    max_scope: int | None = None
+
+
+@dataclass(frozen=True)
+class Combination:
+    """Two or more values of one slot said together that mean one value."""
+
+    slot: str
+    values: frozenset[str]
+    means: str
+
+
+@dataclass(frozen=True)
+class Language(Lexicon):
+    """Everything dialogs/language.yaml says, beyond the base lexicon."""
+
+    words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # WORD_LISTS
+    triggers: tuple[Trigger, ...] = ()
+    bare: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # slot: yes/no -> value
+    combine: tuple[Combination, ...] = ()
+    careful: frozenset[str] = frozenset()  # slots whose hedges are confirmed like a red flag
+    needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> words a number
+    # for it needs nearby when another question is asked (a distance is a shoe's only with them)
+
+    def wordlist(self, name: str) -> tuple[str, ...]:
+        """One of the word lists (WORD_LISTS)."""
+        return self.words.get(name, ())

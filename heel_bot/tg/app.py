@@ -1,0 +1,217 @@
+"""The Application: built from its parts, started, and watched over.
+
+`build_application` takes every part from outside (the settings, the engine, the store, the
+rate limiter, the clock, the sleep used between retries, the HTTP transport), so tests and
+benchmarks pass their own instead of patching; the command line is the one place that chooses
+the real ones. `run` serves until SIGINT/SIGTERM by long polling or a webhook.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeAlias
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.ext import (
+    Application,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+    ExtBot,
+    JobQueue,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from heel_bot.engine import Engine
+from heel_bot.serve_config import ServeConfig, api_file_url
+from heel_bot.store import Store, StoreError
+from heel_bot.tg import routes
+from heel_bot.tg.buttons import Buttons
+from heel_bot.tg.chats import Chats
+from heel_bot.tg.logs import REDACTOR, protect_logs
+from heel_bot.tg.menus import Menus
+from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
+from heel_bot.tg.pacing import ChatPacer
+from heel_bot.tg.privacy import Privacy
+from heel_bot.tg.reminders import Reminders
+from heel_bot.tg.transport import RetryingRequest
+from heel_bot.tg.typed import Typed
+from heel_bot.uikeys import command_key
+
+log = logging.getLogger(__name__)
+
+Context: TypeAlias = ContextTypes.DEFAULT_TYPE
+# The rate limiter makes the bot ExtBot[int] (its per-call argument is a retry count).
+App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any],
+                             dict[Any, Any], JobQueue[Context]]
+ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
+# Telegram lets a bot send about 30 messages a second, so 16 updates in flight are plenty;
+# more only deepen httpcore's pool queue, whose upkeep grows with its length (measured:
+# 0.64-0.80x the CPU per update at 100 busy chats; docs/benchmarks.md, F4).
+IN_FLIGHT = 16
+POOL_SIZE = 32  # the 16 updates plus check-in jobs sending at the same time
+
+
+@dataclass
+class Lifecycle:
+    """Start-up, shutdown and the one place every failure is logged."""
+
+    settings: ServeConfig
+    h: routes.Handlers
+    mode_line: str = ""
+
+    async def post_init(self, app: App) -> None:
+        """Build the language layer, register the command menu, reschedule stored check-ins,
+        say how the bot runs."""
+        # Built in the background: buttons work at once, a typed message waits for the rest.
+        engine = self.h.chats.engine
+        asyncio.get_running_loop().run_in_executor(None, lambda: engine.language)
+        c = self.h.chats.c
+        commands = [BotCommand(name, c[command_key(name)]) for name in routes.MENU]
+        try:
+            await app.bot.set_my_commands(commands)
+        except TelegramError as exc:
+            log.warning("could not register the command menu (%s); carrying on",
+                        type(exc).__name__)
+        assert app.job_queue is not None
+        scheduled = self.h.reminders.reschedule_all(app.job_queue)
+        s = self.settings
+        api = urlsplit(s.api_url).netloc if s.api_url else "api.telegram.org"
+        how = (f"webhook {s.webhook_url} (listening on {s.listen}:{s.port}, secret required)"
+               if s.webhook_url else "long polling")
+        self.mode_line = (f"heel-bot @{app.bot.username} runs by {how} against {api}; store "
+                          f"{s.db_path}; {scheduled} check-in(s) scheduled")
+        log.info("%s", self.mode_line)
+
+    async def post_shutdown(self, app: App) -> None:
+        """Close the store once every update has been processed."""
+        self.h.chats.store.close()
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """One place for every failure: log it with its context, never with text or token."""
+        err = context.error
+        update_id = update.update_id if isinstance(update, Update) else None
+        chat_id = chat_id_of(update)
+        if chat_id is None and context.job is not None:
+            chat_id = context.job.chat_id
+        if isinstance(err, Forbidden) and chat_id is not None:
+            self.h.reminders.drop(context, chat_id)
+            log.info("update %s: chat %s cannot be messaged (%s)", update_id, chat_id, err)
+            return
+        log.error("update %s in chat %s failed: %s", update_id, chat_id, type(err).__name__,
+                  exc_info=err)
+        private = (isinstance(update, Update) and update.effective_chat is not None
+                   and update.effective_chat.type == ChatType.PRIVATE)
+        if private and chat_id is not None and not isinstance(err, TelegramError):
+            # A store failure undoes the whole turn: say so, the user only has to try again.
+            key = "tg.store_error" if isinstance(err, StoreError) else "tg.error"
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(chat_id, self.h.chats.html(key))
+
+
+def _dates(clock: Callable[[], float]) -> Callable[[], str]:
+    """Today's date (UTC, ISO) by `clock`: what a summary is dated with."""
+    return lambda: datetime.fromtimestamp(clock(), UTC).date().isoformat()
+
+
+def build_application(
+    settings: ServeConfig, *, engine: Engine, store: Store,
+    rate_limiter: BaseRateLimiter[int] | None = None,
+    clock: Callable[[], float] = time.time,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> App:
+    """The Application with its handlers, from the parts given.
+
+    `request` is the HTTP transport for Bot API calls (wrapped in the retrying layer, which
+    waits with `sleep`); `rate_limiter` defaults to `ChatPacer` (flood limits paced per chat,
+    also waiting with `sleep`); `clock` dates the check-ins.
+    """
+    protect_logs(settings.token, settings.secret_token)
+    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
+    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
+    chats = Chats(engine, store, today := _dates(clock))
+    reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
+    h = routes.Handlers(chats, Typed(chats), Buttons(chats), reminders,
+                        Privacy(chats, reminders), Menus(chats, today))
+    life = Lifecycle(settings, h)
+    transport = RetryingRequest(request or HTTPXRequest(connection_pool_size=POOL_SIZE),
+                                sleep=sleep)
+    builder = (
+        Application.builder()
+        .token(settings.token)
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .request(transport)
+        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
+        .concurrent_updates(processor)
+        .post_init(life.post_init)
+        .post_shutdown(life.post_shutdown)
+    )
+    app: App = _at(builder, settings, get_updates_request).build()
+    routes.install(app, h)
+    app.add_error_handler(life.on_error)
+    return app
+
+
+def _at(builder: Any, settings: ServeConfig, get_updates_request: BaseRequest | None) -> Any:
+    """The builder pointed at a self-hosted Bot API server and getUpdates transport, if set."""
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if settings.api_url:
+        builder = builder.base_url(settings.api_url).base_file_url(
+            api_file_url(settings.api_url))
+    return builder
+
+
+def setup_logging(settings: ServeConfig) -> None:
+    """Service logging: one line a record, no secrets, no per-answer noise."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # The dialog machine logs every transition at INFO: per-answer noise in a service log.
+    logging.getLogger("transitions").setLevel(logging.WARNING)
+    redactor = protect_logs(settings.token, settings.secret_token)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redactor)
+
+
+def run(app: App, settings: ServeConfig) -> int:
+    """Serve until SIGINT/SIGTERM: long polling, or a webhook when the settings name one.
+
+    In-flight updates are finished and the store is closed before returning.
+    """
+    try:
+        if settings.webhook_url:
+            app.run_webhook(listen=settings.listen, port=settings.port,
+                            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                            webhook_url=settings.webhook_url,
+                            secret_token=settings.secret_token,
+                            allowed_updates=list(ALLOWED_UPDATES))
+        else:
+            app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    except StoreError as exc:  # e.g. reading the check-ins to reschedule at start-up
+        print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
+              "@BotFather (/mybots, API Token)", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"heel-bot: cannot reach the Bot API ({REDACTOR.redact(str(exc))}); check the "
+              "network or TELEGRAM_API_URL", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,168 @@
+"""A chat's conversation in the store, and the replies about it: what every handler shares.
+
+Conversation state lives in the store, read when a chat's update arrives and committed before
+the reply goes out; nothing about a conversation is kept in memory. A stored state that no
+longer fits the dialog (the dialog changed) is restarted with a notice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+from telegram.ext import ExtBot
+
+from heel_bot.engine import Engine, Notice, Reply, State
+from heel_bot.errors import StateError
+from heel_bot.render import Block, Doc, Renderer, short_only, to_html
+from heel_bot.session import Session
+from heel_bot.store import Store
+from heel_bot.tg.keyboards import Keyboards
+from heel_bot.tg.text import esc, split_html
+
+log = logging.getLogger(__name__)
+
+
+class Chats:
+    """Load and save a chat's conversation; send documents, replies and questions."""
+
+    def __init__(self, engine: Engine, store: Store,
+                 today: Callable[[], str] | None = None) -> None:
+        self.engine = engine
+        self.store = store
+        self.session = Session(engine, numbered=False, today=today)
+        self.render: Renderer = self.session.render
+        self.c = engine.bundle.content
+        self.keyboards = Keyboards(engine)
+
+    # ------------------------------------------------------------ state
+
+    def load(self, chat_id: int) -> tuple[State | None, tuple[Notice, ...]]:
+        """The chat's conversation; a state that no longer fits the dialog is restarted."""
+        raw = self.store.load(chat_id)
+        if raw is None:
+            return None, ()
+        try:
+            return self.engine.restore(raw), ()
+        except StateError as exc:
+            log.info("chat %s: stored conversation restarted (%s)", chat_id, type(exc).__name__)
+            try:
+                turn = State.from_json(raw).turn + 1
+            except StateError:
+                turn = 1
+            state = replace(self.engine.new_state(), turn=max(turn, 1))
+            self.store.save(chat_id, state.to_json())
+            return state, (Notice("ui.state_reset"),)
+
+    def save(self, chat_id: int, state: State) -> None:
+        """Commit the state; called before any reply about it is sent."""
+        self.store.save(chat_id, state.to_json())
+
+    # ------------------------------------------------------------ text
+
+    def html(self, key: str, **params: object) -> str:
+        """A content text as escaped HTML."""
+        return esc(self.c.get(key, **params))
+
+    def doc_of(self, *keys: str) -> Doc:
+        """Text blocks from content keys."""
+        return [Block("text", self.c[k]) for k in keys]
+
+    def reply_doc(self, reply: Reply, extra: Iterable[Notice] = ()) -> Doc:
+        """A reply as a document, with extra notices first."""
+        doc = self.render.notices(extra) + self.render.reply(reply, numbered=False)
+        if reply.question is None and not reply.notices and not (
+                reply.outcome is not None and reply.changed):
+            doc += self.doc_of("ui.finished")
+        return doc
+
+    # ------------------------------------------------------------ sending
+
+    async def send(self, bot: ExtBot[None], chat_id: int, text: str,
+                   markup: InlineKeyboardMarkup | None = None) -> Message | None:
+        """Send HTML text, split below the limit; the keyboard goes on the last part."""
+        parts = split_html(text)
+        sent: Message | None = None
+        for i, part in enumerate(parts):
+            last = i == len(parts) - 1
+            sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        return sent
+
+    async def send_doc(self, bot: ExtBot[None], chat_id: int, doc: Doc,
+                       markup: InlineKeyboardMarkup | None = None) -> None:
+        """Send a rendered document."""
+        await self.send(bot, chat_id, to_html(doc), markup)
+
+    async def send_reply(self, bot: ExtBot[None], chat_id: int, reply: Reply,
+                         extra: Iterable[Notice] = ()) -> None:
+        """Send a reply: notices and the question with its buttons, or the outcome. A reply that
+        is only a short line (not understood) goes without buttons: the question's are still on
+        its own message, and only the live message has buttons."""
+        markup = None if short_only(reply) and not extra else self.keyboards.for_reply(reply)
+        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup)
+
+    async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None) -> None:
+        """A new conversation (`reply`: as an opening message left it): store it, then greet
+        and ask the first question."""
+        reply = reply or self.engine.start()
+        self.save(chat_id, reply.state)
+        await self.send_doc(bot, chat_id, self.render.welcome())
+        await self.send_reply(bot, chat_id, reply)
+
+    async def show_current(self, bot: ExtBot[None], chat_id: int,
+                           extra: Sequence[Notice] = ()) -> None:
+        """The current question (or the finished check) again, after `extra` notices."""
+        state, reset = self.load(chat_id)
+        if state is None:
+            if extra:
+                await self.send_doc(bot, chat_id, self.render.notices(extra))
+            await self.begin(bot, chat_id)
+            return
+        await self.send_reply(bot, chat_id, self.engine.show(state), (*extra, *reset))
+
+    # ------------------------------------------------------------ the pressed message
+
+    def card_doc(self, reply: Reply) -> Doc:
+        """A reply shown on the message that was pressed: for a question or a checklist, the
+        answers so far come first (the earlier questions are no longer on screen)."""
+        doc = self.reply_doc(reply)
+        if reply.question is None:
+            return doc
+        lines = self.render.so_far(reply.state)
+        return [Block("text", "\n".join(f"✓ {line}" for line in lines)), *doc] if lines else doc
+
+    async def show_in_place(self, bot: ExtBot[None], chat_id: int, query: CallbackQuery,
+                            reply: Reply) -> None:
+        """Show `reply` by editing the pressed message: one Bot API call per press, and the
+        pressed message's buttons replaced by the new ones (only the live message has
+        buttons). A message that cannot be edited, or a reply too long for one message, goes
+        out as new messages instead."""
+        parts = split_html(to_html(self.card_doc(reply)))
+        if len(parts) == 1:
+            try:
+                markup = self.keyboards.for_reply(reply)
+                await query.edit_message_text(parts[0], reply_markup=markup)
+                return
+            except BadRequest as exc:
+                log.debug("pressed message not edited: %s", exc)
+        await self.drop_keyboard(query)
+        await self.send_reply(bot, chat_id, reply)
+
+    async def show_answered(self, query: CallbackQuery, question: str, answer: str) -> None:
+        """Edit the pressed message to 'question: answer', which also removes its keyboard."""
+        template = esc(self.c["tg.answered"])
+        text = template.format(question=f"<b>{esc(question)}</b>", answer=esc(answer))
+        try:
+            await query.edit_message_text(text)
+        except BadRequest as exc:
+            log.debug("answered message not edited: %s", exc)
+
+    async def drop_keyboard(self, query: CallbackQuery) -> None:
+        """Remove the buttons from the pressed message (best effort: it may be too old)."""
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as exc:
+            log.debug("keyboard not removed: %s", exc)

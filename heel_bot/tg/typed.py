@@ -1,0 +1,120 @@
+"""Typed messages: answers in the user's own words, the conversation's commands, and the rest.
+
+The conversation commands (/back, /why, /summary, /learn, /help, /restart, /quit) and typed
+text both go through the same session that the terminal chat uses, so a command word means
+the same on every channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TypeAlias
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ContextTypes, ExtBot
+
+from heel_bot.engine import Notice, State
+from heel_bot.session import Turn
+from heel_bot.tg.chats import Chats
+
+log = logging.getLogger(__name__)
+
+Context: TypeAlias = ContextTypes.DEFAULT_TYPE
+
+# Commands that only show something: before any conversation they store nothing.
+READ_ONLY_COMMANDS = ("help", "why", "summary", "learn", "quit")
+
+
+class Typed:
+    """Handlers for what people type."""
+
+    def __init__(self, chats: Chats) -> None:
+        self.chats = chats
+        self.engine = chats.engine
+
+    async def on_start(self, update: Update, context: Context) -> None:
+        """/start: a new check, or carry on with the one in progress."""
+        chats, bot, chat_id = self.chats, context.bot, _chat_id(update)
+        state, reset = chats.load(chat_id)
+        if state is None:
+            await chats.begin(bot, chat_id)
+        elif reset:
+            await chats.send_reply(bot, chat_id, self.engine.show(state), reset)
+        elif state.finished:
+            reply = self.engine.restart(state)
+            chats.save(chat_id, reply.state)
+            await chats.send_doc(bot, chat_id, chats.render.welcome())
+            await chats.send_reply(bot, chat_id, reply)
+        else:
+            await chats.send_reply(bot, chat_id, self.engine.show(state),
+                                   (Notice("tg.welcome_back"),))
+
+    async def on_text(self, update: Update, context: Context) -> None:
+        """Typed text or a conversation command: the session decides which."""
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        chats, bot, chat_id = self.chats, context.bot, _chat_id(update)
+        state, reset = chats.load(chat_id)
+        if reset and state is not None:
+            await chats.send_reply(bot, chat_id, self.engine.show(state), reset)
+            return
+        log.debug("chat %s typed %r", chat_id, message.text)
+        turn = chats.session.handle(state or self.engine.new_state(), message.text)
+        if state is None and turn.command not in READ_ONLY_COMMANDS:
+            # A first message is not an answer to a question not yet asked: the facts it
+            # volunteers are kept, then the welcome and the first question they leave.
+            await chats.begin(bot, chat_id, self.engine.opening(message.text))
+            return
+        await self._show_turn(bot, chat_id, state, turn)
+
+    async def _show_turn(self, bot: ExtBot[None], chat_id: int, state: State | None,
+                         turn: Turn) -> None:
+        chats = self.chats
+        if turn.reply is not None:
+            if turn.reply.changed:
+                chats.save(chat_id, turn.reply.state)
+            await chats.send_reply(bot, chat_id, turn.reply)
+        elif turn.command == "help":
+            await chats.send_doc(bot, chat_id, chats.render.help(numbered=False))
+            if state is None:
+                await chats.begin(bot, chat_id)
+            else:
+                await chats.send_reply(bot, chat_id, self.engine.show(state))
+        elif turn.view is not None and turn.view.kind in ("learn", "topic"):
+            # The learn menu or a topic's first page: its buttons then edit it in place.
+            at, k = state.turn if state else 0, chats.keyboards
+            await chats.send_doc(bot, chat_id, turn.doc, k.learn_pages(at) if turn.view.kind ==
+                                 "learn" else k.page(turn.view.topic, turn.view.page, at))
+        else:  # why, summary, a card typed by its number, quit
+            await chats.send_doc(bot, chat_id, turn.doc)
+
+    async def on_unknown_command(self, update: Update, context: Context) -> None:
+        """A /command we do not know: say so, then the current question again."""
+        message = update.effective_message
+        assert message is not None and message.text is not None
+        first = message.text.split(maxsplit=1)[0]
+        if "@" in first and first.split("@", 1)[1].casefold() != (
+                context.bot.username or "").casefold():
+            return  # addressed to another bot
+        await self.chats.show_current(context.bot, _chat_id(update),
+                                      (Notice("tg.unknown_command"),))
+
+    async def on_other(self, update: Update, context: Context) -> None:
+        """Stickers, photos, voice, locations, documents…: a kind word, then the question."""
+        await self.chats.show_current(context.bot, _chat_id(update), (Notice("tg.non_text"),))
+
+    async def on_elsewhere(self, update: Update, context: Context) -> None:
+        """Groups and channels: one reply pointing to a private chat; nothing is stored."""
+        chat = update.effective_chat
+        if chat is None:
+            return
+        try:
+            await context.bot.send_message(chat.id, self.chats.html("tg.private_only"))
+        except (Forbidden, BadRequest) as exc:  # e.g. a channel where the bot may not post
+            log.debug("no reply in chat %s: %s", chat.id, type(exc).__name__)
+
+
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
