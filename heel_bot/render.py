@@ -208,7 +208,10 @@ class Renderer:
             doc.append(Block("text", c.get("ui.summary.date", date=today)))
         if not s.answers:
             return [*doc, Block("text", c["ui.summary.none_yet"])]
-        lines = [f"- {self.given(g)}" for g in s.answers]
+        lines = [f"- {self.given(g)}" for g in s.answers if not _plain_no(g)]
+        denied = [c[short_key(g.question.id)] for g in s.answers if _plain_no(g)]
+        if denied:
+            lines.append("- " + c.get("ui.summary.denied", items="; ".join(denied)))
         key = "ui.summary.level" if s.finished else "ui.summary.level_so_far"
         doc += [Block("heading", c["ui.summary.answers"]), Block("text", "\n".join(lines)),
                 Block("text", c.get(key, level=self.level_title(s.level)))]
@@ -253,3 +256,11 @@ class Renderer:
     def help(self, numbered: bool = True) -> Doc:
         """How to answer, and the commands: typed numbers in the terminal, buttons elsewhere."""
         return [Block("text", self.c["ui.help" if numbered else "ui.help_buttons"])]
+
+
+def _plain_no(g: Given) -> bool:
+    """A plain "no" to a yes/no question: the summary lists these on one line. Assumed
+    values and qualified answers ("no, but I can feel a dent") keep a line of their own."""
+    return (g.value == "no" and g.source != ASSUMED
+            and {o.value for o in g.question.options} == {"yes", "no"}
+            and (g.said is None or len(g.said.split()) <= 2))

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from heel_bot.model import Bundle, TriageRule
-from heel_bot.render_doc import Block, Doc
+from heel_bot.render_doc import Block, Doc, words
 from heel_bot.rules import Outcome
 from heel_bot.uikeys import (
     OUTCOME_CARDS,
@@ -29,6 +29,8 @@ from heel_bot.uikeys import (
 )
 
 REASONS_SHOWN = 2
+# A card is read on a phone in one go: at most this many words, title included.
+CARD_WORDS = 120
 ACTIONS_SHOWN = 3
 # The order the screen's actions are chosen in, after the safety notes: the cause-specific
 # treatments that help most come before the general kit.
@@ -40,6 +42,7 @@ KEEP_OFF = frozenset({"heel_fracture", "calcaneal_stress_fracture", "achilles_ru
 # The answers a self-care result quotes as its reason.
 SELF_CARE_WHY = ("pain_location", "trend")
 ADVICE_CARD = "advice:"
+NOTE_CARD = "note:"
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ class OutcomeView:
         """The details this result offers, in order: safety notes, each advice, the cause,
         why, where to go, what to tell them, until then, the warning signs, the summary."""
         c = self.c
-        out = [Card("notes", c[card_key("notes")])] if o.notes else []
+        out = self._note_cards(o)
         out += [Card(ADVICE_CARD + a, c[advice_keys(a)[0]]) for a in o.advice]
         out += [Card(name, c[card_key(name)]) for name in OUTCOME_CARDS
                 if name not in ("notes",)]
@@ -144,19 +147,36 @@ class OutcomeView:
             a = card_id[len(ADVICE_CARD):]
             name, howto = advice_keys(a)
             return [Block("title", c[name]), Block("text", c[o.text(howto)])]
-        title = Block("title", c[card_key(card_id)])
         if card_id == "notes":
-            return [title, *(Block("text", c[n]) for n in o.notes)]
+            return self._notes(o.notes)
+        if card_id.startswith(NOTE_CARD):
+            i = int(card_id[len(NOTE_CARD):])
+            return [Block("title", f"{c[card_key('notes')]} {i + 1}"), Block("text", c[o.notes[i]])]
+        title = Block("title", c[card_key(card_id)])
         if card_id == "cause":
             return [title, *self._cause(o)]
         if card_id == "why":
-            lines = "\n".join(f"- {c[r.because]}" for r in self.reasons(o))
-            return [title, Block("text", c[o.text(level_key(lv, "intro"))]),
-                    *([Block("text", lines)] if lines else [])]
+            items = [(c[r.because], c[reason_line_key(r.because)]) for r in self.reasons(o)]
+            intro = Block("text", c[o.text(level_key(lv, "intro"))])
+            return (fitted([title, intro], items, strict=True) or fitted([title], items))
         doc: Doc = [title, Block("text", c[o.text(level_key(lv, card_id))])]
         if card_id == "come_back":
-            doc.append(Block("text", c["ui.disclaimer"]))
+            doc.append(Block("text", c["ui.outcome.not_a_diagnosis"]))
         return doc
+
+    def _note_cards(self, o: Outcome) -> list[Card]:
+        """The safety notes: one card when they fit together, else a card each (a note is
+        a clinician's text and is never shortened)."""
+        label = self.c[card_key("notes")]
+        if not o.notes:
+            return []
+        if words(self._notes(o.notes)) <= CARD_WORDS:
+            return [Card("notes", label)]
+        return [Card(f"{NOTE_CARD}{i}", f"{label} {i + 1}") for i in range(len(o.notes))]
+
+    def _notes(self, notes: tuple[str, ...]) -> Doc:
+        c = self.c
+        return [Block("title", c[card_key("notes")]), *(Block("text", c[n]) for n in notes)]
 
     def _cause(self, o: Outcome) -> Doc:
         c = self.c
@@ -169,3 +189,34 @@ class OutcomeView:
             doc += [Block("heading", c["ui.outcome.also"].rstrip(":")),
                     Block("text", "\n".join(others))]
         return doc
+
+
+def fitted(head: Doc, items: list[tuple[str, str]], *, strict: bool = False) -> Doc:
+    """`head`, then the items: in full as far as CARD_WORDS allows, the rest in their
+    one-line short form (the most urgent items come first, so they keep their full text).
+    A one-line full text is a bullet; a longer one (a note with its own list) a paragraph.
+
+    When even the short forms overflow, as many as fit and a count of the rest, since a
+    reason left unsaid must at least be counted; with `strict`, an empty document instead
+    (the caller then tries a shorter head).
+    """
+    for k in range(len(items), -1, -1):
+        doc = _mixed(head, [full for full, _ in items[:k]], [s for _, s in items[k:]])
+        if words(doc) <= CARD_WORDS:
+            return doc
+    if strict:
+        return []
+    shown: list[str] = []
+    for _, short in items:
+        if words(_mixed(head, [], [*shown, short, "+ 99"])) > CARD_WORDS:
+            break
+        shown.append(short)
+    return _mixed(head, [], [*shown, f"+ {len(items) - len(shown)}"])
+
+
+def _mixed(head: Doc, full: list[str], short: list[str]) -> Doc:
+    """The head, full texts (bulleted when one line), then the short forms as one list."""
+    bullets = [f"- {t}" for t in full if "\n" not in t.strip()]
+    doc = [*head, *(Block("text", t) for t in full if "\n" in t.strip())]
+    bullets += [f"- {t}" for t in short]
+    return doc + ([Block("text", "\n".join(bullets))] if bullets else [])

@@ -159,7 +159,7 @@ def check_outcome_doc(engine: Engine, bundle: Bundle, o: Outcome) -> str:
         assert c[o.text(f"advice.{advice}.howto")] in text
     for note in o.notes:
         assert c[note] in text
-    assert text.rstrip().endswith(c["ui.disclaimer"])
+    assert text.rstrip().endswith(c["ui.outcome.not_a_diagnosis"])
     return text
 
 
