@@ -28,7 +28,7 @@ from heel_bot.model import (
 from heel_bot.read_dialog import read_dialog
 from heel_bot.read_rules import check_bans_covered, read_rules, read_vocabulary
 from heel_bot.reading import Reader, shown
-from heel_bot.screen_check import check_screens, check_skips
+from heel_bot.screen_check import check_bypasses, check_screens, check_skips
 from heel_bot.yamlsrc import Y, load_file
 
 T = TypeVar("T")
@@ -237,6 +237,7 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     _structure(r, dialog)
     check_screens(r, dialog, vocab, rules)
     check_skips(r, dialog, rules)
+    check_bypasses(r, dialog, rules)
     _check_keys(r, _used_keys(bundle, r.refs), key_marks, content_obj, cdir)
     if r.problems:
         raise DefinitionError(r.problems)

@@ -329,6 +329,25 @@ def test_skip_if_settled_only_on_a_slot_no_advice_or_sign_rule_tests(defs: Defs)
                "skip_if_settled", "shoe_age")
 
 
+def test_a_branch_may_skip_only_what_cannot_change_causes_or_advice(defs: Defs) -> None:
+    """Pain under the inner heel skips run_pattern: a cause sign that tests run_pattern for
+    those people too would make the skip change the causes, and the loader says where."""
+    defs.edit("dialogs/rules.yaml",
+              "{run_pattern: worsens_during, pain_location: [whole_heel, bottom_center, back]}",
+              "{run_pattern: worsens_during}")
+    problems = defs.problems()
+    problem_at(problems, defs.at("dialogs/triage.yaml", "{when: {pain_location: bottom_inner}"),
+               "skips question run_pattern", "cause signs")
+
+
+def test_an_advice_rule_on_a_skipped_slot_is_refused_too(defs: Defs) -> None:
+    defs.edit("dialogs/rules.yaml", "\nadvice:\n",
+              "\nadvice:\n  - {when: {run_pattern: only_after}, add: [cross_train]}\n")
+    problems = defs.problems()
+    problem_at(problems, defs.at("dialogs/triage.yaml", "{when: {pain_location: bottom_inner}"),
+               "skips question run_pattern", "advice rules")
+
+
 def test_the_proofs_catch_a_fall_path_that_skips_severity(
         defs: Defs, capsys: pytest.CaptureFixture[str]) -> None:
     defs.edit("dialogs/triage.yaml", "      - {when: {injury: fall_or_impact}, goto: severity}\n",
