@@ -263,6 +263,8 @@ class Rules:
     withhold: tuple[AdviceBan, ...] = ()
     texts: tuple[TextRule, ...] = ()
     notes: tuple[NoteRule, ...] = ()
+    # The order the result's first screen picks its three actions in (every advice id).
+    priority: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ def _read_checkin_requirements(r: Reader, y: Y | None,
 def read_rules(r: Reader, y: Y, vocab: Vocabulary) -> Rules | None:
     """The outcome rules, checked against the vocabulary's ids."""
     m = r.mapping(y, "the rules", ("triage", "causes", "advice"),
-                  ("contraindications", "withhold", "texts", "notes"))
+                  ("contraindications", "withhold", "texts", "notes", "priority"))
     if m is None or any(k not in m for k in ("triage", "causes", "advice")):
         return None
     extra = {LEVEL_KEY: vocab.levels, CAUSE_KEY: vocab.causes}
@@ -171,8 +171,22 @@ def read_rules(r: Reader, y: Y, vocab: Vocabulary) -> Rules | None:
                           advice=vocab.advice)
     texts = _read_texts(r, m.get("texts"), vocab, extra)
     notes = _read_notes(r, m.get("notes"), vocab, extra)
+    priority = _read_priority(r, m["priority"], vocab) if "priority" in m else vocab.advice
     return Rules(triage, signs, min_score, max_listed, tuple(advice), contra, withhold, texts,
-                 notes)
+                 notes, tuple(priority))
+
+
+def _read_priority(r: Reader, y: Y, vocab: Vocabulary) -> list[str]:
+    """The order the result's first screen picks its actions in: every advice id once."""
+    got = [(s, mark) for s, mark in r.strings(y, "priority")]
+    for s, mark in got:
+        if s not in vocab.advice:
+            r.fail(mark, f"unknown advice id {s!r} in priority; allowed: "
+                   f"{', '.join(vocab.advice)}")
+    missing = [a for a in vocab.advice if a not in {s for s, _ in got}]
+    if missing:
+        r.fail(y.mark, f"priority must list every advice id once; missing: {', '.join(missing)}")
+    return [s for s, _ in got if s in vocab.advice]
 
 
 def _read_triage(r: Reader, y: Y, vocab: Vocabulary) -> tuple[TriageRule, ...]:

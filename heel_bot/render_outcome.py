@@ -32,11 +32,6 @@ REASONS_SHOWN = 2
 # A card is read on a phone in one go: at most this many words, title included.
 CARD_WORDS = 120
 ACTIONS_SHOWN = 3
-# The order the screen's actions are chosen in, after the safety notes: the cause-specific
-# treatments that help most come before the general kit.
-ADVICE_PRIORITY = ("rest", "eccentric_heel_drops", "calf_stretch", "plantar_stretch", "ice",
-                   "heel_lift", "shoes", "avoid_hard_surfaces", "load_management", "cross_train",
-                   "massage", "night_splint", "recheck")
 # While one of these is possible, keeping off the foot comes before anything else.
 KEEP_OFF = frozenset({"heel_fracture", "calcaneal_stress_fracture", "achilles_rupture"})
 # The answers a self-care result quotes as its reason.
@@ -116,12 +111,13 @@ class OutcomeView:
 
         Keeping off the foot first when the level is the most urgent or a break or tear is
         possible; then the safety notes (diabetes foot care, after a fall, numbness...); then
-        the chosen advice in ADVICE_PRIORITY order. Only advice the rules chose is shown.
+        the chosen advice in the order of rules.yaml's `priority`. Only advice the rules
+        chose is shown.
         """
         keep_off = (o.level == self.bundle.vocabulary.levels[0]
                     or any(cause in KEEP_OFF for cause in o.causes))
         first = ["rest"] if keep_off and "rest" in o.advice else []
-        rest = [a for a in ADVICE_PRIORITY if a in o.advice and a not in first]
+        rest = [a for a in self.bundle.rules.priority if a in o.advice and a not in first]
         rest += [a for a in o.advice if a not in rest and a not in first]
         keys = [o.text(advice_line_key(a)) for a in first]
         keys += [note_line_key(n) for n in o.notes]

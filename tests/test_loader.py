@@ -441,3 +441,16 @@ def test_default_dirs_are_the_repository_folders() -> None:
     assert loader.default_dir("dialogs").name == "dialogs"
     assert (loader.default_dir("dialogs") / "triage.yaml").is_file()
     assert (loader.default_dir("content") / "ui.yaml").is_file()
+
+
+def test_the_actions_priority_is_data_and_complete(defs: Defs, bundle: Bundle) -> None:
+    """rules.yaml's `priority` orders the result's actions: every advice id, once, known."""
+    assert sorted(bundle.rules.priority) == sorted(bundle.vocabulary.advice)
+    assert bundle.rules.priority[0] == "rest"
+    defs.edit("dialogs/rules.yaml", "priority: [rest, eccentric_heel_drops,",
+              "priority: [rest, heel_drops,")
+    problems = defs.problems()
+    problem_at(problems, defs.at("dialogs/rules.yaml", "heel_drops,"), "unknown advice id",
+               "eccentric_heel_drops")
+    problem_at(problems, defs.at("dialogs/rules.yaml", "[rest, heel_drops"),
+               "every advice id once", "missing: eccentric_heel_drops")
