@@ -15,13 +15,11 @@ from __future__ import annotations
 import html
 import itertools
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from auxil.botapi import (
     BotAPIStandIn,
     BotMessage,
@@ -40,6 +38,7 @@ from auxil.botapi import (
     stored,
     text,
 )
+from auxil.shared_bot import shared_bot
 
 from heel_bot.engine import Engine, State
 from heel_bot.model import Bundle
@@ -57,27 +56,7 @@ SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tend
 CHATS = itertools.count(1001)
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("conversation") / "heel.sqlite3"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(api: BotAPIStandIn, db: Path, engine: Engine) -> AsyncIterator[Any]:
-    async with heel_bot(api, db, engine, build=quick_parts()) as app:
-        yield app
-
-
-@pytest.fixture
-def heel(bot: Any, clean: None) -> Any:
-    """The module's bot, checked after each test by `clean`."""
-    return bot
+api, db, bot, heel = shared_bot("conversation")
 
 
 @pytest.fixture

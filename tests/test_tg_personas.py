@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import html
 import itertools
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
-from auxil.botapi import BotAPIStandIn, heel_bot, press_all, quick_parts, stored
+from auxil.botapi import press_all, stored
+from auxil.shared_bot import shared_bot
 
-from heel_bot.engine import Engine
 from heel_bot.replay import Replayer
 from heel_bot.yamlsrc import load_file
 
@@ -40,21 +38,7 @@ def personas() -> list[Path]:
     return out
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("personas") / "heel.sqlite3"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(api: BotAPIStandIn, db: Path, engine: Engine) -> AsyncIterator[Any]:
-    async with heel_bot(api, db, engine, build=quick_parts()) as app:
-        yield app
+api, db, bot, heel = shared_bot("personas")
 
 
 def test_there_are_personas() -> None:

@@ -13,23 +13,18 @@ One bot serves the module; each test talks in chats of its own.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-import pytest_asyncio
 from auxil.botapi import (
     BotAPIStandIn,
     BotMessage,
     Call,
     Plan,
     asked,
-    heel_bot,
     plan,
     press_on,
     press_value,
-    quick_parts,
     reply_in_place,
     settle,
     showing,
@@ -37,6 +32,7 @@ from auxil.botapi import (
     stored,
     text,
 )
+from auxil.shared_bot import shared_bot
 
 from heel_bot.engine import Engine, State
 from heel_bot.tg import codec
@@ -53,27 +49,7 @@ SELF_CARE = {"injury": "none", "weight_bearing": "yes", "age_group": "16_plus",
              "tight_calves": "yes"}
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def api() -> AsyncIterator[BotAPIStandIn]:
-    async with BotAPIStandIn() as stand_in:
-        yield stand_in
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("screens") / "heel.sqlite3"
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(api: BotAPIStandIn, db: Path, engine: Engine) -> AsyncIterator[Any]:
-    async with heel_bot(api, db, engine, build=quick_parts()) as app:
-        yield app
-
-
-@pytest.fixture
-def heel(bot: Any, clean: None) -> Any:
-    """The module's bot, checked after each test by `clean`."""
-    return bot
+api, db, bot, heel = shared_bot("screens")
 
 
 @pytest.fixture
