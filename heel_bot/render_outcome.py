@@ -160,6 +160,12 @@ class OutcomeView:
             doc.append(Block("text", c["ui.outcome.not_a_diagnosis"]))
         return doc
 
+    def plan(self, o: Outcome) -> Doc:
+        """Every advice chosen, a numbered line each (its card's number in `advice_cards`)."""
+        c = self.c
+        lines = [f"{i}. {c[o.text(advice_line_key(a))]}" for i, a in enumerate(o.advice, 1)]
+        return [Block("title", c[card_key("plan")]), Block("text", "\n".join(lines))]
+
     def _note_cards(self, o: Outcome) -> list[Card]:
         """The safety notes: one card when they fit together, else a card each (a note is
         a clinician's text and is never shortened)."""

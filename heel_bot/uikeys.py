@@ -65,7 +65,7 @@ def card_key(name: str) -> str:
 OUTCOME_CARDS = ("why", "cause", "notes", "where", "tell", "meanwhile", "come_back", "summary")
 """The result's detail cards besides one per advice id, in the order they are offered."""
 
-OUTCOME_NAV = ("learn", "restart", "back", "result", "more", "home")
+OUTCOME_NAV = ("learn", "restart", "back", "result", "more", "home", "plan")
 """The result's and the learn menu's navigation choices (labels ui.nav.<name>)."""
 
 
@@ -132,6 +132,7 @@ CORE: frozenset[str] = frozenset(
         "ui.outcome.reasons",
         "ui.outcome.no_clear_cause",
         "ui.outcome.not_a_diagnosis",
+        "ui.card.plan",
         "ui.learn.menu",
         "ui.learn.unknown",
         "ui.quit",
@@ -184,6 +185,8 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.button.screen_done",
         "tg.button.screen_none",
         "tg.button.change",
+        "tg.button.plan",
+        "tg.plan_hint",
         "tg.privacy",
         "tg.forget.ask",
         "tg.forget.done",
@@ -213,6 +216,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "ui.summary.level": frozenset({"level"}),
     "ui.summary.date": frozenset({"date"}),
     "ui.summary.denied": frozenset({"items"}),
+    "tg.button.plan": frozenset({"n"}),
     "ui.learn.page": frozenset({"n", "total"}),
     "ui.summary.level_so_far": frozenset({"level"}),
     "tg.answered": frozenset({"question", "answer"}),

@@ -425,9 +425,11 @@ async def test_outcome_is_html_with_its_buttons(api, db, engine, heel, alice):
     assert footer.message_id == outcome.message_id  # one message, its buttons on it
     state = state_of(db, alice)
     turn, cards = state.turn, Renderer(engine).view.cards(engine.outcome(state))
+    others = [i for i, card in enumerate(cards) if not card.id.startswith("advice:")]
     assert [b.callback_data for b in footer.buttons] == [codec.encode(p) for p in (
-        *(codec.Card(turn, i) for i in range(len(cards))), *map(codec.Remind, REMIND_DAYS),
-        codec.LearnMenu(), codec.StartOver(turn), codec.Back(turn))]
+        codec.Plan(turn), *(codec.Card(turn, i) for i in others),
+        *map(codec.Remind, REMIND_DAYS), codec.LearnMenu(), codec.StartOver(turn),
+        codec.Back(turn))]
     # HTML everywhere (the one default parse mode), at most three buttons a row.
     assert {c.params.get("parse_mode") for m in ("sendMessage", "editMessageText")
             for c in api.methods(m)} == {"HTML"}

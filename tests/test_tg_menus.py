@@ -91,19 +91,34 @@ async def test_cards_edit_the_result_in_place_one_call_each(api, db, engine: Eng
         # Only the live message has buttons: the result's.
         assert [m.message_id for m in api.transcript(chat) if m.has_keyboard] == [
             result.message_id]
-        state_cards = r.view.cards(engine.outcome(_finished(engine)))
+        outcome = engine.outcome(_finished(engine))
+        state_cards = r.view.cards(outcome)
         turn = int(keyboard[0][0].callback_data.split(":")[1])
         shown = [b.callback_data for row in keyboard for b in row]
+        advice = [i for i, card in enumerate(state_cards) if card.id.startswith("advice:")]
+        assert len(advice) >= 4
+        # The advice cards sit behind one "your plan" button; the other cards each have one.
+        assert shown[0] == codec.encode(codec.Plan(turn))
         for i in range(len(state_cards)):
-            assert codec.encode(codec.Card(turn, i)) in shown
+            assert (codec.encode(codec.Card(turn, i)) in shown) == (i not in advice)
+        plan, cost = await press(api, chat, result, codec.encode(codec.Plan(turn)),
+                                 c["ui.card.plan"])
+        assert cost == ONE_EDIT
+        for n, a in enumerate(outcome.advice, start=1):
+            assert f"{n}. {c[outcome.text(f'advice.{a}.line')]}" in plan.text
+        assert [b.callback_data for row in plan.keyboard for b in row] == [
+            *(codec.encode(codec.Card(turn, i)) for i in advice), codec.encode(codec.Result(turn))]
+        assert [b.text for row in plan.keyboard for b in row][:len(advice)] == [
+            str(n) for n in range(1, len(advice) + 1)]
         for i, card in enumerate(state_cards):
-            doc = r.card(engine.outcome(_finished(engine)), card.id, _finished(engine),
-                         _dates(clock)())
+            doc = r.card(outcome, card.id, _finished(engine), _dates(clock)())
             title = to_plain(doc[:1]).strip("= ")
             opened, cost = await press(api, chat, result, codec.encode(codec.Card(turn, i)),
                                        title)
             assert cost == ONE_EDIT, (card.id, cost)
-            assert [b.text for row in opened.keyboard for b in row] == [c["ui.nav.result"]]
+            back = [c["ui.nav.plan"]] if i in advice else []
+            assert [b.text for row in opened.keyboard for b in row] == [*back,
+                                                                       c["ui.nav.result"]]
             if card.id == "summary":
                 assert datetime.fromtimestamp(clock.now, UTC).date().isoformat() in opened.text
             back, cost = await press(api, chat, result, codec.encode(codec.Result(turn)),

@@ -139,6 +139,13 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Plan:
+    """The result's plan: every advice in a line, a numbered button for each card, in place."""
+
+    turn: int
+
+
+@dataclass(frozen=True)
 class Result:
     """Back from a card (or the learn menu) to the result's first screen, in place."""
 
@@ -161,8 +168,8 @@ class Home:
 
 
 Press = (Answer | Back | Why | StartOver | ReadbackOk | ReadbackChange | Summary | LearnMenu
-         | Topic | Remind | Cancel | Forget | CheckinAnswer | Tick | ScreenDone | Card | Result
-         | Page | Home)
+         | Topic | Remind | Cancel | Forget | CheckinAnswer | Tick | ScreenDone | Card | Plan
+         | Result | Page | Home)
 
 _CHECKIN = {"b": "better", "s": "same", "w": "worse"}
 _CHECKIN_CODE = {v: k for k, v in _CHECKIN.items()}
@@ -188,6 +195,7 @@ _WIRE: dict[type, tuple[str, re.Pattern[str], Callable[..., Press]]] = {
     Tick: ("g", re.compile(rf"g:{_N}:([0-9])"), lambda t, i: Tick(int(t), int(i))),
     ScreenDone: ("y", re.compile(rf"y:{_N}"), lambda t: ScreenDone(int(t))),
     Card: ("d", re.compile(rf"d:{_N}:([0-9]{{1,2}})"), lambda t, i: Card(int(t), int(i))),
+    Plan: ("v", re.compile(rf"v:{_N}"), lambda t: Plan(int(t))),
     Result: ("o", re.compile(rf"o:{_N}"), lambda t: Result(int(t))),
     Page: ("p", re.compile(r"p:([0-9]{1,2}):([0-9]{1,2})"), lambda t, n: Page(int(t), int(n))),
     Home: ("h", re.compile(rf"h:{_N}"), lambda t: Home(int(t))),

@@ -14,11 +14,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from heel_bot.engine import Engine, State
 from heel_bot.render_learn import pages
-from heel_bot.render_outcome import OutcomeView
+from heel_bot.render_outcome import ADVICE_CARD, OutcomeView
 from heel_bot.tg import codec
 from heel_bot.tg.codec import Press
 from heel_bot.tg.layout import layout
 from heel_bot.uikeys import button_key, nav_key
+
+# Numbered plan buttons a row: short labels, so a phone fits five.
+PLAN_ROW = 5
 
 
 class ResultKeyboards:
@@ -44,23 +47,41 @@ class ResultKeyboards:
         return self.button(nav_key(name), press)
 
     def result(self, state: State) -> InlineKeyboardMarkup:
-        """Under the result: each card, the check-in choices, learn, start again, undo (the
-        summary, learn and start again keep Telegram's own labels, tg.button.<name>)."""
+        """Under the result: the plan (every advice, one button: a phone shows a dozen long
+        advice titles as a dozen rows), the other cards, the check-in choices, learn, start
+        again and undo (summary, learn and start again keep Telegram's own labels)."""
         turn = state.turn
         cards = self.view.cards(self.engine.outcome(state))
+        advice = [i for i, card in enumerate(cards) if card.id.startswith(ADVICE_CARD)]
+        plan = [[self.button(button_key("plan"), codec.Plan(turn), n=len(advice))]] if (
+            advice) else []
         buttons = [self.button(button_key("summary"), codec.Card(turn, i))
                    if card.id == "summary" else InlineKeyboardButton(
                        card.label, callback_data=codec.encode(codec.Card(turn, i)))
-                   for i, card in enumerate(cards)]
+                   for i, card in enumerate(cards) if i not in advice]
         return InlineKeyboardMarkup([
-            *layout(buttons), self.remind_row(),
+            *plan, *layout(buttons), self.remind_row(),
             [self.button(button_key("learn"), codec.LearnMenu()),
              self.button(button_key("restart"), codec.StartOver(turn))],
             [self.nav("back", codec.Back(turn))]])
 
-    def card(self, state: State) -> InlineKeyboardMarkup:
-        """Under a card: back to the result."""
-        return InlineKeyboardMarkup([[self.nav("result", codec.Result(state.turn))]])
+    def plan(self, state: State) -> InlineKeyboardMarkup:
+        """Under the plan: a numbered button per advice card (the plan's lines), then back
+        to the result."""
+        turn = state.turn
+        cards = self.view.cards(self.engine.outcome(state))
+        numbers = [InlineKeyboardButton(str(n), callback_data=codec.encode(codec.Card(turn, i)))
+                   for n, i in enumerate((i for i, card in enumerate(cards)
+                                          if card.id.startswith(ADVICE_CARD)), start=1)]
+        rows = [numbers[i:i + PLAN_ROW] for i in range(0, len(numbers), PLAN_ROW)]
+        return InlineKeyboardMarkup([*rows, [self.nav("result", codec.Result(turn))]])
+
+    def card(self, state: State, card_id: str = "") -> InlineKeyboardMarkup:
+        """Under a card: back to the result (and, under an advice card, to the plan)."""
+        back = [self.nav("result", codec.Result(state.turn))]
+        if card_id.startswith(ADVICE_CARD):
+            back.insert(0, self.nav("plan", codec.Plan(state.turn)))
+        return InlineKeyboardMarkup([back])
 
     def learn_pages(self, turn: int) -> InlineKeyboardMarkup:
         """The learn topics, then home (the current question or result)."""

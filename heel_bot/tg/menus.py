@@ -39,7 +39,8 @@ class Menus:
     def presses(self) -> tuple[tuple[type, Any], ...]:
         """The presses handled here, each with its handler (for the routing table)."""
         return ((codec.LearnMenu, self.on_learn), (codec.Topic, self.on_topic),
-                (codec.Card, self.on_card), (codec.Result, self.on_result),
+                (codec.Card, self.on_card), (codec.Plan, self.on_plan),
+                (codec.Result, self.on_result),
                 (codec.Page, self.on_page), (codec.Home, self.on_home))
 
     async def edit(self, tap: Tap, doc: Doc, markup: InlineKeyboardMarkup) -> None:
@@ -70,8 +71,18 @@ class Menus:
         if press.index >= len(cards):
             await refuse(self.chats, tap, strip=False)
             return
-        doc = self.render.card(o, cards[press.index].id, state, self.today())
-        await self.edit(tap, doc, self.keyboards.card(state))
+        card_id = cards[press.index].id
+        doc = self.render.card(o, card_id, state, self.today())
+        await self.edit(tap, doc, self.keyboards.card(state, card_id))
+
+    async def on_plan(self, tap: Tap, press: codec.Plan) -> None:
+        """The plan: every advice in a line, a numbered button for each one's card."""
+        state = await self._finished(tap, press.turn)
+        if state is None:
+            return
+        doc = [*self.render.view.plan(self.engine.outcome(state)),
+               *self.chats.doc_of("tg.plan_hint")]
+        await self.edit(tap, doc, self.keyboards.plan(state))
 
     async def on_result(self, tap: Tap, press: codec.Result) -> None:
         """Back to the result's first screen, with its buttons."""
