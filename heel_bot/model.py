@@ -263,8 +263,7 @@ class Rules:
     withhold: tuple[AdviceBan, ...] = ()
     texts: tuple[TextRule, ...] = ()
     notes: tuple[NoteRule, ...] = ()
-    # The order the result's first screen picks its three actions in (every advice id).
-    priority: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()  # the order the result picks its actions in
 
 
 @dataclass(frozen=True)

@@ -240,10 +240,15 @@ def test_what_to_tell_them_names_tendon_rupture_risks(bundle: Bundle) -> None:
 def test_check_refuses_a_path_that_gives_ice_without_asking_about_diabetes(
         tmp_path: Path) -> None:
     defs: Defs = copy_defs(tmp_path)
-    # diabetes is on the red-flag screen: a path that walks past the whole screen
+    # diabetes is on the red-flag screen: a path that walks past the whole screen and
+    # rejoins the check is refused by the loader (a skip that could change the advice)...
     defs.edit("dialogs/triage.yaml", "      - goto: deformity\n",
               '      - {when: {weight_bearing: "yes"}, goto: age_group}\n'
               "      - goto: deformity\n")
+    assert any("skips question diabetes" in p.message for p in defs.problems())
+    # ...and one that ends there, by the path proof.
+    defs.edit("dialogs/triage.yaml", '{when: {weight_bearing: "yes"}, goto: age_group}',
+              '{when: {weight_bearing: "yes"}, goto: outcome}')
     problems = proofs.prove(defs.load())
     hits = [p for p in problems if "may advise" in p.message and "without asking diabetes"
             in p.message]
