@@ -1,4 +1,4 @@
-"""The `heel-bot` command: chat, serve, replay, check, graph.
+"""The `heel-bot` command: chat, serve, replay, check, graph, understand, backup, stats.
 
 With no subcommand it serves Telegram when TELEGRAM_BOT_TOKEN is set, else chats in the
 terminal. Definition errors are printed as `file:line:column: message` and exit with 1.
@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from heel_bot import cli_understand, diagrams, proofs, serve_config
+from heel_bot import cli_ops, cli_understand, diagrams, proofs, serve_config
 from heel_bot.engine import Engine
 from heel_bot.errors import DefinitionError
 from heel_bot.model import Bundle
@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     und = sub.add_parser("understand", help="what the language layer reads in a message (JSON)")
     _add_paths(und)
     cli_understand.add_arguments(und)
+    cli_ops.add_backup_arguments(sub.add_parser(
+        "backup", help="an online, consistent copy of the bot's store (safe while it runs)"))
+    cli_ops.add_stats_arguments(sub.add_parser(
+        "stats", help="what the store holds, counted (the store's part of /metrics)"))
     g = sub.add_parser("graph", help="print the dialog as a diagram")
     _add_paths(g)
     g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
@@ -193,6 +197,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_replay(args, sys.stdout)
         if command == "graph":
             return cmd_graph(args, sys.stdout)
+        if command in ("backup", "stats"):
+            run = cli_ops.run_backup if command == "backup" else cli_ops.run_stats
+            return run(args, sys.stdout, sys.stderr)
         if command == "understand":
             return cli_understand.run(args, Engine(_load(args)), sys.stdout, sys.stderr)
         if command == "serve":
