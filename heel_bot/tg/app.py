@@ -41,7 +41,7 @@ from heel_bot.tg import routes
 from heel_bot.tg.buttons import Buttons
 from heel_bot.tg.chats import Chats
 from heel_bot.tg.health import Health
-from heel_bot.tg.logs import REDACTOR, protect_logs
+from heel_bot.tg.logs import REDACTOR, log_handler, protect_logs
 from heel_bot.tg.menus import Menus
 from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from heel_bot.tg.pacing import ChatPacer
@@ -196,10 +196,10 @@ def _at(builder: Any, settings: ServeConfig, get_updates_request: BaseRequest | 
 
 
 def setup_logging(settings: ServeConfig) -> None:
-    """Service logging: one line a record, no secrets, no per-answer noise."""
+    """Service logging: one line a record (text, or JSON with --log-format json), no secrets,
+    no per-answer noise."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.INFO, handlers=[log_handler(settings.log_format)])
     # The dialog machine logs every transition at INFO: per-answer noise in a service log.
     logging.getLogger("transitions").setLevel(logging.WARNING)
     redactor = protect_logs(settings.token, settings.secret_token)
