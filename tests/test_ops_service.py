@@ -192,6 +192,26 @@ async def test_bot_api_errors_and_flood_waits_are_counted_by_code(
     assert metrics.value("heel_bot_replies_total", kind="send") == 1
 
 
+async def test_deep_links_are_counted_by_source_only_when_listed(
+        api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any]) -> None:
+    metrics = Metrics(process=False)
+    async with heel_bot(api, db, engine, build={**parts, "metrics": metrics},
+                        deep_links=frozenset({"club_riverside", "parkrun"})):
+        for chat, start in ((CHAT, "/start club_riverside"), (CHAT + 1, "/start my_own_link"),
+                            (CHAT + 2, "/start")):
+            sent = api.send_text(chat, start)
+            await api.wait_text(chat, text(engine, "q.injury.text"), sent["message_id"],
+                                keyboard=True)
+        # A check in progress carries on: the link does not count it again.
+        sent = api.send_text(CHAT, "/start club_riverside")
+        await api.wait_text(CHAT, text(engine, "tg.welcome_back"), sent["message_id"])
+    started = {source: metrics.value("heel_bot_conversations_started_total", source=source)
+               for source in ("club_riverside", "parkrun", "other", "direct")}
+    assert started == {"club_riverside": 1, "parkrun": 0, "other": 1, "direct": 1}
+    page = metrics.exposition(None).decode()
+    assert "my_own_link" not in page and str(CHAT) not in page
+
+
 async def test_check_ins_sent_are_counted(api: BotAPIStandIn, db: Path, engine: Engine,
                                           clock: Any, parts: dict[str, Any]) -> None:
     metrics = Metrics(process=False)

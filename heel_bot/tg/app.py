@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -45,11 +45,11 @@ from heel_bot.tg.logs import REDACTOR, log_handler, protect_logs
 from heel_bot.tg.menus import Menus
 from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from heel_bot.tg.pacing import ChatPacer
+from heel_bot.tg.presence import present
 from heel_bot.tg.privacy import Privacy
 from heel_bot.tg.reminders import Reminders
 from heel_bot.tg.transport import RetryingRequest
 from heel_bot.tg.typed import Typed
-from heel_bot.uikeys import command_key
 
 log = logging.getLogger(__name__)
 
@@ -75,18 +75,12 @@ class Lifecycle:
     mode_line: str = ""
 
     async def post_init(self, app: App) -> None:
-        """Build the language layer, register the command menu, reschedule stored check-ins,
-        say how the bot runs."""
+        """Build the language layer, bring the bot's profile (description, command menu) up to
+        date, reschedule stored check-ins, say how the bot runs, open the health port."""
         # Built in the background: buttons work at once, a typed message waits for the rest.
         engine = self.h.chats.engine
         asyncio.get_running_loop().run_in_executor(None, lambda: engine.language)
-        c = self.h.chats.c
-        commands = [BotCommand(name, c[command_key(name)]) for name in routes.MENU]
-        try:
-            await app.bot.set_my_commands(commands)
-        except TelegramError as exc:
-            log.warning("could not register the command menu (%s); carrying on",
-                        type(exc).__name__)
+        await present(app.bot, self.h.chats.c, routes.MENU)
         assert app.job_queue is not None
         scheduled = self.h.reminders.reschedule_all(app.job_queue)
         s = self.settings
