@@ -41,9 +41,10 @@ def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: TextIO) -> i
     if args.report is not None:
         path = Path(args.report) if args.report else CORPUS
         if not path.exists():
-            err.write(f"heel-bot understand: no labelled corpus at {path}; it ships with the "
-                      "source (tests/language/ in the repository), not with the installed "
-                      "package: give its folder, --report PATH\n")
+            where = f"at {path}" if args.report else "beside this installed heel-bot"
+            err.write(f"heel-bot understand: no labelled corpus {where}; it ships with the "
+                      "source (tests/language/ in the repository), not with the package: "
+                      "give its folder, --report PATH\n")
             return 2
         cases = corpus.read_cases([path])
         out.write(corpus.report(corpus.judge(engine.bundle, engine.language, cases)) + "\n")
