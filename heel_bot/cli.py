@@ -21,6 +21,7 @@ from heel_bot import cli_ops, cli_understand, diagrams, proofs, serve_config
 from heel_bot.engine import Engine
 from heel_bot.errors import DefinitionError
 from heel_bot.model import Bundle
+from heel_bot.ops.server import check_free
 from heel_bot.proof_cache import load_proven
 from heel_bot.render import to_plain
 from heel_bot.render_doc import wrap
@@ -169,8 +170,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """
     try:
         settings = serve_config.config_from(args, os.environ)
+        if settings.health_port is not None:
+            check_free(settings.health_listen, settings.health_port)
     except serve_config.ConfigError as exc:
         print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"heel-bot: cannot serve the health port {settings.health_listen}:"
+              f"{settings.health_port} ({exc.strerror}); choose another --health-port",
+              file=sys.stderr)
         return 2
     # Imported here so that `heel-bot chat` and the other commands never load telegram.
     from heel_bot.tg import app as tg  # noqa: PLC0415

@@ -6,6 +6,7 @@ polling mode; what the metrics count, and that nothing personal is ever in them.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import socket
 from pathlib import Path
@@ -30,6 +31,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
+from heel_bot import cli, cli_ops
 from heel_bot.engine import Engine
 from heel_bot.ops.metrics import Metrics
 from heel_bot.ops.server import OpsServer, Page
@@ -116,6 +118,13 @@ async def test_health_readiness_and_metrics_over_a_whole_conversation_in_webhook
         page = await get(port, "/metrics")
         assert page.status_code == 200
         assert page.headers["content-type"].startswith("text/plain")
+        # `heel-bot stats` prints the very lines of the store's part of /metrics.
+        out, err = io.StringIO(), io.StringIO()
+        args = cli.build_parser().parse_args(["stats", "--db", str(db), "--format", "prometheus"])
+        assert cli_ops.run_stats(args, out, err, {}) == 0
+        stats = out.getvalue().splitlines()
+        assert "heel_bot_store_up 1.0" in stats
+        assert set(stats) <= set(page.text.splitlines())
 
         # The store unreadable (its volume gone): not ready, and the metrics say so too.
         os.replace(db, db.with_name("elsewhere.sqlite3"))

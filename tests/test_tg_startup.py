@@ -249,7 +249,9 @@ def serve_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[BotAPIStandIn]:
     with in_thread() as api:
         monkeypatch.setenv("TELEGRAM_BOT_TOKEN", api.token)
         monkeypatch.setenv("TELEGRAM_API_URL", api.base_url)
-        for name in ("HEEL_BOT_DB", "HEEL_BOT_WEBHOOK_SECRET", "HEEL_BOT_DAY_SECONDS"):
+        for name in ("HEEL_BOT_DB", "HEEL_BOT_WEBHOOK_SECRET", "HEEL_BOT_DAY_SECONDS",
+                     "HEEL_BOT_HEALTH_PORT", "HEEL_BOT_HEALTH_LISTEN", "HEEL_BOT_LOG_FORMAT",
+                     "HEEL_BOT_DEEP_LINKS"):
             monkeypatch.delenv(name, raising=False)
         yield api
 
@@ -270,6 +272,19 @@ def test_serve_reports_an_unusable_database_in_one_line(tmp_path: Path, serve_en
     blocker.write_text("")
     assert cli.main(["serve", "--db", str(blocker / "heel.sqlite3")]) == 2
     one_line(capsys.readouterr().err, str(blocker), "HEEL_BOT_DB", token=serve_env.token)
+    assert serve_env.calls == []  # refused before anything connects to Telegram
+
+
+@pytest.mark.usefixtures("own_loop")
+def test_serve_reports_a_health_port_in_use_in_one_line(tmp_path: Path, serve_env, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--db", str(tmp_path / "heel.sqlite3"),
+                         "--health-port", str(port)]) == 2
+    one_line(capsys.readouterr().err, f"127.0.0.1:{port}", "--health-port",
+             token=serve_env.token)
     assert serve_env.calls == []  # refused before anything connects to Telegram
 
 

@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -103,6 +104,15 @@ class OpsServer:
         except Exception:
             log.exception("operator endpoint %s failed", urlsplit(target).path)
             return method, Page.json(500, {"error": "internal error"})
+
+
+def check_free(host: str, port: int) -> None:
+    """OSError unless `port` can be listened on at `host` (checked before start-up, so that a
+    port in use is one line, not a traceback once the bot is half started)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio listens
+        probe.bind((host, port))
 
 
 def _response(page: Page, *, with_body: bool) -> bytes:
