@@ -1,4 +1,4 @@
-"""The `heel-bot` command: chat, serve, replay, check, graph.
+"""The `heel-bot` command: chat, serve, replay, check, graph, understand, backup, stats.
 
 With no subcommand it serves Telegram when TELEGRAM_BOT_TOKEN is set, else chats in the
 terminal. Definition errors are printed as `file:line:column: message` and exit with 1.
@@ -17,10 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from heel_bot import cli_understand, diagrams, proofs, serve_config
+from heel_bot import cli_ops, cli_understand, diagrams, proofs, serve_config
 from heel_bot.engine import Engine
 from heel_bot.errors import DefinitionError
 from heel_bot.model import Bundle
+from heel_bot.ops.server import check_free
 from heel_bot.proof_cache import load_proven
 from heel_bot.render import to_plain
 from heel_bot.render_doc import wrap
@@ -62,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     und = sub.add_parser("understand", help="what the language layer reads in a message (JSON)")
     _add_paths(und)
     cli_understand.add_arguments(und)
+    cli_ops.add_backup_arguments(sub.add_parser(
+        "backup", help="an online, consistent copy of the bot's store (safe while it runs)"))
+    cli_ops.add_stats_arguments(sub.add_parser(
+        "stats", help="what the store holds, counted (the store's part of /metrics)"))
     g = sub.add_parser("graph", help="print the dialog as a diagram")
     _add_paths(g)
     g.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
@@ -165,8 +170,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """
     try:
         settings = serve_config.config_from(args, os.environ)
+        if settings.health_port is not None:
+            check_free(settings.health_listen, settings.health_port)
     except serve_config.ConfigError as exc:
         print(f"heel-bot: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"heel-bot: cannot serve the health port {settings.health_listen}:"
+              f"{settings.health_port} ({exc.strerror}); choose another --health-port",
+              file=sys.stderr)
         return 2
     # Imported here so that `heel-bot chat` and the other commands never load telegram.
     from heel_bot.tg import app as tg  # noqa: PLC0415
@@ -193,6 +205,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_replay(args, sys.stdout)
         if command == "graph":
             return cmd_graph(args, sys.stdout)
+        if command in ("backup", "stats"):
+            run = cli_ops.run_backup if command == "backup" else cli_ops.run_stats
+            return run(args, sys.stdout, sys.stderr)
         if command == "understand":
             return cli_understand.run(args, Engine(_load(args)), sys.stdout, sys.stderr)
         if command == "serve":

@@ -16,7 +16,10 @@ from typing import TextIO
 from heel_bot.engine import Engine
 from heel_bot.language import corpus
 
-CORPUS = Path("tests/language")
+# The labelled corpus is test data: it lives in the source repository (tests/language/), not in
+# the installed package, and only --report reads it. By default it is the checkout's own, found
+# beside the package rather than in the working directory, so that it works from any folder.
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "language"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -27,15 +30,23 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="a slot already answered (repeat for more)")
     p.add_argument("--batch", action="store_true",
                    help="read JSON lines {question, text, answered} from standard input")
-    p.add_argument("--report", nargs="?", const=str(CORPUS), default=None, metavar="PATH",
-                   help=f"score the labelled corpus (default: {CORPUS})")
+    p.add_argument("--report", nargs="?", const="", default=None, metavar="PATH",
+                   help="score a labelled corpus (default: tests/language/ of the checkout "
+                        "heel-bot runs from)")
     p.add_argument("text", nargs="?", default=None, help="the message")
 
 
 def run(args: argparse.Namespace, engine: Engine, out: TextIO, err: TextIO) -> int:
     """Print one JSON object per message (or the corpus report); 2 on bad arguments."""
     if args.report is not None:
-        cases = corpus.read_cases([Path(args.report)])
+        path = Path(args.report) if args.report else CORPUS
+        if not path.exists():
+            where = f"at {path}" if args.report else "beside this installed heel-bot"
+            err.write(f"heel-bot understand: no labelled corpus {where}; it ships with the "
+                      "source (tests/language/ in the repository), not with the package: "
+                      "give its folder, --report PATH\n")
+            return 2
+        cases = corpus.read_cases([path])
         out.write(corpus.report(corpus.judge(engine.bundle, engine.language, cases)) + "\n")
         return 0
     if args.batch:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from importlib import resources
 from pathlib import Path
 from typing import TypeVar
 
@@ -33,6 +34,9 @@ from heel_bot.yamlsrc import Y, load_file
 
 T = TypeVar("T")
 
+# Where the wheel puts dialogs/ and content/ inside the package (pyproject.toml's
+# force-include says the same).
+DATA_DIR = "_data"
 VOCABULARY_FILE = "vocabulary.yaml"
 DIALOG_FILE = "triage.yaml"
 RULES_FILE = "rules.yaml"
@@ -196,10 +200,16 @@ def _structure(r: Reader, d: Dialog) -> None:
 
 
 def default_dir(name: str) -> Path:
-    """dialogs/ or content/ beside the package (a checkout), else the copy inside the wheel."""
-    here = Path(__file__).resolve().parent
-    repo = here.parent / name
-    return repo if repo.is_dir() else here / "_data" / name
+    """dialogs/ or content/: in a checkout (the package beside pyproject.toml) the folder at
+    the repository's root, where clinicians edit it; in an installed package the copy the
+    wheel ships inside it (`heel_bot/_data/<name>`, see pyproject.toml), found with
+    importlib.resources so that it does not matter which folder the command runs in."""
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / name).is_dir():
+        return checkout / name
+    shipped = resources.files("heel_bot").joinpath(DATA_DIR, name)
+    # Installed wheels are unpacked, so this is a real folder (a Path); the loader globs it.
+    return shipped if isinstance(shipped, Path) else Path(str(shipped))
 
 
 def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:

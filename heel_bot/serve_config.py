@@ -22,6 +22,11 @@ API_URL_ENV = "TELEGRAM_API_URL"
 DB_ENV = "HEEL_BOT_DB"
 SECRET_ENV = "HEEL_BOT_WEBHOOK_SECRET"  # noqa: S105 - a variable's name
 DAY_SECONDS_ENV = "HEEL_BOT_DAY_SECONDS"
+HEALTH_PORT_ENV = "HEEL_BOT_HEALTH_PORT"
+HEALTH_LISTEN_ENV = "HEEL_BOT_HEALTH_LISTEN"
+LOG_FORMAT_ENV = "HEEL_BOT_LOG_FORMAT"
+DEEP_LINKS_ENV = "HEEL_BOT_DEEP_LINKS"
+LOG_FORMATS = ("text", "json")
 
 # What @BotFather hands out: the bot's numeric id, a colon, then about 35 URL-safe characters.
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,64}")
@@ -29,6 +34,8 @@ TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,64}")
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 # Ports Telegram's cloud delivers webhooks to (a self-hosted Bot API server allows any).
 WEBHOOK_PORTS = (80, 88, 443, 8443)
+# A deep link's payload (t.me/<bot>?start=<payload>): 1-64 characters A-Z, a-z, 0-9, _ and -.
+DEEP_LINK_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ConfigError(Exception):
@@ -47,13 +54,19 @@ class ServeConfig:
     port: int = 8443
     secret_token: str | None = None
     day_seconds: float = 86400.0  # the length of a reminder "day"; tests shorten it
+    health_port: int | None = None  # the operator's endpoints (None: not served)
+    health_listen: str = "127.0.0.1"
+    log_format: str = "text"  # or "json": one object per line
+    deep_links: frozenset[str] = frozenset()  # /start payloads counted by name
 
     def __repr__(self) -> str:
         # The token and the webhook secret must never reach a log line or a traceback.
         return (f"ServeConfig(token='***', api_url={self.api_url!r}, db_path={self.db_path!r}, "
                 f"webhook_url={self.webhook_url!r}, listen={self.listen!r}, port={self.port}, "
                 f"secret_token={'***' if self.secret_token else None}, "
-                f"day_seconds={self.day_seconds})")
+                f"day_seconds={self.day_seconds}, health_port={self.health_port}, "
+                f"health_listen={self.health_listen!r}, log_format={self.log_format!r}, "
+                f"deep_links={sorted(self.deep_links)})")
 
     @property
     def mode(self) -> str:
@@ -88,6 +101,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret-token", default=None, metavar="SECRET",
                         help=f"secret Telegram sends with every webhook call (default: "
                              f"${SECRET_ENV}, else a random one per run)")
+    parser.add_argument("--health-port", default=None, metavar="PORT",
+                        help=f"serve GET /healthz, /readyz and /metrics on this port (default: "
+                             f"${HEALTH_PORT_ENV}, else none)")
+    parser.add_argument("--health-listen", default=None, metavar="ADDRESS",
+                        help=f"address of the health port (default: ${HEALTH_LISTEN_ENV}, else "
+                             "127.0.0.1; 0.0.0.0 in a container)")
+    parser.add_argument("--log-format", default=None, choices=LOG_FORMATS,
+                        help=f"text lines, or one JSON object per line (default: "
+                             f"${LOG_FORMAT_ENV}, else text)")
+    parser.add_argument("--deep-links", default=None, metavar="NAME,...",
+                        help=f"deep-link sources (t.me/<bot>?start=NAME) counted by name in the "
+                             f"metrics; any other is counted as 'other' (default: "
+                             f"${DEEP_LINKS_ENV})")
     # Shortens reminder "days" for trying check-ins out by hand and for end-to-end tests.
     parser.add_argument("--day-seconds", default=None, help=argparse.SUPPRESS)
 
@@ -133,9 +159,12 @@ def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig
     api_url = _api_url(args, env)
     webhook_url, secret = _webhook(args, env, api_url)
     listen, port = _listen(args, env)
+    health_listen, health_port = _health(args, env, port if webhook_url else None)
     return ServeConfig(token=_token(args, env), api_url=api_url, db_path=_db_path(args, env),
                        webhook_url=webhook_url, listen=listen, port=port, secret_token=secret,
-                       day_seconds=_day_seconds(args, env))
+                       day_seconds=_day_seconds(args, env), health_port=health_port,
+                       health_listen=health_listen, log_format=_log_format(args, env),
+                       deep_links=_deep_links(args, env))
 
 
 def _token(args: argparse.Namespace, env: Mapping[str, str]) -> str:
@@ -166,14 +195,48 @@ def _db_path(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
     return db_path
 
 
+def _port(text: str, what: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise ConfigError(f"{what} must be a number from 1 to 65535, got {text!r}")
+    return int(text)
+
+
 def _listen(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[str, int]:
     listen = _pick(args, "listen", env, None) or "127.0.0.1"
     port_text = _pick(args, "port", env, None)
-    if port_text is None:
-        return listen, 8443
-    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-        raise ConfigError(f"--port must be a number from 1 to 65535, got {port_text!r}")
-    return listen, int(port_text)
+    return listen, 8443 if port_text is None else _port(port_text, "--port")
+
+
+def _health(args: argparse.Namespace, env: Mapping[str, str],
+            webhook_port: int | None) -> tuple[str, int | None]:
+    """The health port's address and port (None: no health port)."""
+    listen = _pick(args, "health_listen", env, HEALTH_LISTEN_ENV) or "127.0.0.1"
+    text = _pick(args, "health_port", env, HEALTH_PORT_ENV)
+    if text is None:
+        return listen, None
+    port = _port(text, f"--health-port ({HEALTH_PORT_ENV})")
+    if port == webhook_port:
+        raise ConfigError(f"--health-port {port} is the webhook's --port; give the health "
+                          "endpoints a port of their own")
+    return listen, port
+
+
+def _log_format(args: argparse.Namespace, env: Mapping[str, str]) -> str:
+    fmt = _pick(args, "log_format", env, LOG_FORMAT_ENV) or "text"
+    if fmt not in LOG_FORMATS:
+        raise ConfigError(f"{LOG_FORMAT_ENV} must be text or json, got {fmt!r}")
+    return fmt
+
+
+def _deep_links(args: argparse.Namespace, env: Mapping[str, str]) -> frozenset[str]:
+    text = _pick(args, "deep_links", env, DEEP_LINKS_ENV) or ""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    bad = [n for n in names if not DEEP_LINK_RE.fullmatch(n)]
+    if bad:
+        raise ConfigError(f"deep-link sources ({DEEP_LINKS_ENV} or --deep-links) are 1 to 64 "
+                          f"characters of A-Z, a-z, 0-9, _ and -, separated by commas; got "
+                          f"{bad[0]!r}")
+    return frozenset(names)
 
 
 def _webhook(args: argparse.Namespace, env: Mapping[str, str],

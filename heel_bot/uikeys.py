@@ -164,6 +164,8 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.commands.remind",
         "tg.commands.forget",
         "tg.commands.privacy",
+        "tg.description",
+        "tg.short_description",
         "tg.welcome_back",
         "tg.answered",
         "tg.stale",

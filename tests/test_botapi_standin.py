@@ -212,6 +212,23 @@ async def test_it_refuses_what_telegram_refuses(api: BotAPIStandIn) -> None:
     assert [m.text for m in api.transcript(CHAT)] == ["a < b & c"]
 
 
+async def test_the_bots_profile_is_kept_by_language(api: BotAPIStandIn) -> None:
+    async with _bot(api) as bot:
+        assert (await bot.get_my_description()).description == ""
+        assert await bot.set_my_description("What I do")
+        assert await bot.set_my_short_description("Short", language_code="de")
+        assert (await bot.get_my_description()).description == "What I do"
+        assert (await bot.get_my_short_description()).short_description == ""
+        assert (await bot.get_my_short_description("de")).short_description == "Short"
+        with pytest.raises(BadRequest, match="too long"):
+            await bot.set_my_description("x" * 513)
+        with pytest.raises(BadRequest, match="too long"):
+            await bot.set_my_short_description("x" * 121)
+        assert await bot.set_my_description(None)  # removed
+        assert (await bot.get_my_description()).description == ""
+    assert api.descriptions == {} and api.short_descriptions == {"de": "Short"}
+
+
 async def test_a_callback_query_can_be_answered_once(api: BotAPIStandIn) -> None:
     async with _bot(api) as bot:
         sent = await bot.send_message(CHAT, "q", reply_markup=InlineKeyboardMarkup(

@@ -170,3 +170,42 @@ def test_plain_heel_bot_serves_when_a_token_is_set(monkeypatch):
     assert seen and seen[0].command == "serve" and seen[0].token is None
     config = config_from(seen[0], {"TELEGRAM_BOT_TOKEN": TOKEN})
     assert config.token == TOKEN and config.mode == "polling"
+
+
+# ------------------------------------------------------------------ running as a service
+
+
+def test_service_settings_from_flags_or_the_environment():
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "HEEL_BOT_HEALTH_PORT": "9090",
+           "HEEL_BOT_HEALTH_LISTEN": "0.0.0.0", "HEEL_BOT_LOG_FORMAT": "json",
+           "HEEL_BOT_DEEP_LINKS": "club_riverside, parkrun-42,,"}
+    config = config_from(parse(), env)
+    assert (config.health_port, config.health_listen, config.log_format) == (
+        9090, "0.0.0.0", "json")
+    assert config.deep_links == frozenset({"club_riverside", "parkrun-42"})
+    flags = config_from(parse("--health-port", "9100", "--log-format", "text",
+                              "--deep-links", "coach"), env)
+    assert (flags.health_port, flags.log_format, flags.deep_links) == (
+        9100, "text", frozenset({"coach"}))
+    plain = config_from(parse(), {"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (plain.health_port, plain.health_listen, plain.log_format, plain.deep_links) == (
+        None, "127.0.0.1", "text", frozenset())
+
+
+@pytest.mark.parametrize(("env", "words"), [
+    ({"HEEL_BOT_HEALTH_PORT": "http"}, "--health-port"),
+    ({"HEEL_BOT_HEALTH_PORT": "70000"}, "1 to 65535"),
+    ({"HEEL_BOT_LOG_FORMAT": "xml"}, "text or json"),
+    ({"HEEL_BOT_DEEP_LINKS": "club riverside"}, "'club riverside'"),
+    ({"HEEL_BOT_DEEP_LINKS": "x" * 65}, "1 to 64"),
+])
+def test_bad_service_settings(env: dict[str, str], words: str):
+    assert words in one_line_error(parse(), {"TELEGRAM_BOT_TOKEN": TOKEN, **env})
+
+
+def test_the_health_port_is_not_the_webhooks():
+    flags = parse("--webhook-url", "https://bot.example.org/hook", "--port", "8443",
+                  "--health-port", "8443")
+    assert "port of their own" in one_line_error(flags, {"TELEGRAM_BOT_TOKEN": TOKEN})
+    polling = config_from(parse("--health-port", "8443"), {"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert polling.health_port == 8443  # no webhook server to clash with

@@ -1,19 +1,24 @@
 """`heel-bot serve` as a user runs it: a real process polling the Bot API stand-in.
 
 Proves the whole start-up path (configuration from the environment, proven dialog, store,
-set_my_commands, the one start-up log line), a conversation step and a restart carrying on,
-and a clean exit on SIGTERM and SIGINT — with the token absent from everything it prints.
+the bot's profile and command menu, the one start-up log line), a conversation step and a
+restart carrying on, and a clean exit on SIGTERM and SIGINT — with the token absent from
+everything it prints; and, run as a service, JSON log lines and the health port.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
 
@@ -22,12 +27,12 @@ pytestmark = pytest.mark.slow
 CHAT = 4242
 
 
-async def _start(api: BotAPIStandIn, db: Path) -> asyncio.subprocess.Process:
+async def _start(api: BotAPIStandIn, db: Path, *flags: str) -> asyncio.subprocess.Process:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEEL_BOT_")}
     env.update(TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=api.base_url,
                HEEL_BOT_DB=str(db), PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1")
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "heel_bot", "serve", env=env,
+        sys.executable, "-m", "heel_bot", "serve", *flags, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
 
 
@@ -40,7 +45,8 @@ async def _stop(proc: asyncio.subprocess.Process, sig: int) -> tuple[int, str]:
 
 async def _until_ready(api: BotAPIStandIn, proc: asyncio.subprocess.Process, count: int) -> None:
     async def ready() -> None:
-        while len(api.methods("setMyCommands")) < count:
+        # The command menu is looked at last in the profile, at every start.
+        while len(api.methods("getMyCommands")) < count:
             if proc.returncode is not None:
                 raise AssertionError("the bot exited during start-up")
             await asyncio.sleep(0.05)
@@ -90,6 +96,35 @@ async def test_serve_runs_carries_on_after_a_restart_and_stops_cleanly(
             code, log = await _stop(proc, sig)
         assert code == 0, log
         assert DEFAULT_TOKEN not in log
+
+
+async def test_json_logs_and_the_health_port_of_a_real_process(tmp_path: Path) -> None:
+    db = tmp_path / "heel.sqlite3"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with BotAPIStandIn() as api:
+        proc = await _start(api, db, "--log-format", "json", "--health-port", str(port))
+        try:
+            await _until_ready(api, proc, 1)
+            async with httpx.AsyncClient(timeout=10) as client:
+                for _ in range(100):  # the port opens at the end of start-up
+                    with contextlib.suppress(httpx.ConnectError):
+                        ready = await client.get(f"http://127.0.0.1:{port}/readyz")
+                        break
+                    await asyncio.sleep(0.05)
+                assert ready.status_code == 200, ready.text
+                metrics = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            assert "heel_bot_store_up 1.0" in metrics
+        finally:
+            code, log = await _stop(proc, signal.SIGTERM)
+    assert code == 0, log
+    lines = [json.loads(line) for line in log.splitlines()]  # every line one JSON object
+    assert lines and {"time", "level", "logger", "message"} <= set(lines[0])
+    assert any("long polling" in line["message"] for line in lines)
+    assert any(f"health endpoints on http://127.0.0.1:{port}" in line["message"]
+               for line in lines)
+    assert DEFAULT_TOKEN.split(":")[1] not in log
 
 
 async def test_serve_refuses_a_malformed_token_in_one_line(tmp_path: Path) -> None:

@@ -46,8 +46,9 @@ CORE = frozenset(
     }
 )
 # The adapters (and the entry point): each is a module or, for heel_bot.tg, a package.
-ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.serve_config", "heel_bot.cli",
-            "heel_bot.cli_understand", "heel_bot.__main__")
+ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.store_side", "heel_bot.serve_config",
+            "heel_bot.cli", "heel_bot.cli_understand", "heel_bot.cli_ops", "heel_bot.ops",
+            "heel_bot.__main__")
 # Where `telegram` may be imported.
 TELEGRAM_HOMES = ("heel_bot.tg",)
 # Pure logic: these, and every bot module they import, import nothing that does I/O.

@@ -5,6 +5,7 @@ once, with its update and chat, while the user is told to try again."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +27,7 @@ from heel_bot.engine import Engine, State
 from heel_bot.model import Bundle
 from heel_bot.serve_config import ServeConfig
 from heel_bot.tg.app import setup_logging
-from heel_bot.tg.logs import REDACTOR, Redactor, protect_logs
+from heel_bot.tg.logs import REDACTOR, JsonFormatter, Redactor, log_handler, protect_logs
 
 TOKEN = DEFAULT_TOKEN  # the stand-in's
 HALF = TOKEN.split(":", 1)[1]
@@ -105,6 +106,30 @@ def test_setup_logging_filters_every_handler_and_quiets_the_dialog_machine() -> 
         root.removeHandler(handler)
     assert logging.getLogger("transitions").getEffectiveLevel() >= logging.WARNING
     assert REDACTOR.redact(SECRET) == "***"
+
+
+def test_json_logs_are_one_redacted_object_per_line() -> None:
+    protect_logs(TOKEN, SECRET)
+    formatter = JsonFormatter()
+    try:
+        raise RuntimeError(f"failed at /bot{TOKEN}/getUpdates")
+    except RuntimeError as exc:
+        failed = record("request %s failed\nsee below", f"/bot{TOKEN}/x", exc=exc)
+    plain = record("a plain %s", "line")
+    # Built by hand, past the record factory: the formatter hides the secrets all the same.
+    raw = logging.LogRecord("lib", logging.INFO, __file__, 1, "half %s", (HALF,), None)
+    lines = [formatter.format(r) for r in (failed, plain, raw)]
+    assert not [line for line in lines if "\n" in line]
+    objects = [json.loads(line) for line in lines]
+    assert objects[0]["message"] == "request /bot***/x failed\nsee below"
+    assert objects[0]["level"] == "WARNING" and objects[0]["logger"] == "some.library"
+    assert "failed at /bot***/getUpdates" in objects[0]["exception"]
+    assert objects[1]["message"] == "a plain line" and "exception" not in objects[1]
+    assert objects[1]["time"].endswith("+00:00")
+    assert objects[2]["message"] == "half ***"
+    assert not [line for line in lines if TOKEN in line or HALF in line]
+    assert isinstance(log_handler("json").formatter, JsonFormatter)
+    assert not isinstance(log_handler("text").formatter, JsonFormatter)
 
 
 async def test_no_secret_in_any_log_record_of_a_running_bot(

@@ -99,14 +99,41 @@ async def test_a_menu_telegram_refuses_is_logged_and_the_bot_carries_on(api, db,
     async def no_wait(seconds: float) -> None:
         pass
 
+    c = engine.bundle.content
     api.fail_next("setMyCommands", "500", count=5)  # every retry fails
     async with heel_bot(api, db, engine, build={**parts, "sleep": no_wait}):
         sent = api.send_text(ALICE, "/privacy")
         await api.wait_text(ALICE, text(engine, "tg.privacy"), sent["message_id"])
     assert api.commands == []
     warned = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
-              and r.name == "heel_bot.tg.app"]
+              and r.name == "heel_bot.tg.presence"]
     assert len(warned) == 1 and "command menu" in warned[0] and "carrying on" in warned[0]
+    assert api.descriptions[""] == c["tg.description"]  # the rest of the profile was set
+
+
+async def test_the_profile_is_set_only_where_it_differs(api, db, engine, parts, clean):
+    c = engine.bundle.content
+    api.short_descriptions[""] = c["tg.short_description"]  # already as it should be
+    api.descriptions[""] = "an older description"
+    async with heel_bot(api, db, engine, build=parts):
+        pass
+    assert api.descriptions == {"": c["tg.description"]}
+    assert [len(api.methods(m)) for m in ("setMyDescription", "setMyShortDescription",
+                                          "setMyCommands")] == [1, 0, 1]
+    # Started again: everything is as it should be, so nothing is set.
+    async with heel_bot(api, db, engine, build=parts):
+        pass
+    assert [len(api.methods(m)) for m in ("setMyDescription", "setMyShortDescription",
+                                          "setMyCommands")] == [1, 0, 1]
+    assert len(api.methods("getMyCommands")) == 2
+
+
+def test_the_profile_texts_fit_telegrams_limits_and_say_what_matters(engine):
+    c = engine.bundle.content
+    description, short = c["tg.description"], c["tg.short_description"]
+    assert len(description) <= 512 and len(short) <= 120
+    for text_ in (description, short):
+        assert "diagnosis" in text_ and "emergency number" in text_
 
 
 # ------------------------------------------------------------------ a stored older dialog
@@ -222,7 +249,9 @@ def serve_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[BotAPIStandIn]:
     with in_thread() as api:
         monkeypatch.setenv("TELEGRAM_BOT_TOKEN", api.token)
         monkeypatch.setenv("TELEGRAM_API_URL", api.base_url)
-        for name in ("HEEL_BOT_DB", "HEEL_BOT_WEBHOOK_SECRET", "HEEL_BOT_DAY_SECONDS"):
+        for name in ("HEEL_BOT_DB", "HEEL_BOT_WEBHOOK_SECRET", "HEEL_BOT_DAY_SECONDS",
+                     "HEEL_BOT_HEALTH_PORT", "HEEL_BOT_HEALTH_LISTEN", "HEEL_BOT_LOG_FORMAT",
+                     "HEEL_BOT_DEEP_LINKS"):
             monkeypatch.delenv(name, raising=False)
         yield api
 
@@ -247,6 +276,19 @@ def test_serve_reports_an_unusable_database_in_one_line(tmp_path: Path, serve_en
 
 
 @pytest.mark.usefixtures("own_loop")
+def test_serve_reports_a_health_port_in_use_in_one_line(tmp_path: Path, serve_env, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--db", str(tmp_path / "heel.sqlite3"),
+                         "--health-port", str(port)]) == 2
+    one_line(capsys.readouterr().err, f"127.0.0.1:{port}", "--health-port",
+             token=serve_env.token)
+    assert serve_env.calls == []  # refused before anything connects to Telegram
+
+
+@pytest.mark.usefixtures("own_loop")
 def test_serve_reports_a_store_failing_at_start_up_in_one_line(tmp_path: Path, serve_env,
                                                                capsys):
     """The store opens, then fails while the stored check-ins are read to be rescheduled."""
@@ -258,7 +300,8 @@ def test_serve_reports_a_store_failing_at_start_up_in_one_line(tmp_path: Path, s
     assert cli.main(["serve", "--db", str(db)]) == 2
     one_line(capsys.readouterr().err, str(db), "damaged", token=serve_env.token)
     # It got as far as start-up (post_init), then stopped cleanly.
-    assert [c.method for c in serve_env.calls][:2] == ["getMe", "setMyCommands"]
+    methods = [c.method for c in serve_env.calls]
+    assert methods[0] == "getMe" and "setMyCommands" in methods  # the profile: post_init
     assert "getUpdates" not in [c.method for c in serve_env.calls]
 
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
@@ -34,20 +34,22 @@ from telegram.ext import (
 from telegram.request import BaseRequest, HTTPXRequest
 
 from heel_bot.engine import Engine
+from heel_bot.ops.metrics import Metrics
 from heel_bot.serve_config import ServeConfig, api_file_url
 from heel_bot.store import Store, StoreError
 from heel_bot.tg import routes
 from heel_bot.tg.buttons import Buttons
 from heel_bot.tg.chats import Chats
-from heel_bot.tg.logs import REDACTOR, protect_logs
+from heel_bot.tg.health import Health
+from heel_bot.tg.logs import REDACTOR, log_handler, protect_logs
 from heel_bot.tg.menus import Menus
 from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from heel_bot.tg.pacing import ChatPacer
+from heel_bot.tg.presence import present
 from heel_bot.tg.privacy import Privacy
 from heel_bot.tg.reminders import Reminders
 from heel_bot.tg.transport import RetryingRequest
 from heel_bot.tg.typed import Typed
-from heel_bot.uikeys import command_key
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +71,16 @@ class Lifecycle:
 
     settings: ServeConfig
     h: routes.Handlers
+    health: Health | None = None
     mode_line: str = ""
 
     async def post_init(self, app: App) -> None:
-        """Build the language layer, register the command menu, reschedule stored check-ins,
-        say how the bot runs."""
+        """Build the language layer, bring the bot's profile (description, command menu) up to
+        date, reschedule stored check-ins, say how the bot runs, open the health port."""
         # Built in the background: buttons work at once, a typed message waits for the rest.
         engine = self.h.chats.engine
         asyncio.get_running_loop().run_in_executor(None, lambda: engine.language)
-        c = self.h.chats.c
-        commands = [BotCommand(name, c[command_key(name)]) for name in routes.MENU]
-        try:
-            await app.bot.set_my_commands(commands)
-        except TelegramError as exc:
-            log.warning("could not register the command menu (%s); carrying on",
-                        type(exc).__name__)
+        await present(app.bot, self.h.chats.c, routes.MENU)
         assert app.job_queue is not None
         scheduled = self.h.reminders.reschedule_all(app.job_queue)
         s = self.settings
@@ -93,9 +90,13 @@ class Lifecycle:
         self.mode_line = (f"heel-bot @{app.bot.username} runs by {how} against {api}; store "
                           f"{s.db_path}; {scheduled} check-in(s) scheduled")
         log.info("%s", self.mode_line)
+        if self.health is not None:
+            await self.health.start(app.bot)
 
     async def post_shutdown(self, app: App) -> None:
         """Close the store once every update has been processed."""
+        if self.health is not None:
+            await self.health.stop()
         self.h.chats.store.close()
 
     async def on_error(self, update: object, context: Context) -> None:
@@ -125,6 +126,19 @@ def _dates(clock: Callable[[], float]) -> Callable[[], str]:
     return lambda: datetime.fromtimestamp(clock(), UTC).date().isoformat()
 
 
+def _parts(settings: ServeConfig, engine: Engine, store: Store, clock: Callable[[], float],
+           metrics: Metrics) -> tuple[Lifecycle, ChatOrderedProcessor]:
+    """The handlers, and the lifecycle around them, sharing one update processor."""
+    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, metrics=metrics)
+    chats = Chats(engine, store, today := _dates(clock), metrics)
+    reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
+    h = routes.Handlers(chats, Typed(chats, settings.deep_links), Buttons(chats), reminders,
+                        Privacy(chats, reminders), Menus(chats, today))
+    health = None if settings.health_port is None else Health(settings, store, metrics,
+                                                              clock=clock)
+    return Lifecycle(settings, h, health), processor
+
+
 def build_application(
     settings: ServeConfig, *, engine: Engine, store: Store,
     rate_limiter: BaseRateLimiter[int] | None = None,
@@ -132,25 +146,23 @@ def build_application(
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """The Application with its handlers, from the parts given.
 
     `request` is the HTTP transport for Bot API calls (wrapped in the retrying layer, which
     waits with `sleep`); `rate_limiter` defaults to `ChatPacer` (flood limits paced per chat,
-    also waiting with `sleep`); `clock` dates the check-ins.
+    also waiting with `sleep`); `clock` dates the check-ins; `metrics` is what the operator's
+    /metrics shows (served when the settings give a health port).
     """
     protect_logs(settings.token, settings.secret_token)
     # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
     # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
-    chats = Chats(engine, store, today := _dates(clock))
-    reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
-    h = routes.Handlers(chats, Typed(chats), Buttons(chats), reminders,
-                        Privacy(chats, reminders), Menus(chats, today))
-    life = Lifecycle(settings, h)
+    metrics = metrics or Metrics()
+    life, processor = _parts(settings, engine, store, clock, metrics)
     transport = RetryingRequest(request or HTTPXRequest(connection_pool_size=POOL_SIZE),
-                                sleep=sleep)
+                                sleep=sleep, metrics=metrics)
     builder = (
         Application.builder()
         .token(settings.token)
@@ -162,7 +174,7 @@ def build_application(
         .post_shutdown(life.post_shutdown)
     )
     app: App = _at(builder, settings, get_updates_request).build()
-    routes.install(app, h)
+    routes.install(app, life.h)
     app.add_error_handler(life.on_error)
     return app
 
@@ -178,10 +190,10 @@ def _at(builder: Any, settings: ServeConfig, get_updates_request: BaseRequest | 
 
 
 def setup_logging(settings: ServeConfig) -> None:
-    """Service logging: one line a record, no secrets, no per-answer noise."""
+    """Service logging: one line a record (text, or JSON with --log-format json), no secrets,
+    no per-answer noise."""
     if not logging.getLogger().handlers:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.INFO, handlers=[log_handler(settings.log_format)])
     # The dialog machine logs every transition at INFO: per-answer noise in a service log.
     logging.getLogger("transitions").setLevel(logging.WARNING)
     redactor = protect_logs(settings.token, settings.secret_token)

@@ -17,6 +17,7 @@ from telegram.ext import ExtBot
 
 from heel_bot.engine import Engine, Notice, Reply, State
 from heel_bot.errors import StateError
+from heel_bot.ops.metrics import DIRECT, Metrics
 from heel_bot.render import Block, Doc, Renderer, short_only, to_html
 from heel_bot.session import Session
 from heel_bot.store import Store
@@ -30,9 +31,10 @@ class Chats:
     """Load and save a chat's conversation; send documents, replies and questions."""
 
     def __init__(self, engine: Engine, store: Store,
-                 today: Callable[[], str] | None = None) -> None:
+                 today: Callable[[], str] | None = None, metrics: Metrics | None = None) -> None:
         self.engine = engine
         self.store = store
+        self.metrics = metrics or Metrics(process=False)
         self.session = Session(engine, numbered=False, today=today)
         self.render: Renderer = self.session.render
         self.c = engine.bundle.content
@@ -96,19 +98,27 @@ class Chats:
         """Send a rendered document."""
         await self.send(bot, chat_id, to_html(doc), markup)
 
+    def tally(self, reply: Reply) -> None:
+        """Count an outcome reached (called once per reply shown)."""
+        if reply.outcome is not None and reply.changed:
+            self.metrics.conversation_finished(reply.outcome.level)
+
     async def send_reply(self, bot: ExtBot[None], chat_id: int, reply: Reply,
                          extra: Iterable[Notice] = ()) -> None:
         """Send a reply: notices and the question with its buttons, or the outcome. A reply that
         is only a short line (not understood) goes without buttons: the question's are still on
         its own message, and only the live message has buttons."""
+        self.tally(reply)
         markup = None if short_only(reply) and not extra else self.keyboards.for_reply(reply)
         await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup)
 
-    async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None) -> None:
-        """A new conversation (`reply`: as an opening message left it): store it, then greet
-        and ask the first question."""
+    async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None,
+                    source: str = DIRECT) -> None:
+        """A new conversation (`reply`: as an opening message left it; `source`: where the
+        person came from, a metrics label): store it, then greet and ask the first question."""
         reply = reply or self.engine.start()
         self.save(chat_id, reply.state)
+        self.metrics.conversation_started(source)
         await self.send_doc(bot, chat_id, self.render.welcome())
         await self.send_reply(bot, chat_id, reply)
 
@@ -145,6 +155,7 @@ class Chats:
             try:
                 markup = self.keyboards.for_reply(reply)
                 await query.edit_message_text(parts[0], reply_markup=markup)
+                self.tally(reply)  # (on the way below, send_reply counts it)
                 return
             except BadRequest as exc:
                 log.debug("pressed message not edited: %s", exc)

@@ -1,9 +1,14 @@
-"""Logs never show the bot token or the webhook secret, from any logger, whatever prints it."""
+"""Logs never show the bot token or the webhook secret, from any logger, whatever prints it;
+and the two ways a service log is written: text lines, or one JSON object per line."""
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class Redactor(logging.Filter):
@@ -73,3 +78,33 @@ def protect_logs(*secrets: str | None) -> Redactor:
         logging.setLogRecordFactory(factory)
         _factory_installed = True
     return REDACTOR
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time (UTC, ISO 8601), level, logger, message, and the
+    exception or stack when there is one — for log shippers that read JSON lines.
+
+    Records arrive redacted (the record factory above); the finished line is passed through
+    the Redactor once more, so a secret is hidden however a record was built.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info and not record.exc_text:
+            record.exc_text = REDACTOR.redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = self.formatStack(record.stack_info)
+        return REDACTOR.redact(json.dumps(line, ensure_ascii=False, default=str))
+
+
+def log_handler(log_format: str) -> logging.Handler:
+    """A handler on standard error writing `log_format` ("text" or "json") lines."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter() if log_format == "json"
+                         else logging.Formatter(TEXT_FORMAT))
+    return handler

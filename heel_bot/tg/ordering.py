@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from heel_bot.ops.metrics import Metrics
 
 TAKEN_IN = 2**20  # updates PTB hands over at once: as many as are fetched
 
@@ -18,6 +22,15 @@ def chat_id_of(update: object) -> int | None:
     if isinstance(update, Update) and update.effective_chat is not None:
         return update.effective_chat.id
     return None
+
+
+def update_kind(update: object) -> str:
+    """What an update carries ("message", "callback_query"…): a metrics label."""
+    if isinstance(update, Update):
+        for kind in Update.ALL_TYPES:
+            if getattr(update, kind, None) is not None:
+                return kind
+    return "other"
 
 
 class ChatOrderedProcessor(BaseUpdateProcessor):
@@ -34,7 +47,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     them all and stall every other chat.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256,
+                 metrics: Metrics | None = None) -> None:
         # PTB takes a slot of its own before do_process_update, i.e. before the chat's lock,
         # so its slots are left wide open (each fetched update is a task already: they bound
         # nothing else) and the bound is a semaphore of ours, taken after the lock.
@@ -43,6 +57,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._running = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self.metrics = metrics or Metrics(process=False)
 
     @contextlib.asynccontextmanager
     async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
@@ -59,13 +74,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 del self._locks[chat_id]
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        arrived = time.monotonic()
         chat_id = chat_id_of(update)
-        if chat_id is None:
-            async with self._running:
-                await coroutine
-            return
-        async with self.chat_lock(chat_id), self._running:
+        held: AbstractAsyncContextManager[None] = (
+            contextlib.nullcontext() if chat_id is None else self.chat_lock(chat_id))
+        async with held, self._running:
             await coroutine
+        # The reply latency as the person sees it: queued behind their own chat included.
+        self.metrics.update(update_kind(update), time.monotonic() - arrived)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -168,6 +168,7 @@ class Reminders:
             self.schedule(context.job_queue, rem, delay=retry)
             return
         self.store.ask_checkin(rem)
+        self.chats.metrics.checkin_sent()
 
     async def on_answer(self, tap: Tap, press: codec.CheckinAnswer) -> None:
         """A check-in answered: the dialog's check-in rules decide, with days from the store."""

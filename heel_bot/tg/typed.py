@@ -15,6 +15,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ExtBot
 
 from heel_bot.engine import Notice, State
+from heel_bot.ops.metrics import DIRECT, OTHER
 from heel_bot.session import Turn
 from heel_bot.tg.chats import Chats
 
@@ -24,26 +25,38 @@ Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 
 # Commands that only show something: before any conversation they store nothing.
 READ_ONLY_COMMANDS = ("help", "why", "summary", "learn", "quit")
+# The short lines that say a typed message held nothing usable: a language-layer miss.
+MISSES = frozenset({"ui.unmatched", "ui.readback_unmatched"})
 
 
 class Typed:
     """Handlers for what people type."""
 
-    def __init__(self, chats: Chats) -> None:
+    def __init__(self, chats: Chats, deep_links: frozenset[str] = frozenset()) -> None:
         self.chats = chats
         self.engine = chats.engine
+        self.deep_links = deep_links
+
+    def source(self, args: list[str] | None) -> str:
+        """Where a /start came from, as a metrics label: a deep link's payload (`/start
+        club_riverside`) only when the operator listed it, never whatever a person typed."""
+        if not args:
+            return DIRECT
+        return args[0] if args[0] in self.deep_links else OTHER
 
     async def on_start(self, update: Update, context: Context) -> None:
-        """/start: a new check, or carry on with the one in progress."""
+        """/start (`/start <payload>` from a deep link): a new check, or carry on with the one
+        in progress."""
         chats, bot, chat_id = self.chats, context.bot, _chat_id(update)
         state, reset = chats.load(chat_id)
         if state is None:
-            await chats.begin(bot, chat_id)
+            await chats.begin(bot, chat_id, source=self.source(context.args))
         elif reset:
             await chats.send_reply(bot, chat_id, self.engine.show(state), reset)
         elif state.finished:
             reply = self.engine.restart(state)
             chats.save(chat_id, reply.state)
+            chats.metrics.conversation_started(self.source(context.args))
             await chats.send_doc(bot, chat_id, chats.render.welcome())
             await chats.send_reply(bot, chat_id, reply)
         else:
@@ -72,6 +85,8 @@ class Typed:
                          turn: Turn) -> None:
         chats = self.chats
         if turn.reply is not None:
+            if state is not None and any(n.key in MISSES for n in turn.reply.notices):
+                chats.metrics.language_miss(state.node)
             if turn.reply.changed:
                 chats.save(chat_id, turn.reply.state)
             await chats.send_reply(bot, chat_id, turn.reply)

@@ -13,6 +13,8 @@ real Bot API refuses, with the same error codes and descriptions: unknown chat, 
 message to identical content (`message is not modified`), answering a callback query twice,
 getUpdates while a webhook is set, and a second concurrent getUpdates (`409 Conflict`).
 Editing a message's text without `reply_markup` removes its inline keyboard, as Telegram does.
+The bot's profile is kept as Telegram keeps it: the command menu, and the description (at most
+512 characters) and short description (at most 120) by language code.
 Deliberate differences: plain-HTTP webhook URLs are accepted; there are no flood limits unless
 a fault is injected.
 
@@ -323,6 +325,9 @@ class BotAPIStandIn:
         self.calls: list[Call] = []
         self.token_seen_in_paths: set[str] = set()
         self.commands: list[dict[str, Any]] = []
+        # The bot's profile by language code ("" for everyone), as set*Description leaves it.
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self.callback_answers: dict[str, CallbackAnswer] = {}
         self.webhook: dict[str, Any] | None = None
         self.blocked: set[int] = set()
@@ -872,6 +877,10 @@ class BotAPIStandIn:
             "editmessagereplymarkup": self._edit_markup,
             "answercallbackquery": self._answer_callback, "setmycommands": self._set_commands,
             "getmycommands": self._get_commands, "deletemycommands": self._delete_commands,
+            "setmydescription": self._set_description,
+            "getmydescription": self._get_description,
+            "setmyshortdescription": self._set_short_description,
+            "getmyshortdescription": self._get_short_description,
             "deletewebhook": self._delete_webhook, "setwebhook": self._set_webhook,
             "getwebhookinfo": self._get_webhook_info, "sendchataction": self._chat_action,
             "deletemessage": self._delete_message, "close": self._true, "logout": self._true,
@@ -1084,6 +1093,34 @@ class BotAPIStandIn:
     async def _delete_commands(self, params: dict[str, Any]) -> bool:
         self.commands = []
         return True
+
+    def _described(self, params: dict[str, Any], field: str, limit: int,
+                   into: dict[str, str]) -> bool:
+        """set(Short)Description: at most `limit` characters; empty (or none) removes it."""
+        text = str(params.get(field) or "")
+        if len(text) > limit:
+            raise _bad(f"{field} is too long" if field == "description"
+                       else "short description is too long")
+        language = str(params.get("language_code") or "")
+        if text:
+            into[language] = text
+        else:
+            into.pop(language, None)
+        return True
+
+    async def _set_description(self, params: dict[str, Any]) -> bool:
+        return self._described(params, "description", 512, self.descriptions)
+
+    async def _get_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        language = str(params.get("language_code") or "")
+        return {"description": self.descriptions.get(language, "")}
+
+    async def _set_short_description(self, params: dict[str, Any]) -> bool:
+        return self._described(params, "short_description", 120, self.short_descriptions)
+
+    async def _get_short_description(self, params: dict[str, Any]) -> dict[str, Any]:
+        language = str(params.get("language_code") or "")
+        return {"short_description": self.short_descriptions.get(language, "")}
 
     async def _delete_webhook(self, params: dict[str, Any]) -> bool:
         self.webhook = None
