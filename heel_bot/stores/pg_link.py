@@ -36,8 +36,10 @@ def describe(url: str) -> str:
     except psycopg.ProgrammingError:
         return "the PostgreSQL database (malformed URL)"
     user = f"{parts['user']}@" if parts.get("user") else ""
-    port = f":{parts['port']}" if parts.get("port") else ""
-    return f"postgresql://{user}{parts.get('host') or ''}{port}/{parts.get('dbname') or ''}"
+    host, port, name = parts.get("host") or "", parts.get("port") or "", parts.get("dbname") or ""
+    if host.startswith("/"):  # a Unix socket's folder
+        return f"postgresql://{user}/{name}?host={host}" + (f"&port={port}" if port else "")
+    return f"postgresql://{user}{host}{':' if port else ''}{port}/{name}"
 
 
 def _configure(conn: Conn) -> None:
