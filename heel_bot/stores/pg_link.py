@@ -36,7 +36,7 @@ def describe(url: str) -> str:
     except psycopg.ProgrammingError:
         return "the PostgreSQL database (malformed URL)"
     user = f"{parts['user']}@" if parts.get("user") else ""
-    host, port, name = parts.get("host") or "", parts.get("port") or "", parts.get("dbname") or ""
+    host, port, name = (str(parts.get(key) or "") for key in ("host", "port", "dbname"))
     if host.startswith("/"):  # a Unix socket's folder
         return f"postgresql://{user}/{name}?host={host}" + (f"&port={port}" if port else "")
     return f"postgresql://{user}{host}{':' if port else ''}{port}/{name}"
