@@ -11,9 +11,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from heel_bot.serve_config import POSTGRES_SCHEMES
 from heel_bot.stores.api import Storage
-
-POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 def is_postgres(db: str | Path) -> bool:
