@@ -51,8 +51,8 @@ class Server:
     def _ctl(self, *args: str) -> subprocess.CompletedProcess[str]:
         assert self.folder is not None and self.bindir is not None
         return subprocess.run([str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"),
-                               *args], user=self.user, capture_output=True, text=True,
-                              check=False, timeout=60)
+                               *args], user=self.user, cwd=self.folder, capture_output=True,
+                              text=True, check=False, timeout=60)
 
     def halt(self) -> None:
         """Shut the server down cleanly (its sessions end); `resume` starts it again."""
@@ -125,7 +125,7 @@ def start(*, tcp: bool = False, durable: bool = False) -> Server:
         shutil.chown(folder, user)
     server = Server("", folder, bindir, user, folder / "server.log")
     made = subprocess.run([str(bindir / "initdb"), "-D", str(folder / "data"), "-U", "postgres",
-                           "-A", "trust", "-E", "UTF8", "--no-sync"], user=user,
+                           "-A", "trust", "-E", "UTF8", "--no-sync"], user=user, cwd=folder,
                           capture_output=True, text=True, check=False, timeout=120)
     if made.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
