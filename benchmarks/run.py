@@ -19,7 +19,8 @@ from benchmarks import report
 from benchmarks.common import ROOT, Section, in_child, machine, temp_dir
 
 SECTIONS = {"engine": "bench_core", "inprocess": "bench_inprocess", "loopback": "bench_loopback",
-            "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens"}
+            "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens",
+            "pgstore": "bench_pgstore"}
 
 
 def _section(name: str, quick: bool) -> Section:
