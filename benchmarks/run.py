@@ -1,4 +1,4 @@
-"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, six sections;
+"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, seven sections;
 prints the results and rewrites the results block of docs/benchmarks.md.
 
 Engine, in-process and store each run in a fresh process, loopback and start-up start processes
@@ -19,7 +19,8 @@ from benchmarks import report
 from benchmarks.common import ROOT, Section, in_child, machine, temp_dir
 
 SECTIONS = {"engine": "bench_core", "inprocess": "bench_inprocess", "loopback": "bench_loopback",
-            "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens"}
+            "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens",
+            "pgstore": "bench_pgstore"}
 
 
 def _section(name: str, quick: bool) -> Section:
@@ -50,7 +51,8 @@ def _run(name: str, quick: bool) -> Section:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description="heel-bot against a bare python-telegram-bot "
-        "bot: engine, in-process, loopback, store and start-up (docs/benchmarks.md)")
+        "bot: engine, in-process, loopback, store, start-up, screens and the store on "
+        "PostgreSQL (docs/benchmarks.md)")
     parser.add_argument("--quick", action="store_true",
                         help="a short run (about a minute): fewer samples, no 1000-chat run")
     parser.add_argument("--only", default=",".join(SECTIONS), metavar="SECTIONS",

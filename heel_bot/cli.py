@@ -27,7 +27,8 @@ from heel_bot.render import to_plain
 from heel_bot.render_doc import wrap
 from heel_bot.replay import Replayer, files
 from heel_bot.session import Session
-from heel_bot.store import Store, StoreError
+from heel_bot.store import StoreError
+from heel_bot.stores.opening import open_store
 
 
 def _add_paths(p: argparse.ArgumentParser) -> None:
@@ -186,7 +187,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = Engine(_load(args))
     tg.setup_logging(settings)
     try:
-        store = Store(settings.db_path)
+        store = open_store(settings.db_url or settings.db_path)
     except StoreError as exc:
         print(f"heel-bot: {exc}", file=sys.stderr)
         return 2

@@ -32,6 +32,8 @@ LOG_FORMATS = ("text", "json")
 TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{30,64}")
 # Telegram allows 1-256 characters A-Z, a-z, 0-9, _ and - in a webhook's secret token.
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# A HEEL_BOT_DB that starts so is a PostgreSQL database (heel_bot/stores/opening.py agrees).
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 # Ports Telegram's cloud delivers webhooks to (a self-hosted Bot API server allows any).
 WEBHOOK_PORTS = (80, 88, 443, 8443)
 # A deep link's payload (t.me/<bot>?start=<payload>): 1-64 characters A-Z, a-z, 0-9, _ and -.
@@ -58,10 +60,15 @@ class ServeConfig:
     health_listen: str = "127.0.0.1"
     log_format: str = "text"  # or "json": one object per line
     deep_links: frozenset[str] = frozenset()  # /start payloads counted by name
+    # A PostgreSQL URL (several instances share it): then it is the store, not db_path.
+    db_url: str | None = None
 
     def __repr__(self) -> str:
-        # The token and the webhook secret must never reach a log line or a traceback.
-        return (f"ServeConfig(token='***', api_url={self.api_url!r}, db_path={self.db_path!r}, "
+        # The token, the webhook secret and the database password must never reach a log
+        # line or a traceback.
+        db = f"db_url={without_password(self.db_url)!r}" if self.db_url else (
+            f"db_path={self.db_path!r}")
+        return (f"ServeConfig(token='***', api_url={self.api_url!r}, {db}, "
                 f"webhook_url={self.webhook_url!r}, listen={self.listen!r}, port={self.port}, "
                 f"secret_token={'***' if self.secret_token else None}, "
                 f"day_seconds={self.day_seconds}, health_port={self.health_port}, "
@@ -88,9 +95,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"base URL of a self-hosted Bot API server, e.g. "
                              f"http://127.0.0.1:8081/bot (default: ${API_URL_ENV}, else "
                              "Telegram's own)")
-    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
-                        help=f"SQLite file for conversations and reminders (default: ${DB_ENV}, "
-                             f"else {default_db_path()})")
+    # A string, not a Path: a Path would fold the // of a postgresql:// URL.
+    parser.add_argument("--db", default=None, metavar="FILE|URL",
+                        help=f"SQLite file for conversations and reminders, or a "
+                             f"postgresql://user@host/db URL that several instances share "
+                             f"(default: ${DB_ENV}, else {default_db_path()}; give a password "
+                             "in the variable or ~/.pgpass, not on the command line)")
     parser.add_argument("--webhook-url", default=None, metavar="URL",
                         help="receive updates by webhook at this public URL instead of long "
                              "polling")
@@ -160,11 +170,12 @@ def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig
     webhook_url, secret = _webhook(args, env, api_url)
     listen, port = _listen(args, env)
     health_listen, health_port = _health(args, env, port if webhook_url else None)
-    return ServeConfig(token=_token(args, env), api_url=api_url, db_path=_db_path(args, env),
+    db_path, db_url = _db(args, env)
+    return ServeConfig(token=_token(args, env), api_url=api_url, db_path=db_path,
                        webhook_url=webhook_url, listen=listen, port=port, secret_token=secret,
                        day_seconds=_day_seconds(args, env), health_port=health_port,
                        health_listen=health_listen, log_format=_log_format(args, env),
-                       deep_links=_deep_links(args, env))
+                       deep_links=_deep_links(args, env), db_url=db_url)
 
 
 def _token(args: argparse.Namespace, env: Mapping[str, str]) -> str:
@@ -186,13 +197,34 @@ def _api_url(args: argparse.Namespace, env: Mapping[str, str]) -> str | None:
     return api_base_url(_check_url(api_url, f"the Bot API URL ({API_URL_ENV} or --api-url)"))
 
 
-def _db_path(args: argparse.Namespace, env: Mapping[str, str]) -> Path:
+def without_password(url: str) -> str:
+    """A database URL fit for a log line: no password, no query (it may hold one)."""
+    parts = urlsplit(url)
+    try:
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return f"{parts.scheme}://(malformed)"
+    user = f"{parts.username}@" if parts.username else ""
+    return f"{parts.scheme}://{user}{host}{port}{parts.path}"
+
+
+def _db(args: argparse.Namespace, env: Mapping[str, str]) -> tuple[Path, str | None]:
+    """The SQLite file, or the PostgreSQL URL (with the default file beside it, unused)."""
     db = _pick(args, "db", env, DB_ENV)
+    if db is not None and db.lower().startswith(POSTGRES_SCHEMES):
+        parts = urlsplit(db)
+        try:
+            _ = parts.port
+        except ValueError:
+            raise ConfigError(f"the PostgreSQL URL in {DB_ENV} (or --db) has an invalid port: "
+                              f"{without_password(db)!r}") from None
+        return default_db_path(), db
     db_path = Path(db).expanduser() if db else default_db_path()
     if db_path.exists() and db_path.is_dir():
         raise ConfigError(f"the database path {db_path} is a folder; give a file name in "
                           f"{DB_ENV} (or --db)")
-    return db_path
+    return db_path, None
 
 
 def _port(text: str, what: str) -> int:

@@ -21,37 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Each migration is the list of statements that brings the schema from version i to i + 1
-# (PRAGMA user_version). Append only: never edit a migration that has shipped.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """CREATE TABLE conversations (
-               chat_id INTEGER PRIMARY KEY,
-               state   TEXT    NOT NULL,
-               created REAL    NOT NULL,
-               updated REAL    NOT NULL
-           )""",
-    ),
-    (
-        """CREATE TABLE reminders (
-               id      INTEGER PRIMARY KEY AUTOINCREMENT,
-               chat_id INTEGER NOT NULL,
-               due_at  REAL    NOT NULL,
-               days    INTEGER NOT NULL,
-               created REAL    NOT NULL
-           )""",
-        "CREATE INDEX reminders_by_chat ON reminders (chat_id)",
-        "CREATE INDEX reminders_by_due ON reminders (due_at)",
-    ),
-    (
-        # A check-in that has been asked and not yet answered: when the check was (Unix time),
-        # so the answer's day count comes from here, never from the chat's button data.
-        """CREATE TABLE checkins (
-               chat_id INTEGER PRIMARY KEY,
-               checked REAL    NOT NULL
-           )""",
-    ),
-)
+from heel_bot.stores.schema import SQLITE as SQLITE_MIGRATIONS
+
+# The migrations, shared with the PostgreSQL backend (heel_bot/stores/schema.py): each brings the
+# schema from version i to i + 1 (PRAGMA user_version). Append only, there.
+MIGRATIONS = SQLITE_MIGRATIONS
 SCHEMA_VERSION = len(MIGRATIONS)
 # How long a write waits for another connection's lock (e.g. a second process on the file)
 # before it gives up with a StoreError.

@@ -4,11 +4,14 @@ the parts the Telegram adapter's tests build heel-bot from."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from auxil import postgres
+from auxil.backends import Backend, PgBackend, SqliteBackend
 from auxil.botapi import BotAPIStandIn, Clock, heel_bot, quick_parts
 
 from heel_bot import loader
@@ -91,3 +94,34 @@ async def heel(api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, An
     stand-in, checked by `clean` when it has stopped."""
     async with heel_bot(api, db, engine, build=parts) as app:
         yield app
+
+
+# ---------------------------------------------------------------- the store's backends
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[postgres.Server]:
+    """A real PostgreSQL server for the session (tests/auxil/postgres.py): skipped, with the
+    reason, where none can start, unless HEEL_BOT_REQUIRE_POSTGRES is set (CI)."""
+    try:
+        server = postgres.start()
+    except postgres.Unavailable as exc:
+        if os.environ.get(postgres.REQUIRE_ENV):
+            pytest.fail(f"PostgreSQL is required ({postgres.REQUIRE_ENV}) but: {exc}")
+        pytest.skip(f"no PostgreSQL server for the tests: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: postgres.Server) -> str:
+    """A URL to an empty schema of its own on the test server."""
+    return postgres.fresh_url(pg_server)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """Each store backend in turn: an SQLite file, then a PostgreSQL schema."""
+    if request.param == "sqlite":
+        return SqliteBackend(tmp_path / "data" / "heel.sqlite3")
+    return PgBackend(request.getfixturevalue("pg_url"))

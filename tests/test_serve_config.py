@@ -78,6 +78,24 @@ def test_a_folder_is_not_a_database(tmp_path: Path):
     assert "folder" in one_line_error(parse("--token", TOKEN, "--db", str(tmp_path)), {})
 
 
+@pytest.mark.parametrize("where", ["flag", "environment"])
+def test_a_postgresql_url_selects_postgresql_and_its_password_stays_out_of_sight(where: str):
+    url = "postgresql://heel:pa55word@db.internal:5433/heel?sslmode=require"
+    flags = ("--token", TOKEN, *(("--db", url) if where == "flag" else ()))
+    config = config_from(parse(*flags), {"HEEL_BOT_DB": url} if where == "environment" else {})
+    assert config.db_url == url  # as given: a Path would have folded its //
+    assert config.db_path == serve_config.default_db_path()  # unused
+    assert "pa55word" not in repr(config) and "sslmode" not in repr(config)
+    assert "postgresql://heel@db.internal:5433/heel" in repr(config)
+    assert config_from(parse("--token", TOKEN, "--db", "postgres://h/db"), {}).db_url
+
+
+def test_a_postgresql_url_with_a_bad_port_is_one_line_without_the_password():
+    message = one_line_error(parse("--token", TOKEN), {
+        "HEEL_BOT_DB": "postgresql://heel:pa55word@db:99999/heel"})
+    assert "port" in message and "pa55word" not in message
+
+
 @pytest.mark.parametrize(("given", "base", "files"), [
     ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),
     ("http://127.0.0.1:8081/bot/", "http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot"),

@@ -1,4 +1,6 @@
-"""The SQLite store: schema migrations, file mode, WAL, forgetting, reminders, bad files."""
+"""The SQLite store's own: its file, the file's mode, WAL, bad files, opening cheaply.
+
+(What the store does, the same on SQLite and PostgreSQL, is in tests/test_store_backends.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from heel_bot.store import MIGRATIONS, SCHEMA_VERSION, Reminder, Store, StoreError
+from heel_bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
 @pytest.fixture
@@ -36,31 +38,6 @@ def test_a_new_file_gets_the_whole_schema(store: Store, path: Path):
     tables = {r[0] for r in read(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"conversations", "reminders"} <= tables
     assert read(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
-
-
-def test_an_old_file_is_migrated_and_keeps_its_rows(path: Path):
-    path.parent.mkdir(parents=True)
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        for statement in MIGRATIONS[0]:
-            db.execute(statement)
-        db.execute("INSERT INTO conversations VALUES (7, '{}', 1.0, 2.0)")
-        db.execute("PRAGMA user_version = 1")
-        db.commit()
-    s = Store(path)
-    try:
-        assert s.schema_version == SCHEMA_VERSION
-        assert s.load(7) == "{}"
-        assert s.add_reminder(7, 10.0, 3) > 0
-    finally:
-        s.close()
-
-
-def test_a_file_from_a_newer_version_is_refused(path: Path):
-    path.parent.mkdir(parents=True)
-    with contextlib.closing(sqlite3.connect(path)) as db:
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    with pytest.raises(StoreError, match="newer heel-bot"):
-        Store(path)
 
 
 def test_the_file_is_private(store: Store, path: Path):
@@ -91,78 +68,6 @@ def test_an_existing_file_readable_by_others_is_made_private(tmp_path: Path):
 
 def test_wal_mode(store: Store, path: Path):
     assert read(path, "PRAGMA journal_mode") == [("wal",)]
-
-
-def test_save_is_committed_when_it_returns(store: Store, path: Path):
-    store.save(5, '{"a": 1}')
-    assert read(path, "SELECT chat_id, state FROM conversations") == [(5, '{"a": 1}')]
-    store.save(5, '{"a": 2}')
-    assert read(path, "SELECT state FROM conversations") == [('{"a": 2}',)]
-    assert store.load(5) == '{"a": 2}'
-    assert store.load(6) is None
-    assert store.count() == 1
-
-
-def test_timestamps(path: Path):
-    now = [100.0]
-    s = Store(path, clock=lambda: now[0])
-    try:
-        s.save(1, "{}")
-        now[0] = 250.0
-        s.save(1, "{}")
-        assert read(path, "SELECT created, updated FROM conversations") == [(100.0, 250.0)]
-        assert s.updated(1) == 250.0
-        assert s.updated(2) is None
-    finally:
-        s.close()
-
-
-def test_forget_leaves_no_row_of_the_chat(store: Store, path: Path):
-    for chat in (1, 2):
-        store.save(chat, "{}")
-        store.add_reminder(chat, 10.0, 3)
-        store.add_reminder(chat, 20.0, 7)
-    assert store.chat_rows(1) == 3
-    store.forget(1)
-    assert store.chat_rows(1) == 0
-    for table in ("conversations", "reminders"):
-        assert read(path, f"SELECT count(*) FROM {table} WHERE chat_id = 1") == [(0,)]
-    assert store.chat_rows(2) == 3
-    store.forget(99)  # nothing to forget is fine
-
-
-def test_reminders_crud(path: Path):
-    s = Store(path, clock=lambda: 50.0)
-    try:
-        a = s.add_reminder(1, 300.0, 7)
-        b = s.add_reminder(1, 100.0, 3)
-        c = s.add_reminder(2, 200.0, 14)
-        assert s.reminders(1) == [Reminder(b, 1, 100.0, 3, 50.0), Reminder(a, 1, 300.0, 7, 50.0)]
-        assert s.reminder(c) == Reminder(c, 2, 200.0, 14, 50.0)
-        assert [r.id for r in s.all_reminders()] == [b, c, a]
-        assert [r.id for r in s.due_reminders(now=200.0)] == [b, c]
-        assert [r.id for r in s.due_reminders()] == []  # the clock says 50
-        assert not s.delete_reminder(c, chat_id=1)  # not chat 1's to delete
-        assert s.delete_reminder(c)
-        assert s.reminder(c) is None
-        assert not s.delete_reminder(c)
-        assert s.delete_reminders(1) == 2
-        assert s.all_reminders() == []
-    finally:
-        s.close()
-
-
-def test_reopening_keeps_everything(path: Path):
-    s = Store(path)
-    s.save(1, "state-one")
-    rid = s.add_reminder(1, 123.0, 3)
-    s.close()
-    s = Store(path)
-    try:
-        assert s.load(1) == "state-one"
-        assert [r.id for r in s.reminders(1)] == [rid]
-    finally:
-        s.close()
 
 
 def test_a_corrupt_file_is_a_clear_error(tmp_path: Path):

@@ -35,8 +35,9 @@ from telegram.request import BaseRequest, HTTPXRequest
 
 from heel_bot.engine import Engine
 from heel_bot.ops.metrics import Metrics
-from heel_bot.serve_config import ServeConfig, api_file_url
-from heel_bot.store import Store, StoreError
+from heel_bot.serve_config import ServeConfig, api_file_url, without_password
+from heel_bot.store import StoreError
+from heel_bot.stores.api import Storage
 from heel_bot.tg import routes
 from heel_bot.tg.buttons import Buttons
 from heel_bot.tg.chats import Chats
@@ -88,7 +89,7 @@ class Lifecycle:
         how = (f"webhook {s.webhook_url} (listening on {s.listen}:{s.port}, secret required)"
                if s.webhook_url else "long polling")
         self.mode_line = (f"heel-bot @{app.bot.username} runs by {how} against {api}; store "
-                          f"{s.db_path}; {scheduled} check-in(s) scheduled")
+                          f"{_store_name(s)}; {scheduled} check-in(s) scheduled")
         log.info("%s", self.mode_line)
         if self.health is not None:
             await self.health.start(app.bot)
@@ -121,12 +122,17 @@ class Lifecycle:
                 await context.bot.send_message(chat_id, self.h.chats.html(key))
 
 
+def _store_name(settings: ServeConfig) -> str:
+    """The store for the start-up line: the file, or the database URL without its password."""
+    return without_password(settings.db_url) if settings.db_url else str(settings.db_path)
+
+
 def _dates(clock: Callable[[], float]) -> Callable[[], str]:
     """Today's date (UTC, ISO) by `clock`: what a summary is dated with."""
     return lambda: datetime.fromtimestamp(clock(), UTC).date().isoformat()
 
 
-def _parts(settings: ServeConfig, engine: Engine, store: Store, clock: Callable[[], float],
+def _parts(settings: ServeConfig, engine: Engine, store: Storage, clock: Callable[[], float],
            metrics: Metrics) -> tuple[Lifecycle, ChatOrderedProcessor]:
     """The handlers, and the lifecycle around them, sharing one update processor."""
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, metrics=metrics)
@@ -140,7 +146,7 @@ def _parts(settings: ServeConfig, engine: Engine, store: Store, clock: Callable[
 
 
 def build_application(
-    settings: ServeConfig, *, engine: Engine, store: Store,
+    settings: ServeConfig, *, engine: Engine, store: Storage,
     rate_limiter: BaseRateLimiter[int] | None = None,
     clock: Callable[[], float] = time.time,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,

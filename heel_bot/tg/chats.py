@@ -20,7 +20,7 @@ from heel_bot.errors import StateError
 from heel_bot.ops.metrics import DIRECT, Metrics
 from heel_bot.render import Block, Doc, Renderer, short_only, to_html
 from heel_bot.session import Session
-from heel_bot.store import Store
+from heel_bot.stores.api import Storage
 from heel_bot.tg.keyboards import Keyboards
 from heel_bot.tg.text import esc, split_html
 
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 class Chats:
     """Load and save a chat's conversation; send documents, replies and questions."""
 
-    def __init__(self, engine: Engine, store: Store,
+    def __init__(self, engine: Engine, store: Storage,
                  today: Callable[[], str] | None = None, metrics: Metrics | None = None) -> None:
         self.engine = engine
         self.store = store

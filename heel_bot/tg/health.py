@@ -28,6 +28,7 @@ from heel_bot.ops.metrics import DROP_OFF_AFTER, Metrics
 from heel_bot.ops.server import OpsServer, Page
 from heel_bot.serve_config import ServeConfig
 from heel_bot.store import Store, StoreError
+from heel_bot.stores.api import Storage
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ HEARTBEAT = 20.0  # seconds of silence after which a getMe checks the Bot API is
 class Health:
     """The operator's endpoints, started and stopped with the Application."""
 
-    def __init__(self, settings: ServeConfig, store: Store, metrics: Metrics, *,
+    def __init__(self, settings: ServeConfig, store: Storage, metrics: Metrics, *,
                  clock: Callable[[], float] = time.time,
                  monotonic: Callable[[], float] = time.monotonic,
                  heartbeat: float = HEARTBEAT) -> None:
@@ -81,7 +82,12 @@ class Health:
     async def readyz(self) -> Page:
         store: dict[str, Any] = {"ok": True}
         try:
-            await asyncio.to_thread(store_side.probe, self.store.path)
+            # A SQLite file is probed on a connection of its own (the bot's may be busy); a
+            # PostgreSQL store answers a query from its pool.
+            if isinstance(self.store, Store):
+                await asyncio.to_thread(store_side.probe, self.store.path)
+            else:
+                await asyncio.to_thread(self.store.count)
         except StoreError as exc:
             store = {"ok": False, "error": str(exc)}
         last = self.metrics.last_contact
@@ -92,9 +98,11 @@ class Health:
                                                  "bot_api": api})
 
     async def metrics_page(self) -> Page:
+        counts = None  # the store's counts are read from a SQLite file only, for now
         try:
-            counts = await asyncio.to_thread(store_side.counts, self.store.path,
-                                             self.clock() - DROP_OFF_AFTER)
+            if isinstance(self.store, Store):
+                counts = await asyncio.to_thread(store_side.counts, self.store.path,
+                                                 self.clock() - DROP_OFF_AFTER)
         except StoreError as exc:
             log.warning("metrics: the store could not be counted: %s", exc)
             counts = None

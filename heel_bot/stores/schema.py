@@ -1,0 +1,120 @@
+"""The database schema of both backends, from one list: migration i takes version i to i + 1.
+
+Each migration is written twice, in SQLite's and in PostgreSQL's words, side by side, so a
+change to one is a change to the other; tests/test_store_schema.py migrates a real database of
+each kind and checks that both end with the same tables, columns and nullability. Append only:
+never edit a migration that has shipped (a database that ran it would not run it again).
+
+Types: chat and update ids are 64-bit integers (BIGINT in PostgreSQL), times are Unix seconds
+as floating point (REAL / DOUBLE PRECISION), conversation states are text (the engine's JSON,
+stored and returned byte for byte).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema, as SQLite and PostgreSQL statements."""
+
+    sqlite: tuple[str, ...]
+    postgres: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        sqlite=(
+            """CREATE TABLE conversations (
+                   chat_id INTEGER PRIMARY KEY,
+                   state   TEXT    NOT NULL,
+                   created REAL    NOT NULL,
+                   updated REAL    NOT NULL
+               )""",
+        ),
+        postgres=(
+            """CREATE TABLE conversations (
+                   chat_id BIGINT           PRIMARY KEY,
+                   state   TEXT             NOT NULL,
+                   created DOUBLE PRECISION NOT NULL,
+                   updated DOUBLE PRECISION NOT NULL
+               )""",
+        ),
+    ),
+    Migration(
+        sqlite=(
+            """CREATE TABLE reminders (
+                   id      INTEGER PRIMARY KEY AUTOINCREMENT,
+                   chat_id INTEGER NOT NULL,
+                   due_at  REAL    NOT NULL,
+                   days    INTEGER NOT NULL,
+                   created REAL    NOT NULL
+               )""",
+            "CREATE INDEX reminders_by_chat ON reminders (chat_id)",
+            "CREATE INDEX reminders_by_due ON reminders (due_at)",
+        ),
+        postgres=(
+            # An identity never hands out an id twice, like SQLite's AUTOINCREMENT: a stale
+            # cancel button cannot cancel a newer check-in.
+            """CREATE TABLE reminders (
+                   id      BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                   chat_id BIGINT           NOT NULL,
+                   due_at  DOUBLE PRECISION NOT NULL,
+                   days    INTEGER          NOT NULL,
+                   created DOUBLE PRECISION NOT NULL
+               )""",
+            "CREATE INDEX reminders_by_chat ON reminders (chat_id)",
+            "CREATE INDEX reminders_by_due ON reminders (due_at)",
+        ),
+    ),
+    Migration(
+        # A check-in that has been asked and not yet answered: when the check was (Unix time),
+        # so the answer's day count comes from here, never from the chat's button data.
+        sqlite=(
+            """CREATE TABLE checkins (
+                   chat_id INTEGER PRIMARY KEY,
+                   checked REAL    NOT NULL
+               )""",
+        ),
+        postgres=(
+            """CREATE TABLE checkins (
+                   chat_id BIGINT           PRIMARY KEY,
+                   checked DOUBLE PRECISION NOT NULL
+               )""",
+        ),
+    ),
+    Migration(
+        # Several instances: a check-in being sent is claimed by one instance until its lease
+        # runs out (then another may send it), and each update id is handled once (a webhook
+        # call Telegram re-delivers, maybe to another instance, is recognised and skipped).
+        sqlite=(
+            "ALTER TABLE reminders ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE reminders ADD COLUMN claimed_until REAL",
+            """CREATE TABLE updates_seen (
+                   update_id   INTEGER PRIMARY KEY,
+                   seen        REAL    NOT NULL,
+                   owner       TEXT    NOT NULL,
+                   lease_until REAL    NOT NULL,
+                   done        REAL
+               )""",
+            "CREATE INDEX updates_seen_by_time ON updates_seen (seen)",
+        ),
+        postgres=(
+            "ALTER TABLE reminders ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE reminders ADD COLUMN claimed_until DOUBLE PRECISION",
+            """CREATE TABLE updates_seen (
+                   update_id   BIGINT           PRIMARY KEY,
+                   seen        DOUBLE PRECISION NOT NULL,
+                   owner       TEXT             NOT NULL,
+                   lease_until DOUBLE PRECISION NOT NULL,
+                   done        DOUBLE PRECISION
+               )""",
+            "CREATE INDEX updates_seen_by_time ON updates_seen (seen)",
+        ),
+    ),
+)
+
+SQLITE: tuple[tuple[str, ...], ...] = tuple(m.sqlite for m in MIGRATIONS)
+POSTGRES: tuple[tuple[str, ...], ...] = tuple(m.postgres for m in MIGRATIONS)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,289 @@
+"""The store's behaviour, the same on both backends: every test here runs against an SQLite
+file and against a real PostgreSQL server (the `backend` fixture, tests/conftest.py).
+
+Schema and migrations, commits, timestamps, forgetting, reminders, check-ins, and what several
+instances need: a chat's turn, claimed check-ins with leases, updates handled once.
+(tests/test_store.py has what is SQLite's own: the file, its mode, WAL, damaged files.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from auxil.backends import Backend
+
+from heel_bot.store import Reminder, StoreError
+from heel_bot.stores.api import (
+    EXPIRE_EVERY,
+    KEEP_UPDATES,
+    REMINDER_LEASE,
+    UPDATE_LEASE,
+    Delivery,
+    Storage,
+    chat_turn,
+)
+from heel_bot.stores.schema import MIGRATIONS, SCHEMA_VERSION
+
+TABLES = {"conversations", "reminders", "checkins", "updates_seen"}
+
+
+class Clock:
+    """A clock that stands still until the test moves it."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(backend: Backend, clock: Clock) -> Iterator[Storage]:
+    s = backend.open(clock)
+    yield s
+    s.close()
+
+
+# ---------------------------------------------------------------- schema
+
+
+def test_a_new_database_gets_the_whole_schema(backend: Backend, store: Storage):
+    assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
+    assert set(backend.columns()) >= TABLES
+
+
+@pytest.mark.parametrize("version", [1, 3])
+def test_an_old_database_is_migrated_and_keeps_its_rows(backend: Backend, clock: Clock,
+                                                        version: int):
+    rows = ["INSERT INTO conversations VALUES (7, '{}', 1.0, 2.0)"]
+    if version >= 2:
+        rows.append("INSERT INTO reminders (chat_id, due_at, days, created) "
+                    "VALUES (7, 500.0, 3, 1.0)")
+    backend.lay_down(version, rows)
+    s = backend.open(clock)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.load(7) == "{}"
+        assert [r.chat_id for r in s.claim_due_reminders("a")] == [7] * (version >= 2)
+        assert s.add_reminder(7, 10.0, 3) > 0
+    finally:
+        s.close()
+
+
+def test_a_database_from_a_newer_version_is_refused(backend: Backend):
+    backend.lay_down(SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match="newer heel-bot") as info:
+        backend.open()
+    assert "HEEL_BOT_DB" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_reopening_keeps_everything(backend: Backend):
+    s = backend.open()
+    s.save(1, "state-one")
+    rid = s.add_reminder(1, 123.0, 3)
+    s.close()
+    s = backend.open()
+    try:
+        assert s.load(1) == "state-one"
+        assert [r.id for r in s.reminders(1)] == [rid]
+        assert s.schema_version == SCHEMA_VERSION
+    finally:
+        s.close()
+
+
+# ---------------------------------------------------------------- conversations
+
+
+def test_save_is_committed_when_it_returns(backend: Backend, store: Storage):
+    store.save(5, '{"a": 1}')
+    assert backend.peek("SELECT chat_id, state FROM conversations") == [(5, '{"a": 1}')]
+    store.save(5, '{"a": 2}')
+    assert backend.peek("SELECT state FROM conversations") == [('{"a": 2}',)]
+    assert store.load(5) == '{"a": 2}'
+    assert store.load(6) is None
+    assert store.count() == 1
+
+
+def test_a_state_comes_back_byte_for_byte(store: Storage):
+    states = {1: '{"answers": {"q": "Ferse \\u00fc"}, "x": [1, 2.5e-7]}',
+              -1001234567890: "plain text, not JSON: 'quotes' \"and\" \\ backslashes",
+              2**52: "ünïcödé 🏃 " * 200}
+    for chat, text in states.items():
+        store.save(chat, text)
+    assert {chat: store.load(chat) for chat in states} == states
+
+
+def test_timestamps(store: Storage, clock: Clock, backend: Backend):
+    store.save(1, "{}")
+    clock.now = 1250.0
+    store.save(1, "{}")
+    assert backend.peek("SELECT created, updated FROM conversations") == [(1000.0, 1250.0)]
+    assert store.updated(1) == 1250.0
+    assert store.updated(2) is None
+
+
+def test_forget_leaves_no_row_of_the_chat(backend: Backend, store: Storage):
+    for chat in (1, 2):
+        store.save(chat, "{}")
+        store.add_reminder(chat, 10.0, 3)
+        store.ask_checkin(Reminder(store.add_reminder(chat, 20.0, 7), chat, 20.0, 7, 5.0))
+    assert store.chat_rows(1) == 3
+    store.forget(1)
+    assert store.chat_rows(1) == 0
+    for table in ("conversations", "reminders", "checkins"):
+        assert backend.peek(f"SELECT count(*) FROM {table} WHERE chat_id = 1") == [(0,)]
+    assert store.chat_rows(2) == 3
+    store.forget(99)  # nothing to forget is fine
+
+
+# ---------------------------------------------------------------- reminders and check-ins
+
+
+def test_reminders_crud(store: Storage, clock: Clock):
+    clock.now = 50.0
+    a = store.add_reminder(1, 300.0, 7)
+    b = store.add_reminder(1, 100.0, 3)
+    c = store.add_reminder(2, 200.0, 14)
+    assert store.reminders(1) == [Reminder(b, 1, 100.0, 3, 50.0), Reminder(a, 1, 300.0, 7, 50.0)]
+    assert store.reminder(c) == Reminder(c, 2, 200.0, 14, 50.0)
+    assert [r.id for r in store.all_reminders()] == [b, c, a]
+    assert [r.id for r in store.due_reminders(now=200.0)] == [b, c]
+    assert [r.id for r in store.due_reminders()] == []  # the clock says 50
+    assert not store.delete_reminder(c, chat_id=1)  # not chat 1's to delete
+    assert store.delete_reminder(c)
+    assert store.reminder(c) is None
+    assert not store.delete_reminder(c)
+    assert store.delete_reminders(1) == 2
+    assert store.all_reminders() == []
+    assert store.add_reminder(1, 10.0, 3) > c  # ids are never handed out twice
+
+
+def test_an_asked_check_in_is_taken_once_with_its_earliest_date(store: Storage):
+    first = Reminder(store.add_reminder(1, 10.0, 3), 1, 10.0, 3, 4.0)
+    second = Reminder(store.add_reminder(1, 20.0, 7), 1, 20.0, 7, 9.0)
+    store.ask_checkin(second)
+    store.ask_checkin(first)
+    assert store.reminders(1) == []
+    assert store.take_checkin(1) == 4.0  # the earlier check counts
+    assert store.take_checkin(1) is None  # answered: a double tap finds nothing
+
+
+# ---------------------------------------------------------------- a chat's turn
+
+
+def test_a_chats_turn_is_one_holders_at_a_time(store: Storage):
+    held = store.try_lock_chat(7)
+    assert held is not None
+    assert store.try_lock_chat(7) is None
+    other = store.try_lock_chat(-7)  # other chats go on
+    assert other is not None
+    held.release()
+    held.release()  # twice is harmless
+    again = store.try_lock_chat(7)
+    assert again is not None
+    assert store.try_lock_chat(7) is None
+    again.release()
+    other.release()
+
+
+async def test_chat_turn_waits_for_the_holder_then_gives_up_after_its_patience(store: Storage):
+    held = store.try_lock_chat(3)
+    assert held is not None
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 4:
+            held.release()
+        await asyncio.sleep(0)
+
+    async with chat_turn(store, 3, sleep=sleep):
+        assert store.try_lock_chat(3) is None  # the turn is ours now
+    assert len(waits) == 4 and waits == sorted(waits)  # backing off
+    lock = store.try_lock_chat(3)
+    assert lock is not None  # and given back
+    with pytest.raises(StoreError, match="busy in another instance"):
+        async with chat_turn(store, 3, sleep=lambda _s: asyncio.sleep(0), patience=0.05):
+            pass
+    lock.release()
+
+
+# ---------------------------------------------------------------- claimed check-ins
+
+
+def test_a_claimed_check_in_is_the_claimers_until_its_lease_runs_out(store: Storage,
+                                                                      clock: Clock):
+    rid = store.add_reminder(1, 900.0, 3)
+    assert store.claim_reminder(rid, "a") is not None
+    assert store.claim_reminder(rid, "b") is None
+    assert store.claim_due_reminders("b") == []
+    assert store.claim_reminder(rid, "a") is not None  # its holder may claim it again
+    clock.now += REMINDER_LEASE - 1
+    assert store.claim_reminder(rid, "b") is None
+    clock.now += 2  # a's lease ran out: a died, or never sent it
+    taken = store.claim_reminder(rid, "b")
+    assert taken is not None and taken.id == rid
+    assert store.claim_reminder(rid, "a") is None  # now b's
+    store.ask_checkin(taken)
+    assert store.claim_reminder(rid, "b") is None  # sent: gone for everyone
+    assert store.claim_due_reminders("a") == []
+
+
+def test_due_check_ins_are_claimed_once_soonest_first(store: Storage, clock: Clock):
+    ids = [store.add_reminder(chat, due, 3) for chat, due in
+           [(1, 990.0), (2, 900.0), (3, 1000.0), (4, 950.0), (5, 1001.0)]]
+    first = store.claim_due_reminders("a", limit=2)
+    assert [r.id for r in first] == [ids[1], ids[3]]
+    rest = store.claim_due_reminders("b")
+    assert [r.id for r in rest] == [ids[0], ids[2]]  # not the one due later
+    assert store.claim_due_reminders("a") == []
+    clock.now += REMINDER_LEASE + 1  # nobody sent them: every lease ran out
+    assert {r.id for r in store.claim_due_reminders("b", lease=10)} == set(ids)
+
+
+# ---------------------------------------------------------------- updates handled once
+
+
+def test_an_update_is_handled_once(store: Storage, clock: Clock):
+    assert store.claim_update(11, "a") is Delivery.NEW
+    assert store.claim_update(11, "b") is Delivery.BUSY  # a re-delivery while a handles it
+    assert store.claim_update(11, "a") is Delivery.BUSY
+    store.finish_update(11)
+    assert store.claim_update(11, "b") is Delivery.DONE
+    clock.now += KEEP_UPDATES / 2
+    assert store.claim_update(11, "b") is Delivery.DONE
+
+
+def test_an_update_whose_handler_died_is_taken_over_after_its_lease(store: Storage,
+                                                                      clock: Clock):
+    assert store.claim_update(12, "a") is Delivery.NEW  # and then a dies
+    clock.now += UPDATE_LEASE - 1
+    assert store.claim_update(12, "b") is Delivery.BUSY
+    clock.now += 2
+    assert store.claim_update(12, "b") is Delivery.NEW
+    assert store.claim_update(12, "a") is Delivery.BUSY  # b's now
+    store.finish_update(12)
+    assert store.claim_update(12, "a") is Delivery.DONE
+
+
+def test_old_update_ids_are_expired(backend: Backend, store: Storage, clock: Clock):
+    for update_id in (1, 2, 3):
+        store.claim_update(update_id, "a")
+        store.finish_update(update_id)
+    clock.now += KEEP_UPDATES + 1
+    store.claim_update(4, "a")
+    assert store.expire_updates() == 3
+    assert backend.peek("SELECT update_id FROM updates_seen") == [(4,)]
+    clock.now += KEEP_UPDATES + 1
+    store.claim_update(5 * EXPIRE_EVERY + 1, "a")
+    assert len(backend.peek("SELECT update_id FROM updates_seen")) == 2
+    store.claim_update(6 * EXPIRE_EVERY, "a")  # every EXPIRE_EVERY-th id expires the old ones
+    assert backend.peek("SELECT update_id FROM updates_seen ORDER BY update_id") == [
+        (5 * EXPIRE_EVERY + 1,), (6 * EXPIRE_EVERY,)]
