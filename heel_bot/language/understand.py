@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers
-from heel_bot.language.bare import BareReader
+from heel_bot.language.bare import HEDGES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.policy import DONT_KNOW, Policy
@@ -69,6 +69,11 @@ class _Numbers:
     readings: Mapping[str, tuple[tuple[str, int], ...]]  # slot -> (value, offset), in order
     quotes: Mapping[str, str]
     seen: frozenset[str] = frozenset()  # slots with a quantity, even one that straddles
+    spans: tuple[tuple[int, int], ...] = ()  # where every quantity is, hedge included
+
+    def inside(self, at: int) -> bool:
+        """Whether offset `at` is in a quantity ("maybe" in "started maybe 6 weeks ago")."""
+        return any(a <= at < b for a, b in self.spans)
 
     def single(self, slot: str) -> str | None:
         """The slot's value when the numbers agree on one."""
@@ -112,7 +117,8 @@ class Understander:
         relative durations ("since March")."""
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
-        mentions = [m for m in reading.mentions if m.slot != EMERGENCY]
+        mentions = self._questioned(reading.cleaned, [m for m in reading.mentions
+                                                      if m.slot != EMERGENCY])
         nums = self._numbers(reading.cleaned, question, today)
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
@@ -157,7 +163,9 @@ class Understander:
         named = self._exact(q, reading.cleaned)
         if named is not None:
             return named, [], True
-        bares = self.bare.read(reading)
+        # A hedge of a number hedges the number, not the answer ("maybe 6 weeks ago").
+        bares = [b for b in self.bare.read(reading)
+                 if not (b.kind in HEDGES and nums.inside(b.start))]
         ev = self.policy.evidence(slot, mentions, contrast, bares)
         for counted, at in nums.readings.get(slot, ()):
             ev.clear.setdefault(counted, at)
@@ -206,8 +214,10 @@ class Understander:
         quotes: dict[str, str] = {}
         expect = asked if asked in _KINDS.values() else None
         seen: set[str] = set()
+        spans: list[tuple[int, int]] = []
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
+            spans.append(q.span)
             found = numbers.slot_value(q)
             if found is None:
                 continue
@@ -217,9 +227,23 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
-        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen))
+        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
+                        tuple(spans))
 
     # ------------------------------------------------------------ helpers
+
+    def _questioned(self, cleaned: str, mentions: list[Mention]) -> list[Mention]:
+        """A statement that ends in "?" is said with doubt ("there's like a little dip when I
+        run my finger down it?"): a red flag affirmed in it is confirmed, not taken."""
+        text = cleaned.rstrip()
+        if not text.endswith("?"):
+            return mentions
+        start = max(text.rfind(c, 0, len(text.rstrip("?"))) for c in ".!…") + 1
+        last = text[start:].strip()
+        if self.asking and self.asking.match(last):
+            return mentions  # a question asked back: ConText reads it
+        return [replace(m, uncertain=True) if m.slot in self.careful and m.start >= start
+                and m.clear else m for m in mentions]
 
     def _last_contrast(self, cleaned: str) -> int | None:
         found = list(self.contrast.finditer(cleaned)) if self.contrast else []
