@@ -96,6 +96,8 @@ def _suffixed_age(m: Message, r: Reading, end: int) -> Found | None:
     t, i = m.t, r.first
     if not person_before(m, i) and any(t[k] in SHOE_WORDS for k in range(max(0, i - 4), i)):
         return None
+    if t[i] in ("a", "an") and not person_before(m, i):
+        return None  # "a year old": a thing's age (nobody asks about a baby's running)
     r.end = end
     return finish(m, AGE, r)
 

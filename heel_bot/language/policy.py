@@ -182,8 +182,8 @@ class Policy:
 
     def _settle(self, slot: str, values: set[str], ev: Evidence) -> str | None:
         for c in self.combine:
-            if c.slot == slot and values == c.values and not ev.unknown:
-                return c.means  # (not "not sure, between mild and moderate")
+            if c.slot == slot and values == c.values:
+                return c.means
         ranked = sorted(values, key=lambda v: self.rank(slot, v))
         if self.rank(slot, ranked[0])[0] < self.rank(slot, ranked[1])[0]:
             return ranked[0]

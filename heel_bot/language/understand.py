@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from heel_bot.language import numbers
+from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
@@ -40,6 +40,11 @@ _CLAUSE_END = re.compile(r"[,.;!?]")
 _NUMBERED = re.compile(r"(?:option |number |#)?(\d{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
+SHOES = "shoe_age"
+# Words of the pain itself: a duration typed at the shoe question counts as the pain's only
+# with one of them ("I've had them 6 months" is the shoes' age).
+_PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
+                   r"injur\w*|heel|foot)\b")
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,7 @@ class _Numbers:
     quotes: Mapping[str, str]
     seen: frozenset[str] = frozenset()  # slots with a quantity, even one that straddles
     spans: tuple[tuple[int, int], ...] = ()  # where every quantity is, hedge included
+    worked: tuple[tuple[int, int], ...] = ()  # where numtraining.py read an increase or shoes
 
     def inside(self, at: int) -> bool:
         """Whether offset `at` is in a quantity ("maybe" in "started maybe 6 weeks ago")."""
@@ -117,9 +123,11 @@ class Understander:
         relative durations ("since March")."""
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
-        mentions = self._questioned(reading.cleaned, [m for m in reading.mentions
-                                                      if m.slot != EMERGENCY])
         nums = self._numbers(reading.cleaned, question, today)
+        # Not the pain's duration: the time an increase took ("in two weeks"), the shoes' age.
+        mentions = self._questioned(reading.cleaned, [
+            m for m in reading.mentions if m.slot != EMERGENCY and not (
+                m.slot == "duration" and _within((m.start, m.end), nums.worked))])
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
@@ -213,11 +221,17 @@ class Understander:
         readings: dict[str, list[tuple[str, int]]] = {}
         quotes: dict[str, str] = {}
         expect = asked if asked in _KINDS.values() else None
+        shoe_words = self.needs.get(SHOES)
+        training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
+                                    or bool(shoe_words and shoe_words.search(cleaned)))
         seen: set[str] = set()
-        spans: list[tuple[int, int]] = []
+        spans: list[tuple[int, int]] = list(training.spans)
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
+            if _within(q.span, training.spans) or (
+                    asked == SHOES and q.kind == DURATION and not _PAIN.search(cleaned)):
+                continue  # the time an increase took, the shoes' age: not the pain's
             found = numbers.slot_value(q)
             if found is None:
                 continue
@@ -227,8 +241,29 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
+        self._training(cleaned, training, readings, quotes, seen)
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
-                        tuple(spans))
+                        tuple(spans), training.spans)
+
+    @staticmethod
+    def _training(cleaned: str, training: numtraining.Training,
+                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
+                  seen: set[str]) -> None:
+        """The weekly increase and the shoes' distance worked out (numtraining.py)."""
+        at = training.spans[0] if training.spans else (0, 0)
+        if training.jump is not None:
+            readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
+            quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
+        if training.shoes is not None:
+            low, high = training.shoes
+            q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
+            found = numbers.slot_value(q)
+            seen.add(SHOES)
+            if found is not None:
+                first = min(a for a, _ in training.spans)
+                readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
+                last = max(b for _, b in training.spans)
+                quotes[SHOES] = cleaned[first:last]
 
     # ------------------------------------------------------------ helpers
 
@@ -238,10 +273,12 @@ class Understander:
         text = cleaned.rstrip()
         if not text.endswith("?"):
             return mentions
-        start = max(text.rfind(c, 0, len(text.rstrip("?"))) for c in ".!…") + 1
-        last = text[start:].strip()
-        if self.asking and self.asking.match(last):
-            return mentions  # a question asked back: ConText reads it
+        body = text.rstrip("?")
+        start = max(body.rfind(c) for c in ".!…") + 1
+        clause = max(body.rfind(c) for c in ".!…,;") + 1
+        if self.asking and (self.asking.match(text[start:].strip())
+                            or self.asking.match(text[clause:].strip())):
+            return mentions  # a question asked back ("..., is that related?")
         return [replace(m, uncertain=True) if m.slot in self.careful and m.start >= start
                 and m.clear else m for m in mentions]
 
@@ -282,6 +319,10 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
+
+
+def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
 
 
 def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
