@@ -59,6 +59,10 @@ class Understanding:
     emergency: bool = False
     quotes: Mapping[str, str] = field(default_factory=dict)  # slot -> the words it came from
     exact: bool = False  # the answer named an option outright (its number or label): no read-back
+    # slot -> where the words read for it are (offsets in the cleaned text) and whether they
+    # are denied: on a checklist screen one word may be two items' ("not sharp" said of the
+    # squeeze is no answer to sharp pain with every step)
+    where: Mapping[str, tuple[tuple[int, int, bool], ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         """The `heel-bot understand` form."""
@@ -75,7 +79,8 @@ class _Numbers:
     quotes: Mapping[str, str]
     seen: frozenset[str] = frozenset()  # slots with a quantity, even one that straddles
     spans: tuple[tuple[int, int], ...] = ()  # where every quantity is, hedge included
-    worked: tuple[tuple[int, int], ...] = ()  # where numtraining.py read an increase or shoes
+    # where no pain duration is: an increase or the shoes (numtraining.py), an age ("38 years")
+    worked: tuple[tuple[int, int], ...] = ()
 
     def inside(self, at: int) -> bool:
         """Whether offset `at` is in a quantity ("maybe" in "started maybe 6 weeks ago")."""
@@ -124,7 +129,8 @@ class Understander:
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
         nums = self._numbers(reading.cleaned, question, today)
-        # Not the pain's duration: the time an increase took ("in two weeks"), the shoes' age.
+        # Not the pain's duration: the time an increase took ("in two weeks"), the shoes' age,
+        # a person's ("healthy man, 38 years").
         mentions = self._questioned(reading.cleaned, [
             m for m in reading.mentions if m.slot != EMERGENCY and not (
                 m.slot == "duration" and _within((m.start, m.end), nums.worked))])
@@ -150,8 +156,12 @@ class Understander:
                           or self._on_topic(reading.cleaned, question))
         exact = question is not None and answer is not None and self._exact(
             question, reading.cleaned) == answer
+        where: dict[str, tuple[tuple[int, int, bool], ...]] = {}
+        for m in mentions:
+            where[m.slot] = (*where.get(m.slot, ()), (m.start, m.end, m.negated))
         return Understanding(question.id if question else None, answer, facts,
-                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact)
+                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
+                             where)
 
     def _exact(self, q: Question, cleaned: str) -> str | None:
         """The option a message names outright: its number, value or label, nothing else."""
@@ -226,9 +236,12 @@ class Understander:
                                     or bool(shoe_words and shoe_words.search(cleaned)))
         seen: set[str] = set()
         spans: list[tuple[int, int]] = list(training.spans)
+        worked = list(training.spans)
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
+            if q.kind == AGE:
+                worked.append(q.span)
             if _within(q.span, training.spans) or (
                     asked == SHOES and q.kind == DURATION and not _PAIN.search(cleaned)):
                 continue  # the time an increase took, the shoes' age: not the pain's
@@ -243,7 +256,7 @@ class Understander:
             quotes.setdefault(slot, q.text)
         self._training(cleaned, training, readings, quotes, seen)
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
-                        tuple(spans), training.spans)
+                        tuple(spans), tuple(worked))
 
     @staticmethod
     def _training(cleaned: str, training: numtraining.Training,
