@@ -361,6 +361,32 @@ def test_hedged_red_flags_in_other_voices_are_confirmed(engine: Engine, question
     assert u.answer is None or slot != engine.dialog.questions[question or "injury"].slot
 
 
+@pytest.mark.parametrize(("question", "text"), [
+    ("tendon_gap", "no gap that I can feel, it's thick tho"),  # once recorded as "no"
+    ("injury", "stepped awkwardly off the footpath and felt a twinge"),
+    ("weight_bearing", "only with the help of the banister"),
+    ("diabetes", "my doctor mentioned my sugars were a little high"),
+    ("heel_squeeze", "didn't want to try"),
+    ("infection_signs", "bit crook today, think I'm coming down with something"),
+])
+def test_hedges_found_by_blind_set_b_are_confirmed(engine: Engine, question: str,
+                                                   text: str) -> None:
+    assert confirmed(read(engine, text, question), engine.dialog.questions[question].slot)
+
+
+def test_a_qualifier_in_the_first_clause_qualifies_no_later_denial(engine: Engine) -> None:
+    u = read(engine, "heel hurts a bit when I run, no numbness, not diabetic")
+    assert u.facts == {"numbness": "no", "diabetes": "no"}
+    assert confirmed(read(engine, "not really, a bit when I first lie down", "rest_pain"),
+                     "rest_pain")
+
+
+def test_off_topic_heat_and_hardship_record_nothing(engine: Engine) -> None:
+    assert read(engine, "it's boiling hot in the office", "infection_signs").facts == {}
+    assert read(engine, "life is hard lol", "hard_surface").facts == {}
+    assert read(engine, "morning!", "morning_pain").facts == {}
+
+
 def test_a_question_asked_back_does_not_hedge_a_statement(engine: Engine) -> None:
     u = read(engine, "my kid has had a temperature since yesterday, is that related?",
              "infection_signs")

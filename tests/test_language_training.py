@@ -80,6 +80,8 @@ def test_shoes_only_when_asked_or_said() -> None:
     ("no. 52, otherwise healthy", "16_plus"),
     ("Runner, 32F, sore heel", "16_plus"),
     ("12, f, gymnast", "under_16"),
+    ("writing for my husband, 58, type 1 diabetic", "16_plus"),
+    ("my son, 9, has heel pain", "under_16"),
 ])
 def test_profile_ages(text: str, want: str) -> None:
     ages = [slot_value(q) for q in find_quantities(text, today=TODAY) if q.kind == "age"]
@@ -108,3 +110,21 @@ def test_a_day_of_the_month(text: str, days: float) -> None:
 
 def test_a_day_of_the_month_needs_an_onset() -> None:
     assert find_quantities("on the 4th I ran a 10k", today=TODAY) == []
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("2/52", 14), ("x 6/52, worse in AM", 42), ("3/12", 90), ("5/7", 5),
+])
+def test_clinicians_shorthand_for_durations(text: str, days: float) -> None:
+    found = [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"]
+    assert [q.value for q in found] == [days]
+
+
+def test_a_date_is_no_clinical_duration() -> None:
+    assert find_quantities("since 1/7", today=TODAY) == []
+
+
+def test_easy_after_a_shoe_distance_is_no_easy_run() -> None:
+    got = find_quantities("1200 km easy", today=TODAY, expect="shoe_age")
+    assert [slot_value(q) for q in got] == [("shoe_age", "over_500_miles")]
+    assert find_quantities("about 2 years old", today=TODAY, expect="shoe_age") == []

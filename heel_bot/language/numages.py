@@ -122,7 +122,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
     alone = t[i - 1] in CLAUSE_EDGE and (nxt in CLAUSE_EDGE or nxt in AGE_NEXT)
-    if alone and 10 <= r.value < 100 and m.nums[i] is not None:
+    if alone and 1 <= r.value < 100 and m.nums[i] is not None:
         got = _profile_age(m, r)
         if got is not None:
             return got
@@ -136,6 +136,10 @@ def unitless(m: Message, r: Reading) -> Found | None:
 def _profile_age(m: Message, r: Reading) -> Found | None:
     """An age in a profile: "Runner, 32F", "52 M, type 2", "29, F.", "45, diabetic, ..."."""
     t, i, nxt = m.t, r.first, m.t[r.end]
+    if t[i - 1] == "," and t[i - 2] in PEOPLE and nxt in (",", ".", "", ";", ")"):
+        return finish(m, AGE, r)  # "writing for my husband, 58, ...", "my son, 9, ..."
+    if r.value < 10:
+        return None
     if nxt in SEXES and t[r.end + 1] in CLAUSE_EDGE and (
             len(nxt) > 1 or t[i - 1] in ("", ",", "(")):
         r.end += 1

@@ -54,7 +54,8 @@ _TIME = re.compile(
     rf"(?P<n>{_HEDGE}{_NUM})\s*-?\s*(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
     rf"(?P<half>\s+and\s+a\s+half)?")
 _IN_MONTH = re.compile(
-    r"\b(?:bought|got|had|have had|purchased|new)\b[^.;!?]{0,25}?\b(?P<prep>in|since|from|at "
+    r"\b(?:bought|got|had|have had|purchased|new|pair|them|these|wearing)\b[^.;!?]{0,30}?\b"
+    r"(?P<prep>in|since|from|at "
     r"the (?:start|beginning|end) of)\s+(?P<month>" + "|".join(MONTHS) + r")\b")
 
 

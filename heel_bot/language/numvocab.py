@@ -37,6 +37,7 @@ HALVES = {"half": 0.5, "quarter": 0.25}
 # ---------------------------------------------------------------------------- units
 
 DAY, WEEK, MONTH, YEAR = 1.0, 7.0, 30.0, 365.0
+CLINICAL = {"52": WEEK, "12": MONTH, "7": DAY}  # "2/52" two weeks, "3/12" three months
 HOURS = "hours"
 K = "k"
 

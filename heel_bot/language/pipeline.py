@@ -49,7 +49,7 @@ CATEGORIES = {"negated": "NEGATED_EXISTENCE", "reassured": "NEGATED_EXISTENCE",
               "unknown": "UNKNOWN", "other": "OTHER", "hypothetical": "HYPOTHETICAL"}
 DIRECTIONS = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL",
               "pseudo": "PSEUDO", "terminate": "TERMINATE"}
-_WORD = re.compile(r"[a-z][a-z'’-]*")
+_WORD = re.compile(r"(?<![0-9])[a-z][a-z'’-]*(?![0-9])")  # not "u" of "u15"
 _REPEATED = re.compile(r"([a-z])\1{2,}")
 _LABEL = re.compile(r"(?P<slot>[^=]+)=(?P<value>[^|]+)\|(?P<scope>\w+)\|(?P<kind>\w+)")
 

@@ -89,7 +89,12 @@ class _Numbers:
     def single(self, slot: str) -> str | None:
         """The slot's value when the numbers agree on one."""
         values = {v for v, _ in self.readings.get(slot, ())}
-        return values.pop() if len(values) == 1 else None
+        return values.pop() or None if len(values) == 1 else None
+
+    def straddles(self, slot: str) -> bool:
+        """Whether a value worked out for the slot straddles a bound (then no word of the
+        lexicon decides it: "about 2 years old, 5 miles a week" is not "years old")."""
+        return ("", 0) in self.readings.get(slot, ())
 
 
 class Understander:
@@ -156,12 +161,9 @@ class Understander:
                           or self._on_topic(reading.cleaned, question))
         exact = question is not None and answer is not None and self._exact(
             question, reading.cleaned) == answer
-        where: dict[str, tuple[tuple[int, int, bool], ...]] = {}
-        for m in mentions:
-            where[m.slot] = (*where.get(m.slot, ()), (m.start, m.end, m.negated))
         return Understanding(question.id if question else None, answer, facts,
                              tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
-                             where)
+                             _where(mentions))
 
     def _exact(self, q: Question, cleaned: str) -> str | None:
         """The option a message names outright: its number, value or label, nothing else."""
@@ -186,6 +188,8 @@ class Understander:
                  if not (b.kind in HEDGES and nums.inside(b.start))]
         ev = self.policy.evidence(slot, mentions, contrast, bares)
         for counted, at in nums.readings.get(slot, ()):
+            if not counted:
+                continue  # worked out, but straddling
             ev.clear.setdefault(counted, at)
             ev.after.setdefault(counted, contrast is not None and at > contrast)
         said = bool(bares) or ev.any() or bool(nums.seen)
@@ -195,6 +199,8 @@ class Understander:
                 value, ask = None, True  # "no, but <words we cannot read>": ask again
             return value, [slot] if ask else [], said
         single = nums.single(slot)  # rule 3: a number with its unit says it best
+        if single is None and nums.straddles(slot):
+            return None, [], said
         return single or self.policy.plain_value(slot, ev), [], said
 
     # ------------------------------------------------------------ volunteered facts
@@ -254,29 +260,9 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
-        self._training(cleaned, training, readings, quotes, seen)
+        _add_training(cleaned, training, readings, quotes, seen)
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
                         tuple(spans), tuple(worked))
-
-    @staticmethod
-    def _training(cleaned: str, training: numtraining.Training,
-                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
-                  seen: set[str]) -> None:
-        """The weekly increase and the shoes' distance worked out (numtraining.py)."""
-        at = training.spans[0] if training.spans else (0, 0)
-        if training.jump is not None:
-            readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
-            quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
-        if training.shoes is not None:
-            low, high = training.shoes
-            q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
-            found = numbers.slot_value(q)
-            seen.add(SHOES)
-            if found is not None:
-                first = min(a for a, _ in training.spans)
-                readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
-                last = max(b for _, b in training.spans)
-                quotes[SHOES] = cleaned[first:last]
 
     # ------------------------------------------------------------ helpers
 
@@ -304,8 +290,13 @@ class Understander:
         ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
         "but" counts (policy rule 2), so it is asked about, not dropped."""
         text = reading.cleaned
-        starts = sorted({m.start() for m in self.qualifying.finditer(text)} if (
-            self.qualifying) else set())
+        contrasts = {m.start() for m in self.contrast.finditer(text)} if self.contrast else set()
+        # A qualifier qualifies what was said before it: in the first clause it qualifies
+        # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
+        first = _CLAUSE_END.search(text)
+        starts = sorted({m.start() for m in self.qualifying.finditer(text)
+                         if m.start() in contrasts or (first and m.start() > first.start())}
+                        if self.qualifying else set())
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
         for start in starts:
@@ -332,6 +323,36 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
+
+
+def _add_training(cleaned: str, training: numtraining.Training,
+                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
+                  seen: set[str]) -> None:
+    """The weekly increase and the shoes' distance worked out (numtraining.py)."""
+    at = training.spans[0] if training.spans else (0, 0)
+    if training.jump is not None:
+        readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
+        quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
+    if training.shoes is not None:
+        low, high = training.shoes
+        q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
+        found = numbers.slot_value(q)
+        seen.add(SHOES)
+        if found is None:
+            readings[SHOES] = [("", 0)]  # worked out, but it straddles: no value
+        else:
+            first = min(a for a, _ in training.spans)
+            readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
+            last = max(b for _, b in training.spans)
+            quotes[SHOES] = cleaned[first:last]
+
+
+def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool], ...]]:
+    """Slot -> where its words are, and whether they are denied."""
+    where: dict[str, tuple[tuple[int, int, bool], ...]] = {}
+    for m in mentions:
+        where[m.slot] = (*where.get(m.slot, ()), (m.start, m.end, m.negated))
+    return where
 
 
 def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
