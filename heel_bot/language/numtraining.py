@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -38,25 +39,30 @@ _NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{_WORD})(?:[- ](?:{'|'.join(ONES)}))?(?: hundred
 _HEDGE = r"(?:(?:about|around|roughly|approx|approximately|maybe|like|probably|prob|~)\s*)?"
 _DIST = r"(?:miles?|mi|mls|km|kms|k|kilomet(?:re|er)s?)"
 _WEEKLY = r"(?:\s*(?:a|per|each|every|/)\s*(?:week|wk)\b|\s*(?:mpw|kpw)\b)"
-_INCREASE = re.compile(
+_INCREASE = (
     rf"(?P<from>\bfrom\s+)?(?P<a>{_HEDGE}{_NUM})(?:\s*(?P<ua>{_DIST}))?\b(?P<wa>{_WEEKLY})?"
     rf"\s*(?:to|->|→|-|up to)\s*(?P<b>{_HEDGE}{_NUM})(?:\s*(?P<ub>{_DIST}))?\b(?P<wb>{_WEEKLY})?"
     rf"(?:\s+(?:in|over|within|across)\s+(?:the\s+)?(?:last\s+|past\s+|space of\s+|course of\s+)?"
     rf"(?P<period>{_NUM}\s*(?:days?|weeks?|wks?|months?|fortnight)|a fortnight))?")
-_PERCENT = re.compile(
+_PERCENT = (
     r"(?P<cmp>more than|over|above|at least|less than|under|below|about|around|roughly|"
     r"maybe|~)?\s*(?P<p>\d+(?:\.\d+)?)\s*(?:%|percent|per cent)(?P<weekly>\s*(?:a|per|each|"
     r"every)\s*week|\s*weekly)?")
-_RATE = re.compile(
+_RATE = (
     rf"(?P<w>{_HEDGE}{_NUM})(?:\s*(?P<u>{_DIST}))?\b(?:\s*(?:x\s*)?(?P<times>{_NUM})\s*(?:times|x)"
     rf")?{_WEEKLY}")
-_TIME = re.compile(
+_TIME = (
     rf"(?P<n>{_HEDGE}{_NUM})\s*-?\s*(?P<u>days?|weeks?|wks?|months?|mos?|years?|yrs?)\b"
     rf"(?P<half>\s+and\s+a\s+half)?")
-_IN_MONTH = re.compile(
+_FORTNIGHTS = rf"(?P<n>{_NUM})\s*(?P<u>fortnight)s?"
+_IN_MONTH = (
     r"\b(?:bought|got|had|have had|purchased|new|pair|them|these|wearing)\b[^.;!?]{0,30}?\b"
     r"(?P<prep>in|since|from|at "
     r"the (?:start|beginning|end) of)\s+(?P<month>" + "|".join(MONTHS) + r")\b")
+
+
+# Compiled when first used, not on import: `heel-bot serve` imports this module at start-up.
+_compiled = functools.cache(re.compile)
 
 
 @dataclass(frozen=True)
@@ -115,7 +121,7 @@ def _value(core: str) -> float | None:
 
 
 def _increase(text: str, spans: list[tuple[int, int]]) -> str | None:
-    for m in _INCREASE.finditer(text):
+    for m in _compiled(_INCREASE).finditer(text):
         weekly = bool(m["wa"] or m["wb"])
         if not (m["ua"] or m["ub"] or weekly) or not (m["from"] or weekly or m["period"]):
             continue  # "2 to 3 weeks" is no distance; "20 - 30" alone no increase
@@ -146,7 +152,7 @@ def _unit_ratio(ua: str | None, ub: str | None) -> float:
 
 
 def _percent(text: str, spans: list[tuple[int, int]]) -> str | None:
-    for m in _PERCENT.finditer(text):
+    for m in _compiled(_PERCENT).finditer(text):
         if not m["weekly"] and "week" not in text:
             continue
         p, cmp = float(m["p"]), m["cmp"] or ""
@@ -164,8 +170,8 @@ def _percent(text: str, spans: list[tuple[int, int]]) -> str | None:
 def _days(period: str) -> float | None:
     if period.strip() == "a fortnight":
         return 14.0
-    m = _TIME.fullmatch(period.strip()) or re.fullmatch(rf"(?P<n>{_NUM})\s*(?P<u>fortnight)s?",
-                                                         period.strip())
+    period = period.strip()
+    m = _compiled(_TIME).fullmatch(period) or _compiled(_FORTNIGHTS).fullmatch(period)
     if m is None:
         return None
     n = _number(m["n"])
@@ -183,7 +189,8 @@ def _unit(word: str) -> float | None:
 def _shoes(text: str, today: datetime.date, spans: list[tuple[int, int]]
            ) -> tuple[float, float] | None:
     taken = list(spans)  # an increase's own weekly distances are no shoe's
-    rate = next((r for r in _RATE.finditer(text) if not _overlaps(r.span(), taken)), None)
+    rates = _compiled(_RATE).finditer(text)
+    rate = next((r for r in rates if not _overlaps(r.span(), taken)), None)
     if rate is None:
         return None
     weekly = _weekly_miles(rate)
@@ -217,7 +224,7 @@ def _weekly_miles(m: re.Match[str]) -> tuple[float, float] | None:
 def _time(text: str, today: datetime.date, taken: list[tuple[int, int]]
           ) -> tuple[float, float, tuple[int, int]] | None:
     """How long the shoes have been worn, in days (low, high), and where it is said."""
-    for m in _TIME.finditer(text):
+    for m in _compiled(_TIME).finditer(text):
         if _overlaps(m.span(), taken):
             continue
         n, unit = _number(m["n"]), _unit(m["u"])
@@ -225,7 +232,7 @@ def _time(text: str, today: datetime.date, taken: list[tuple[int, int]]
             continue
         half = 0.5 * unit if m["half"] else 0.0
         return n[0] * unit + half, n[2] * unit + half, m.span()
-    month = _IN_MONTH.search(text)
+    month = _compiled(_IN_MONTH).search(text)
     if month is None:
         return None
     number = MONTHS[month["month"]]
