@@ -62,7 +62,7 @@ def _read(engine: DialogEngine, language: Understander, state: State, items: lis
         # deny none of them for sure (policy rule 1); each is ticked or confirmed instead.
         return engine.reply(state, (*notices, Notice("ui.screen.generic")), changed=False)
     new = _record(engine, state, items, readings, text, named=named)
-    alone = _red_flag(engine, new, hedged)
+    alone = _red_flag(engine, new, hedged, language.careful)
     if alone is not None:
         # Policy rule 5: that one on its own, with buttons, alarming first.
         asked = replace(new, node=alone.id, detour=state.node, confirming=alone.slot,
@@ -115,6 +115,8 @@ def _record(engine: DialogEngine, state: State, items: list[Question],
     counts; the others stay open."""
     new = state
     for q, u in zip(items, readings, strict=True):
+        if u.answer == "no" and _said_of_another(q, u, items, readings):
+            continue
         if q.slot in named and u.answer in ("yes", "no") and q.slot not in u.confirm:
             words = u.quotes.get(q.slot) or " ".join(text.split())
             new = engine.put(new, q, str(u.answer), source=TYPED, said=words[:MAX_SAID])
@@ -127,11 +129,29 @@ def _record(engine: DialogEngine, state: State, items: list[Question],
     return new
 
 
-def _red_flag(engine: DialogEngine, state: State, hedged: list[Question]) -> Question | None:
-    """The first red-flag item said with a hedge and not already alarming."""
-    red = engine.bundle.vocabulary.red_flag_slots
+def _said_of_another(q: Question, u: Understanding, items: list[Question],
+                     readings: list[Understanding]) -> bool:
+    """Whether the words that deny item `q` are also words of an item said with a hedge, or
+    words that say another item applies ("sore when I squeeze but not sharp": the "not sharp"
+    is the squeeze's, not a no to sharp pain with every step): they deny nothing for sure, so
+    `q` stays open."""
+    mine = [(a, b) for a, b, _ in u.where.get(q.slot, ())]
+    for other, v in zip(items, readings, strict=True):
+        hedged = other.slot in v.confirm
+        if other is q or not (hedged or v.answer == "yes"):
+            continue
+        if any(a < d and c < b and (hedged or not denied) for a, b in mine
+               for c, d, denied in v.where.get(other.slot, ())):
+            return True
+    return False
+
+
+def _red_flag(engine: DialogEngine, state: State, hedged: list[Question],
+              careful: frozenset[str]) -> Question | None:
+    """The first red-flag item (or item read as carefully: the squeeze test) said with a hedge
+    and not already alarming."""
     alarming = engine.dialog.alarming
     for q in hedged:
-        if q.slot in red and state.answers.get(q.slot) not in alarming.get(q.slot, ()):
+        if q.slot in careful and state.answers.get(q.slot) not in alarming.get(q.slot, ()):
             return q
     return None

@@ -299,6 +299,120 @@ def test_on_topic_words_are_understood_though_nothing_is_recorded(engine: Engine
     assert read(engine, "hi").understood and not read(engine, "asdfghjkl").understood
 
 
+# ---------------------------------------------------------------- misreads found by blind sets
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("run_pattern", "it eases when I rest"),
+    ("morning_pain", "eases once I'm warm, and it eases when I rest too"),
+    ("numbness", "fine when I'm sat on the sofa"),
+])
+def test_rest_said_to_ease_the_pain_is_a_rest_pain_no_anywhere(engine: Engine, question: str,
+                                                               text: str) -> None:
+    # Once read as rest_pain "yes" when typed at another question (issue 9).
+    u = read(engine, text, question)
+    assert u.facts.get("rest_pain") == "no" and "rest_pain" not in u.confirm
+
+
+def test_words_of_another_question_tick_nothing_here(engine: Engine) -> None:
+    assert "every_step" not in read(engine, "flat routes mostly", "every_step").facts
+    u = read(engine, "lots of pavement", "mileage_jump")
+    assert u.answer is None and u.facts == {"hard_surface": "yes"}
+    assert read(engine, "mostly", "every_step").answer == "yes"
+
+
+@pytest.mark.parametrize(("question", "text", "answer", "facts"), [
+    ("mileage_jump", "went from 20 to 35 miles in two weeks", "yes", {}),
+    ("mileage_jump", "40 to 44 km a week", "no", {}),
+    ("shoe_age", "a year old, maybe 15 miles a week", "over_500_miles", {}),
+    ("shoe_age", "bought them in march, run about 25 miles a week", "under_300_miles", {}),
+    ("shoe_age", "between 200 and 400", None, {}),
+    (None, "52 M, type 2 diabetic, sore heel 2 months", None,
+     {"age_group": "16_plus", "diabetes": "yes", "duration": "over_3_weeks"}),
+    ("diabetes", "No. I am healthy man, 38 years, no illness", "no", {"age_group": "16_plus"}),
+    ("severity", "like a 9", "severe", {}),
+    ("severity", "7/10", None, {}),
+    ("duration", "since the marathon on the 4th", "1_to_3_weeks", {}),
+])
+def test_numbers_in_odd_forms(engine: Engine, question: str | None, text: str,
+                              answer: str | None, facts: dict[str, str]) -> None:
+    u = read(engine, text, question)
+    assert u.answer == answer
+    assert {k: u.facts.get(k) for k in facts} == facts
+    for slot in ("duration", "age_group"):  # "in two weeks" is no duration, "a year old" no age
+        assert slot not in u.facts or slot in facts or slot == engine.dialog.questions[
+            question or "injury"].slot
+
+
+@pytest.mark.parametrize(("question", "text", "slot"), [
+    ("tendon_gap", "there's like a little dip when I run my finger down it?", "tendon_gap"),
+    (None, "pain under heel, not red exactly, hard to say", "infection_signs"),
+    (None, "45, diabetic-ish (borderline), heel sore for 6 weeks", "diabetes"),
+    ("heel_squeeze", "it's sore but not sharp?", "heel_squeeze"),
+    ("heel_squeeze", "I'm scared to try", "heel_squeeze"),
+    ("weight_bearing", "only on my tippy toes", "weight_bearing"),
+    ("rest_pain", "sleep fine, but sitting at my desk it aches a bit", "rest_pain"),
+    ("morning_pain", "mornings are fine, it's worse at night", "rest_pain"),
+])
+def test_hedged_red_flags_in_other_voices_are_confirmed(engine: Engine, question: str | None,
+                                                       text: str, slot: str) -> None:
+    u = read(engine, text, question)
+    assert slot in u.confirm and slot not in u.facts
+    assert u.answer is None or slot != engine.dialog.questions[question or "injury"].slot
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("tendon_gap", "no gap that I can feel, it's thick tho"),  # once recorded as "no"
+    ("injury", "stepped awkwardly off the footpath and felt a twinge"),
+    ("weight_bearing", "only with the help of the banister"),
+    ("diabetes", "my doctor mentioned my sugars were a little high"),
+    ("heel_squeeze", "didn't want to try"),
+    ("infection_signs", "bit crook today, think I'm coming down with something"),
+])
+def test_hedges_found_by_blind_set_b_are_confirmed(engine: Engine, question: str,
+                                                   text: str) -> None:
+    assert confirmed(read(engine, text, question), engine.dialog.questions[question].slot)
+
+
+def test_a_qualifier_in_the_first_clause_qualifies_no_later_denial(engine: Engine) -> None:
+    u = read(engine, "heel hurts a bit when I run, no numbness, not diabetic")
+    assert u.facts == {"numbness": "no", "diabetes": "no"}
+    assert confirmed(read(engine, "not really, a bit when I first lie down", "rest_pain"),
+                     "rest_pain")
+
+
+def test_off_topic_heat_and_hardship_record_nothing(engine: Engine) -> None:
+    assert read(engine, "it's boiling hot in the office", "infection_signs").facts == {}
+    assert read(engine, "life is hard lol", "hard_surface").facts == {}
+    assert read(engine, "morning!", "morning_pain").facts == {}
+
+
+def test_a_question_asked_back_does_not_hedge_a_statement(engine: Engine) -> None:
+    u = read(engine, "my kid has had a temperature since yesterday, is that related?",
+             "infection_signs")
+    assert u.answer == "yes"
+
+
+def test_a_number_s_hedge_is_not_the_answer_s(engine: Engine) -> None:
+    u = read(engine, "Gradual. Started maybe 6 wks ago, no fall or anything", "injury")
+    assert u.answer == "none" and u.facts.get("duration") == "over_3_weeks"
+
+
+def test_the_sign_said_of_another_then_denied_is_a_no(engine: Engine) -> None:
+    assert read(engine, "my mum is diabetic, not me", "diabetes").answer == "no"
+    assert confirmed(read(engine, "no but my mum has type 2", "diabetes"), "diabetes")
+
+
+def test_a_worse_value_said_after_a_bare_no_corrects_it(engine: Engine) -> None:
+    assert read(engine, "walking no, running yes each step", "every_step").answer == "yes"
+
+
+def test_a_question_ends_its_own_scope(engine: Engine) -> None:
+    u = read(engine, "Is this plantar fasciitis? it's agony under my heel towards the arch")
+    assert u.facts.get("pain_location") == "bottom_inner"
+    assert read(engine, "numb? no.", "numbness").answer == "no"
+
+
 # ---------------------------------------------------------------- the lexicon's format
 
 

@@ -183,6 +183,48 @@ def test_a_hedged_red_flag_is_asked_alone_with_buttons(engine: Engine, red: Stat
     assert engine.screen(yes) is not None  # back on the screen, the other items still open
 
 
+@pytest.mark.parametrize(("text", "slot"), [
+    ("might be a little numb?", "numbness"),
+    ("not sure it's red exactly", "infection_signs"),
+    ("there's like a little dip in the tendon?", "tendon_gap"),
+    ("not diabetic but my feet are always freezing", "diabetes"),
+])
+def test_red_flags_hedged_in_other_voices_are_asked_alone(engine: Engine, red: State,
+                                                          text: str, slot: str) -> None:
+    reply = engine.answer(red, text)
+    assert reply.state.confirming == slot
+    assert reply.state.answers == red.answers
+
+
+@pytest.fixture
+def pain(engine: Engine) -> State:
+    """The pain-and-training screen, nothing on it answered."""
+    s = walk(engine, {**CLEAR, "pain_location": "bottom_inner"}, stop_at="heel_squeeze")
+    screen = engine.screen(s)
+    assert screen is not None and screen.id == "pain"
+    return s
+
+
+def test_a_hedged_squeeze_is_asked_alone_on_the_pain_screen(engine: Engine, pain: State) -> None:
+    # The squeeze test is read like a red flag (careful): a hedge is asked with buttons, not
+    # dropped as not understood.
+    reply = engine.answer(pain, "maybe a bit sharp when squeezed")
+    assert reply.state.confirming == "heel_squeeze"
+    assert reply.state.answers == pain.answers
+
+
+def test_words_of_one_item_are_no_answer_to_another(engine: Engine, pain: State) -> None:
+    # "not sharp" is said of the squeeze: no "no" to sharp pain with every step.
+    reply = engine.answer(pain, "sore when I squeeze but not sharp")
+    assert reply.state.confirming == "heel_squeeze"
+    assert new_answers(pain, reply.state) == {}
+    # "flat routes mostly" is about hills, "lots of pavement" hard ground: nothing else ticked.
+    assert new_answers(pain, engine.answer(pain, "flat routes mostly").state) == {
+        "tight_calves": "no"}
+    assert new_answers(pain, engine.answer(pain, "lots of pavement").state) == {
+        "hard_surface": "yes"}
+
+
 def test_a_bare_yes_asks_which(engine: Engine, red: State) -> None:
     reply = engine.answer(red, "yes")
     assert reply.state == red

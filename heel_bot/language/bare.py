@@ -10,6 +10,7 @@ read as the negation of a mention ("no gap": the gap is denied) or that is part 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -159,11 +160,27 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
 
 
 def _find(text: str, phrases: tuple[str, ...]) -> int | None:
-    for p in phrases:
-        m = re.search(r"(?<![\w'])" + re.escape(p) + r"(?![\w'])", text)
-        if m:
-            return m.start()
-    return None
+    """Where the first of `phrases` (longest first) found in `text` is, as a whole phrase."""
+    m = _pattern(phrases).search(text)
+    if m is None:
+        return None
+    first = next(i for i, g in enumerate(m.groups()) if g is not None)
+    if first == 0:
+        return m.start()
+    # A longer phrase elsewhere in the text comes first (the order of `phrases`).
+    for p in phrases[:first]:
+        found = re.search(r"(?<![\w'])" + re.escape(p) + r"(?![\w'])", text)
+        if found:
+            return found.start()
+    return m.start()
+
+
+@functools.lru_cache(maxsize=32)
+def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """All of `phrases` in one expression, each a group (a word list is read per clause; a
+    search per phrase cost most of a message's reading)."""
+    alternatives = "|".join(f"({re.escape(p)})" for p in phrases) or "(?!)"
+    return re.compile(r"(?<![\w'])(?:" + alternatives + r")(?![\w'])")
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -30,6 +30,8 @@ from heel_bot.language.numvocab import (
     ORDINALS,
     PEOPLE,
     PERSON_LEADS,
+    PROFILE_NEXT,
+    SEXES,
     TENS,
     THEY_LEADS,
     WEEKDAYS,
@@ -76,10 +78,15 @@ def person_before(m: Message, i: int) -> bool:
 
 
 def have_years(m: Message, i: int) -> bool:
-    """ "I have 35 years" (an age, as in French, Spanish, Italian...)."""
+    """ "I have 35 years", "I am having 27 years" (an age, as in French, Spanish, Italian...),
+    "healthy man, 38 years"."""
+    t = m.t
     p = prev_index(m, i)
-    return m.t[p] == "have" and m.t[p - 1] in ("i", "she", "he") and m.t[
-        p - 2] in CLAUSE_EDGE
+    if t[p] == "having":
+        return t[p - 1] in ("am", "i'm", "im", "is", "she's", "he's")
+    if t[p] == ",":
+        return t[p - 1] in SEXES
+    return t[p] == "have" and t[p - 1] in ("i", "she", "he") and t[p - 2] in CLAUSE_EDGE
 
 
 def age_follows(m: Message, j: int) -> bool:
@@ -115,15 +122,33 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
     alone = t[i - 1] in CLAUSE_EDGE and (nxt in CLAUSE_EDGE or nxt in AGE_NEXT)
-    if (alone and nxt in ("f", "m") and m.ends[i] == m.starts[r.end]
-            and t[r.end + 1] in CLAUSE_EDGE and 10 <= r.value < 100):
-        r.end += 1
-        return finish(m, AGE, r)  # "Runner, 32F, ..."
+    if alone and 1 <= r.value < 100 and m.nums[i] is not None:
+        got = _profile_age(m, r)
+        if got is not None:
+            return got
     if (t[i - 1] == "(" and nxt == ")" and (t[i - 2] in PEOPLE or t[i - 3] in PEOPLE)):
         return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)"
     if m.expect == AGE and alone:
         return finish(m, AGE, r)  # "retired, 71" to "How old are you?"
     return _bare_answer(m, r)
+
+
+def _profile_age(m: Message, r: Reading) -> Found | None:
+    """An age in a profile: "Runner, 32F", "52 M, type 2", "29, F.", "45, diabetic, ..."."""
+    t, i, nxt = m.t, r.first, m.t[r.end]
+    if t[i - 1] == "," and t[i - 2] in PEOPLE and nxt in (",", ".", "", ";", ")"):
+        return finish(m, AGE, r)  # "writing for my husband, 58, ...", "my son, 9, ..."
+    if r.value < 10:
+        return None
+    if nxt in SEXES and t[r.end + 1] in CLAUSE_EDGE and (
+            len(nxt) > 1 or t[i - 1] in ("", ",", "(")):
+        r.end += 1
+        return finish(m, AGE, r)  # "Runner, 32F, ...", "52 M, ..."
+    if nxt == "," and t[r.end + 1] in SEXES and t[r.end + 2] in CLAUSE_EDGE:
+        return finish(m, AGE, r)  # "Runner, 29, F."
+    if nxt == "," and t[i - 1] in ("", ".", "!", ";") and t[r.end + 1] in PROFILE_NEXT:
+        return finish(m, AGE, r)  # "45, diabetic, ..." opening a sentence
+    return None
 
 
 def _bare_answer(m: Message, r: Reading) -> Found | None:

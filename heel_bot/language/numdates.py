@@ -238,6 +238,8 @@ def month_date(m: Message, k: int, since: bool) -> DateRead | None:
         if this is not None:
             return this
     if t[j] not in MONTHS:
+        if day is not None and t[k] == "the" and t[j - 1] in ORDINALS:
+            return _day_of_month(m, day, j)  # "since the 4th", "the marathon on the 4th"
         return None
     if t[j] in AMBIGUOUS_MONTHS and not since and j == k and t[k - 1] not in (
             "in", "of", "since", "from", "-"):
@@ -282,6 +284,22 @@ def _dated(m: Message, month: int, day: float, year: int | None, j: int) -> Date
         if d <= today:
             x = days_since(m, d)
             return x, x, x, j, True
+    return None
+
+
+def _day_of_month(m: Message, day: float, j: int) -> DateRead | None:
+    """Days since the most recent day `day` of a month, not after today ("the 4th")."""
+    today = m.today
+    if day != int(day) or not 1 <= day <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(3):  # the 31st: the latest month that has one
+        if day <= calendar.monthrange(year, month)[1]:
+            d = datetime.date(year, month, int(day))
+            if d <= today:
+                x = days_since(m, d)
+                return x, x, x, j, True
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return None
 
 

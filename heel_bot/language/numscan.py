@@ -12,7 +12,7 @@ from __future__ import annotations
 from heel_bot.language.numages import decade, school
 from heel_bot.language.numdates import relative
 from heel_bot.language.numtokens import PAD, Found, Message
-from heel_bot.language.numunits import plural_span, quantity
+from heel_bot.language.numunits import clinical, plural_span, quantity
 from heel_bot.language.numvocab import (
     DECADE_MODS,
     INF,
@@ -45,6 +45,8 @@ class Scan(Message):
                 got = relative(self, i)
             if got is None and (w in TRIGGERS or w in DECADE_MODS or nums[i] is not None):
                 got = decade(self, i)
+            if got is None and nums[i] is not None:
+                got = clinical(self, i)  # "2/52"
             if got is None and (nums[i] is not None or w in TRIGGERS or w in ("a", "an")):
                 got = quantity(self, i)
             if got is None and w in PLURAL_SPANS:

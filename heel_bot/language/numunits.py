@@ -21,6 +21,7 @@ from heel_bot.language.numtokens import Found, Message, Reading
 from heel_bot.language.numvocab import (
     AGE,
     ATTRIBUTIVE,
+    CLINICAL,
     DIST_AFTER_BAD,
     DIST_ARTICLES,
     DIST_BEFORE_BAD,
@@ -90,12 +91,25 @@ def quantity(m: Message, i: int) -> Found | None:
     return distance(m, r, factor, k=kind == K)
 
 
+def clinical(m: Message, i: int) -> Found | None:
+    """Clinicians' shorthand for a duration: "2/52" (weeks), "3/12" (months), "5/7" (days)."""
+    t, n = m.t, m.nums[i]
+    per = CLINICAL.get(t[i + 2])
+    if (n is None or per is None or t[i + 1] != "/" or m.ends[i] != m.starts[i + 1]
+            or m.ends[i + 1] != m.starts[i + 2] or t[i + 3] in UNITS or n >= float(t[i + 2])
+            or t[i - 1] in ("since", "from", "on", "until", "till", "by")):
+        return None  # ("since 1/7" is a date)
+    return finish(m, DURATION, Reading(n * per, n * per, n * per, i, i + 3, [], False))
+
+
 def _suffixed_age(m: Message, r: Reading, end: int) -> Found | None:
     """An age with a suffix ending at token `end`: "13yo", "13 y/o", "13 y.o.", "13 years
     old", "13-year-old", "13 years of age" (but not "my shoes are 2 years old")."""
     t, i = m.t, r.first
     if not person_before(m, i) and any(t[k] in SHOE_WORDS for k in range(max(0, i - 4), i)):
         return None
+    if (t[i] in ("a", "an") or m.expect == DISTANCE) and not person_before(m, i):
+        return None  # "a year old", "about 2 years old" to the shoe question: a thing's age
     r.end = end
     return finish(m, AGE, r)
 
@@ -200,7 +214,9 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
     if t[j] in ("a", "an", "per", "each", "every", "/", "p") and (
             t[j + 1] in TIME_WORDS or t[j + 1] == ""):
         return None  # "30 miles a week", "50 km/week"
-    if t[j] in RATE_AFTER or t[j] in DIST_AFTER_BAD or (
+    if t[j] in ("easy", "easily") and m.expect == DISTANCE:
+        pass  # "1200 km easy" to the shoe question: at least that (not an easy run)
+    elif t[j] in RATE_AFTER or t[j] in DIST_AFTER_BAD or (
             t[j + 1] in ("times", "x") and (nums[j] is not None or t[j] in ONES)):
         return None  # "5k 3 times a week"
     if t[j] == "in" and (nums[j + 1] is not None or t[j + 1] in ONES):

@@ -37,6 +37,7 @@ HALVES = {"half": 0.5, "quarter": 0.25}
 # ---------------------------------------------------------------------------- units
 
 DAY, WEEK, MONTH, YEAR = 1.0, 7.0, 30.0, 365.0
+CLINICAL = {"52": WEEK, "12": MONTH, "7": DAY}  # "2/52" two weeks, "3/12" three months
 HOURS = "hours"
 K = "k"
 
@@ -98,6 +99,15 @@ PEOPLE = frozenset({"son", "daughter", "kid", "child", "boy", "girl", "lad", "te
 PERSON_LEADS = frozenset({"i'm", "im", "she's", "shes", "he's", "hes", "aged", "age",
                           "turned"})
 THEY_LEADS = frozenset({"they're", "theyre"})
+# After an age in a profile ("52 M", "29, F", "Runner, 45, male"); "m" and "f" only right
+# after the number or where a clause starts before it.
+SEXES = frozenset({"m", "f", "male", "female", "man", "woman", "guy", "lady", "runner"})
+# What may follow "45," opening a message for 45 to be an age ("45, diabetic, ...").
+PROFILE_NEXT = frozenset({*SEXES, "diabetic", "type", "runner", "mum", "mom", "dad", "father",
+                          "mother", "marathoner", "marathon", "ultra", "ultrarunner", "retired",
+                          "healthy", "fit", "overweight", "teacher", "nurse", "office",
+                          "keen", "amateur", "club", "recreational", "otherwise", "former",
+                          "ex"})
 AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
                       "turning",
                       "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",

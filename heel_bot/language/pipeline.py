@@ -42,13 +42,14 @@ from spacy.tokens import Doc, Span  # noqa: E402
 FUZZY_MIN_LENGTH = 5  # shorter words are too easily mistaken for one another
 FUZZY_SCORE = 85  # rapidfuzz ratio (0-100) a correction needs
 GROUP = "heel_bot_mentions"
+QUESTION_END = "QUESTION_END"  # a "?": ends the scope of a question or supposition only
 SENTENCE_ENDS = [".", "!", "..", "...", "....", "…", "\n"]  # not "?": "numb? no." is one
 CATEGORIES = {"negated": "NEGATED_EXISTENCE", "reassured": "NEGATED_EXISTENCE",
               "possible": "POSSIBLE_EXISTENCE",
               "unknown": "UNKNOWN", "other": "OTHER", "hypothetical": "HYPOTHETICAL"}
 DIRECTIONS = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTIONAL",
               "pseudo": "PSEUDO", "terminate": "TERMINATE"}
-_WORD = re.compile(r"[a-z][a-z'’-]*")
+_WORD = re.compile(r"(?<![0-9])[a-z][a-z'’-]*(?![0-9])")  # not "u" of "u15"
 _REPEATED = re.compile(r"([a-z])\1{2,}")
 _LABEL = re.compile(r"(?P<slot>[^=]+)=(?P<value>[^|]+)\|(?P<scope>\w+)\|(?P<kind>\w+)")
 
@@ -117,9 +118,9 @@ class Pipeline:
             if m is None:
                 continue
             cats = {mod.category for mod in span._.modifiers}
-            deniers = tuple(doc[a:b].text for mod in span._.modifiers
-                            if mod.category == "NEGATED_EXISTENCE"
-                            for a, b in [mod.modifier_span])
+            deniers = tuple(" ".join(tok.text for tok in doc[a:b] if not tok.is_punct)
+                            for mod in span._.modifiers if mod.category == "NEGATED_EXISTENCE"
+                            for a, b in [mod.modifier_span])  # "no ." (no <end>) is "no"
             mentions.append(Mention(
                 m["slot"], m["value"], m["scope"] == "anywhere",
                 "NEGATED_EXISTENCE" in cats, "POSSIBLE_EXISTENCE" in cats, span.start_char,
@@ -204,14 +205,24 @@ def _context_rules(lexicon: Language, make: Tokens) -> list[ConTextRule]:
     # A symbol (an emoji) between words ends a scope like a comma: "noo 🙅 came on slowly".
     rules = [ConTextRule("<symbol>", "TERMINATE", direction="TERMINATE",
                          pattern=[{"IS_ALPHA": False, "IS_DIGIT": False, "IS_PUNCT": False,
-                                   "IS_SPACE": False, "TEXT": {"REGEX": r"^[^\w\s]+$"}}])]
+                                   "IS_SPACE": False, "TEXT": {"REGEX": r"^[^\w\s]+$"}}]),
+             # A bracket or a colon ends a scope too, even run together ("not short): I've
+             # been building up" - the "not" is over).
+             ConTextRule("<clause mark>", "TERMINATE", direction="TERMINATE",
+                         pattern=[{"TEXT": {"REGEX": r"^[^\w\s]*[:;()\[\]][^\w\s]*$"}}]),
+             # A question mark ends a question or a supposition ("is this plantar fasciitis?
+             # it's under my heel"), not a negation ("numb? no." denies the numbness).
+             ConTextRule("<question mark>", QUESTION_END, direction="FORWARD", max_scope=1,
+                         allowed_types={QUESTION_END},
+                         pattern=[{"TEXT": {"REGEX": r"^[^\w\s]*\?[^\w\s]*$"}}])]
     for (kind, text, slots, scope), ways in merged.items():
         way = ways.pop() if len(ways) == 1 else "both"
         category = CATEGORIES.get(kind, kind.upper())
         allowed = {lab for s in slots for lab in labels.get(s, ())} or None
         pattern = make(text) if any(mk in text for mk in MARKERS) else None
+        ended = {QUESTION_END} if kind in ("other", "hypothetical") else None
         rules.append(ConTextRule(text, category, direction=DIRECTIONS[way], pattern=pattern,
-                                 allowed_types=allowed, max_scope=scope))
+                                 allowed_types=allowed, max_scope=scope, terminated_by=ended))
     return rules
 
 

@@ -39,6 +39,9 @@ class Evidence:
     seen: bool = False  # the slot is mentioned, even if that decides nothing ("not worse")
     negated: set[str] = field(default_factory=set)  # the values denied, as said
     bare: str | None = None  # the value of the first bare yes or no
+    bare_at: int = -1  # where the first bare yes or no is
+    bares: set[str] = field(default_factory=set)  # the values of every bare yes or no
+    others: set[str] = field(default_factory=set)  # values doubted only as said of another
     hedged: bool = False  # a bare answer was hedged ("I don't think so")
 
     def any(self) -> bool:
@@ -88,6 +91,8 @@ class Policy:
         careful = slot in self.careful
         if m.other:
             if careful:  # said of someone else, or supposed: asked again, never reassuring
+                if m.value not in ev.doubt:
+                    ev.others.add(m.value)
                 ev.doubt.setdefault(m.value, m.start)
             return
         meant = self.denial.get((slot, m.value))
@@ -106,6 +111,8 @@ class Policy:
             ev.unknown = True
             return
         target = ev.doubt if careful and m.doubtful else ev.clear
+        if target is ev.doubt:
+            ev.others.discard(m.value)
         target[m.value] = m.start
         ev.after[m.value] = contrast is not None and m.start > contrast
 
@@ -121,7 +128,8 @@ class Policy:
             ev.clear.setdefault(meant, b.start)
             ev.after.setdefault(meant, b.after_contrast)
             if ev.bare is None and not b.after_contrast:
-                ev.bare = meant
+                ev.bare, ev.bare_at = meant, b.start
+            ev.bares.add(meant)
             ev.hedged = ev.hedged or b.kind in (LIKELY_YES, LIKELY_NO)
         elif b.kind == UNSURE:
             ev.unknown = True
@@ -135,6 +143,8 @@ class Policy:
             best = min(ev.clear, key=lambda v: self.rank(slot, v))
             feared = [v for v in ev.doubt if self.rank(slot, v) < self.rank(slot, best)]
             calm = best == self.reassuring(slot)
+            if calm and _said_of_another(ev, best):
+                return best, False  # "my mum is diabetic, not me"
             if feared or (calm and (ev.doubt or ev.asked_doubt)):
                 return None, True
             if not calm and _second_thoughts(best, ev, bares, self.bare.get(slot, {})):
@@ -157,8 +167,13 @@ class Policy:
             return DONT_KNOW  # "not sure, I haven't noticed"
         if len(values) == 1:
             return values.pop()
-        if ev.bare is not None and not any(ev.after.get(v) for v in values if v != ev.bare):
-            return ev.bare
+        if ev.bare is not None and len(ev.bares) == 1 and not any(
+                ev.after.get(v) for v in values if v != ev.bare):
+            # A worse value said outright after the bare answer corrects it ("walking no,
+            # running yes each step"); a yes and a no both said bare are settled below.
+            worse = [v for v in values if ev.clear.get(v, -1) > ev.bare_at
+                     and self.rank(slot, v)[0] < self.rank(slot, ev.bare)[0]]
+            return worse[0] if len(worse) == 1 else ev.bare
         if len(values) > 1:
             return self._settle(slot, values, ev)
         if len(ev.denied) == 1:
@@ -187,6 +202,15 @@ class Policy:
         if set(values) == {"yes", "no"}:
             return "no"
         return max(values, key=lambda v: self.rank(slot, v))
+
+
+def _said_of_another(ev: Evidence, calm: str) -> bool:
+    """The sign said only of someone else, then a clear, unhedged bare no ("my mum is
+    diabetic, not me"): the no is the person's own answer. A no before it ("no, but my mum
+    has type 2") may be about the other person: asked again."""
+    return (ev.bare == calm and ev.bares == {calm} and not ev.hedged and not ev.asked_doubt
+            and not ev.unknown and bool(ev.doubt) and set(ev.doubt) <= ev.others
+            and all(at < ev.bare_at for at in ev.doubt.values()))
 
 
 def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],

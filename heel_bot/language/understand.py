@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from heel_bot.language import numbers
-from heel_bot.language.bare import BareReader
+from heel_bot.language import numbers, numtraining
+from heel_bot.language.bare import HEDGES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.policy import DONT_KNOW, Policy
@@ -40,6 +40,11 @@ _CLAUSE_END = re.compile(r"[,.;!?]")
 _NUMBERED = re.compile(r"(?:option |number |#)?(\d{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
+SHOES = "shoe_age"
+# Words of the pain itself: a duration typed at the shoe question counts as the pain's only
+# with one of them ("I've had them 6 months" is the shoes' age).
+_PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
+                   r"injur\w*|heel|foot)\b")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,10 @@ class Understanding:
     emergency: bool = False
     quotes: Mapping[str, str] = field(default_factory=dict)  # slot -> the words it came from
     exact: bool = False  # the answer named an option outright (its number or label): no read-back
+    # slot -> where the words read for it are (offsets in the cleaned text) and whether they
+    # are denied: on a checklist screen one word may be two items' ("not sharp" said of the
+    # squeeze is no answer to sharp pain with every step)
+    where: Mapping[str, tuple[tuple[int, int, bool], ...]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         """The `heel-bot understand` form."""
@@ -69,11 +78,23 @@ class _Numbers:
     readings: Mapping[str, tuple[tuple[str, int], ...]]  # slot -> (value, offset), in order
     quotes: Mapping[str, str]
     seen: frozenset[str] = frozenset()  # slots with a quantity, even one that straddles
+    spans: tuple[tuple[int, int], ...] = ()  # where every quantity is, hedge included
+    # where no pain duration is: an increase or the shoes (numtraining.py), an age ("38 years")
+    worked: tuple[tuple[int, int], ...] = ()
+
+    def inside(self, at: int) -> bool:
+        """Whether offset `at` is in a quantity ("maybe" in "started maybe 6 weeks ago")."""
+        return any(a <= at < b for a, b in self.spans)
 
     def single(self, slot: str) -> str | None:
         """The slot's value when the numbers agree on one."""
         values = {v for v, _ in self.readings.get(slot, ())}
-        return values.pop() if len(values) == 1 else None
+        return values.pop() or None if len(values) == 1 else None
+
+    def straddles(self, slot: str) -> bool:
+        """Whether a value worked out for the slot straddles a bound (then no word of the
+        lexicon decides it: "about 2 years old, 5 miles a week" is not "years old")."""
+        return ("", 0) in self.readings.get(slot, ())
 
 
 class Understander:
@@ -112,8 +133,12 @@ class Understander:
         relative durations ("since March")."""
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
-        mentions = [m for m in reading.mentions if m.slot != EMERGENCY]
         nums = self._numbers(reading.cleaned, question, today)
+        # Not the pain's duration: the time an increase took ("in two weeks"), the shoes' age,
+        # a person's ("healthy man, 38 years").
+        mentions = self._questioned(reading.cleaned, [
+            m for m in reading.mentions if m.slot != EMERGENCY and not (
+                m.slot == "duration" and _within((m.start, m.end), nums.worked))])
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
@@ -137,7 +162,8 @@ class Understander:
         exact = question is not None and answer is not None and self._exact(
             question, reading.cleaned) == answer
         return Understanding(question.id if question else None, answer, facts,
-                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact)
+                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
+                             _where(mentions))
 
     def _exact(self, q: Question, cleaned: str) -> str | None:
         """The option a message names outright: its number, value or label, nothing else."""
@@ -157,9 +183,13 @@ class Understander:
         named = self._exact(q, reading.cleaned)
         if named is not None:
             return named, [], True
-        bares = self.bare.read(reading)
+        # A hedge of a number hedges the number, not the answer ("maybe 6 weeks ago").
+        bares = [b for b in self.bare.read(reading)
+                 if not (b.kind in HEDGES and nums.inside(b.start))]
         ev = self.policy.evidence(slot, mentions, contrast, bares)
         for counted, at in nums.readings.get(slot, ()):
+            if not counted:
+                continue  # worked out, but straddling
             ev.clear.setdefault(counted, at)
             ev.after.setdefault(counted, contrast is not None and at > contrast)
         said = bool(bares) or ev.any() or bool(nums.seen)
@@ -169,6 +199,8 @@ class Understander:
                 value, ask = None, True  # "no, but <words we cannot read>": ask again
             return value, [slot] if ask else [], said
         single = nums.single(slot)  # rule 3: a number with its unit says it best
+        if single is None and nums.straddles(slot):
+            return None, [], said
         return single or self.policy.plain_value(slot, ev), [], said
 
     # ------------------------------------------------------------ volunteered facts
@@ -205,9 +237,20 @@ class Understander:
         readings: dict[str, list[tuple[str, int]]] = {}
         quotes: dict[str, str] = {}
         expect = asked if asked in _KINDS.values() else None
+        shoe_words = self.needs.get(SHOES)
+        training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
+                                    or bool(shoe_words and shoe_words.search(cleaned)))
         seen: set[str] = set()
+        spans: list[tuple[int, int]] = list(training.spans)
+        worked = list(training.spans)
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
+            spans.append(q.span)
+            if q.kind == AGE:
+                worked.append(q.span)
+            if _within(q.span, training.spans) or (
+                    asked == SHOES and q.kind == DURATION and not _PAIN.search(cleaned)):
+                continue  # the time an increase took, the shoes' age: not the pain's
             found = numbers.slot_value(q)
             if found is None:
                 continue
@@ -217,9 +260,26 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
-        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen))
+        _add_training(cleaned, training, readings, quotes, seen)
+        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
+                        tuple(spans), tuple(worked))
 
     # ------------------------------------------------------------ helpers
+
+    def _questioned(self, cleaned: str, mentions: list[Mention]) -> list[Mention]:
+        """A statement that ends in "?" is said with doubt ("there's like a little dip when I
+        run my finger down it?"): a red flag affirmed in it is confirmed, not taken."""
+        text = cleaned.rstrip()
+        if not text.endswith("?"):
+            return mentions
+        body = text.rstrip("?")
+        start = max(body.rfind(c) for c in ".!…") + 1
+        clause = max(body.rfind(c) for c in ".!…,;") + 1
+        if self.asking and (self.asking.match(text[start:].strip())
+                            or self.asking.match(text[clause:].strip())):
+            return mentions  # a question asked back ("..., is that related?")
+        return [replace(m, uncertain=True) if m.slot in self.careful and m.start >= start
+                and m.clear else m for m in mentions]
 
     def _last_contrast(self, cleaned: str) -> int | None:
         found = list(self.contrast.finditer(cleaned)) if self.contrast else []
@@ -230,8 +290,13 @@ class Understander:
         ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
         "but" counts (policy rule 2), so it is asked about, not dropped."""
         text = reading.cleaned
-        starts = sorted({m.start() for m in self.qualifying.finditer(text)} if (
-            self.qualifying) else set())
+        contrasts = {m.start() for m in self.contrast.finditer(text)} if self.contrast else set()
+        # A qualifier qualifies what was said before it: in the first clause it qualifies
+        # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
+        first = _CLAUSE_END.search(text)
+        starts = sorted({m.start() for m in self.qualifying.finditer(text)
+                         if m.start() in contrasts or (first and m.start() > first.start())}
+                        if self.qualifying else set())
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
         for start in starts:
@@ -258,6 +323,40 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
+
+
+def _add_training(cleaned: str, training: numtraining.Training,
+                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
+                  seen: set[str]) -> None:
+    """The weekly increase and the shoes' distance worked out (numtraining.py)."""
+    at = training.spans[0] if training.spans else (0, 0)
+    if training.jump is not None:
+        readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
+        quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
+    if training.shoes is not None:
+        low, high = training.shoes
+        q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
+        found = numbers.slot_value(q)
+        seen.add(SHOES)
+        if found is None:
+            readings[SHOES] = [("", 0)]  # worked out, but it straddles: no value
+        else:
+            first = min(a for a, _ in training.spans)
+            readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
+            last = max(b for _, b in training.spans)
+            quotes[SHOES] = cleaned[first:last]
+
+
+def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool], ...]]:
+    """Slot -> where its words are, and whether they are denied."""
+    where: dict[str, tuple[tuple[int, int, bool], ...]] = {}
+    for m in mentions:
+        where[m.slot] = (*where.get(m.slot, ()), (m.start, m.end, m.negated))
+    return where
+
+
+def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
 
 
 def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:

@@ -1,0 +1,130 @@
+"""Training arithmetic and the number readings added for blind set A (issue 9): weekly
+increases, percentages, shoe time × weekly distance (heel_bot/language/numtraining.py); profile
+ages, "I am having 27 years", "a year old" (a thing's age), "the 4th" (numbers.py)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from heel_bot.language import numtraining
+from heel_bot.language.numbers import Quantity, find_quantities, slot_value
+
+TODAY = datetime.date(2025, 5, 14)  # a Wednesday
+
+
+def training(text: str, *, shoes: bool = True) -> numtraining.Training:
+    return numtraining.read(text.lower(), today=TODAY, shoes=shoes)
+
+
+@pytest.mark.parametrize(("text", "jump"), [
+    ("went from 20 to 35 miles in two weeks", "yes"),  # 32% a week
+    ("40 to 44 km a week", "no"),  # exactly 10% is not more than 10%
+    ("from 30 km to 33 km a week", "no"),
+    ("from 15 to 18 miles a week last week", "yes"),  # one step of 20%
+    ("went from about 30 miles a week to 50 over the last three weeks", "yes"),  # 19% a week
+    ("I increased from 50 km to 60 km per week over a month.", "no"),  # 4% a week
+    ("jumped from 20 to 40 miles a week in a fortnight", "yes"),
+    ("went 40 → 60 km in a week", "yes"),
+    ("not really, maybe 5% a week", "no"),
+    ("more than 10% a week", "yes"),
+    ("about 10% a week", None),  # straddles the question's 10%
+    ("from 2 to 3 weeks", None),  # no distance
+    ("it went from 3 to 4 out of 10", None),
+    ("between 200 and 400", None),
+    ("from 40 down to 30 miles a week", None),  # no increase read
+])
+def test_weekly_increases(text: str, jump: str | None) -> None:
+    assert training(text).jump == jump
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("bought them in march, run about 25 miles a week", "under_300_miles"),  # ≤ 10.6 weeks
+    ("a year old, maybe 15 miles a week", "over_500_miles"),
+    ("eight months, 20 mi/wk", "over_500_miles"),
+    ("got them 3 weeks ago, run 30 a week", "under_300_miles"),  # miles or km
+    ("idk like 6 months? i run 5k 3 times a week", "under_300_miles"),
+    ("had them a year, I run 20 miles a week", "over_500_miles"),
+    ("about 6 months, 20 miles a week", None),  # 477-564 miles straddles 500
+    ("had them 6 months", None),  # a time alone
+    ("20 miles a week", None),  # a rate alone
+])
+def test_shoe_time_times_weekly_distance(text: str, want: str | None) -> None:
+    got = training(text.replace("wk", "week")).shoes
+    if want is None:
+        assert got is None or slot_value(_miles(*got)) is None
+    else:
+        assert got is not None and slot_value(_miles(*got)) == ("shoe_age", want)
+
+
+def _miles(low: float, high: float) -> Quantity:
+    return Quantity("distance", (low + high) / 2, low, high, "")
+
+
+def test_an_increase_is_no_shoe_distance() -> None:
+    t = training("went from about 30 miles a week to 50 over the last three weeks")
+    assert t.jump == "yes" and t.shoes is None
+
+
+def test_shoes_only_when_asked_or_said() -> None:
+    assert training("a year, 20 miles a week", shoes=False).shoes is None
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("I am having 27 years", "16_plus"),
+    ("No. I am healthy man, 38 years, no illness", "16_plus"),
+    ("52 M, type 2 diabetic", "16_plus"),
+    ("Runner, 29, F. Heel sore 5 days.", "16_plus"),
+    ("45, diabetic, pain under the heel", "16_plus"),
+    ("no. 52, otherwise healthy", "16_plus"),
+    ("Runner, 32F, sore heel", "16_plus"),
+    ("12, f, gymnast", "under_16"),
+    ("writing for my husband, 58, type 1 diabetic", "16_plus"),
+    ("my son, 9, has heel pain", "under_16"),
+])
+def test_profile_ages(text: str, want: str) -> None:
+    ages = [slot_value(q) for q in find_quantities(text, today=TODAY) if q.kind == "age"]
+    assert ages == [("age_group", want)]
+
+
+@pytest.mark.parametrize("text", [
+    "a year old, maybe 15 miles a week",  # the shoes
+    "my shoes are a year old",
+    "7, it's bad",  # a score, not a profile
+    "Been running 20 yrs, heel pain last 2 wks",
+])
+def test_no_age(text: str) -> None:
+    assert [q for q in find_quantities(text, today=TODAY) if q.kind == "age"] == []
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("since the marathon on the 4th", 10),
+    ("since the 20th", 24),
+    ("started on the 31st", 44),  # April has no 31st: March's
+])
+def test_a_day_of_the_month(text: str, days: float) -> None:
+    found = [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"]
+    assert [q.value for q in found] == [days]
+
+
+def test_a_day_of_the_month_needs_an_onset() -> None:
+    assert find_quantities("on the 4th I ran a 10k", today=TODAY) == []
+
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("2/52", 14), ("x 6/52, worse in AM", 42), ("3/12", 90), ("5/7", 5),
+])
+def test_clinicians_shorthand_for_durations(text: str, days: float) -> None:
+    found = [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"]
+    assert [q.value for q in found] == [days]
+
+
+def test_a_date_is_no_clinical_duration() -> None:
+    assert find_quantities("since 1/7", today=TODAY) == []
+
+
+def test_easy_after_a_shoe_distance_is_no_easy_run() -> None:
+    got = find_quantities("1200 km easy", today=TODAY, expect="shoe_age")
+    assert [slot_value(q) for q in got] == [("shoe_age", "over_500_miles")]
+    assert find_quantities("about 2 years old", today=TODAY, expect="shoe_age") == []
