@@ -181,12 +181,13 @@ class Renderer:
             doc += [Block("text", c[k]) for k in rule.also]
         return doc
 
-    def given(self, g: Given) -> str:
+    def given(self, g: Given, record: bool = False) -> str:
         """One answer as the summary and the read-back show it: the user's words, if typed,
-        and whether it was assumed from "not sure"."""
+        and whether it was assumed from "not sure". In the summary (`record`), a one-word
+        reply ("yeah", "medium") is left out: the answer it gave says as much."""
         c = self.c
         line = f"{c[short_key(g.question.id)]}: {self.option_label(g.question, g.value)}"
-        if g.said:
+        if g.said and not (record and _one_word(g.said)):
             line += " " + c.get("ui.given.said", words=g.said)
         if g.source == ASSUMED:
             line += " " + c["ui.given.assumed"]
@@ -208,7 +209,7 @@ class Renderer:
             doc.append(Block("text", c.get("ui.summary.date", date=today)))
         if not s.answers:
             return [*doc, Block("text", c["ui.summary.none_yet"])]
-        lines = [f"- {self.given(g)}" for g in s.answers if not _plain_no(g)]
+        lines = [f"- {self.given(g, record=True)}" for g in s.answers if not _plain_no(g)]
         denied = [c[short_key(g.question.id)] for g in s.answers if _plain_no(g)]
         if denied:
             lines.append("- " + c.get("ui.summary.denied", items="; ".join(denied)))
@@ -264,3 +265,8 @@ def _plain_no(g: Given) -> bool:
     return (g.value == "no" and g.source != ASSUMED
             and {o.value for o in g.question.options} == {"yes", "no"}
             and (g.said is None or len(g.said.split()) <= 2))
+
+
+def _one_word(said: str) -> bool:
+    """A reply of one word and no number (a number is worth quoting: "6wks", "600")."""
+    return len(said.split()) == 1 and not any(ch.isdigit() for ch in said)

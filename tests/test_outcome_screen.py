@@ -283,6 +283,24 @@ def test_the_summary_card_is_dated_with_the_users_words(engine: Engine, bundle: 
     assert "summary" in [card.id for card in r.view.cards(o)]
 
 
+def test_the_summary_quotes_words_worth_quoting(engine: Engine, bundle: Bundle) -> None:
+    """A one-word reply ("yeah") is not quoted in the summary (its answer says as much); a
+    reply with a number or several words is; plain noes share one line."""
+    c, r = bundle.content, Renderer(engine)
+    qs = engine.dialog.questions
+    s = engine.new_state()
+    s = engine.put(s, qs["injury"], "none", source=TYPED, said="nope")
+    s = engine.put(s, qs["weight_bearing"], "yes", source=TYPED, said="yeah")
+    s = engine.put(s, qs["deformity"], "no", source=None, said=None)
+    s = engine.put(s, qs["tendon_gap"], "no", source=None, said=None)
+    s = engine.put(s, qs["duration"], "over_3_weeks", source=TYPED, said="6wks")
+    text = to_plain(r.summary(engine.summary(s)))
+    assert c.get("ui.given.said", words="yeah") not in text
+    assert c.get("ui.given.said", words="6wks") in text
+    denied = "; ".join(c[f"q.{q}.short"] for q in ("deformity", "tendon_gap"))
+    assert c.get("ui.summary.denied", items=denied) in text
+
+
 # ---------------------------------------------------------------- learn pages
 
 
