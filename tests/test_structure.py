@@ -46,7 +46,8 @@ CORE = frozenset(
     }
 )
 # The adapters (and the entry point): each is a module or, for heel_bot.tg, a package.
-ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.serve_config", "heel_bot.cli",
+ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.store_errors", "heel_bot.store_inbox",
+            "heel_bot.serve_config", "heel_bot.cli",
             "heel_bot.cli_understand", "heel_bot.__main__")
 # Where `telegram` may be imported.
 TELEGRAM_HOMES = ("heel_bot.tg",)
