@@ -129,15 +129,15 @@ class DeliveryRows:
         if self._wipe:
             self.wipe_log()
 
-    def inbox_confirm(self, received_before: float | None = None) -> int:
+    def inbox_confirm(self, older_than: float | None = None) -> int:
         """Telegram will not send the handled updates again (a later getUpdates has returned;
-        or, for a webhook, they came before `received_before`): delete them; how many."""
+        or, for a webhook, they came over `older_than` seconds ago): delete them; how many."""
         with self._transaction():
-            if received_before is None:
+            if older_than is None:
                 cur = self._db.execute("DELETE FROM inbox WHERE done = 1")
             else:
                 cur = self._db.execute("DELETE FROM inbox WHERE done = 1 AND received < ?",
-                                       (received_before,))
+                                       (self._clock() - older_than,))
         return cur.rowcount
 
 

@@ -47,21 +47,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def webhook_mode(port: int) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(ServeConfig fields, start_webhook arguments) as `heel-bot serve` derives them."""
+def webhook_mode(port: int) -> dict[str, Any]:
+    """The ServeConfig fields of `heel-bot serve --webhook-url … --secret-token …`."""
     url = f"http://127.0.0.1:{port}/heel-bot/hook"
-    settings = {"webhook_url": url, "listen": "127.0.0.1", "port": port,
-                "secret_token": SECRET}
-    serve = {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
-             "webhook_url": url, "secret_token": SECRET}
-    return settings, serve
+    return {"webhook_url": url, "listen": "127.0.0.1", "port": port, "secret_token": SECRET}
 
 
 async def test_a_conversation_over_the_webhook(api: BotAPIStandIn, db: Path, engine: Engine,
                                                fall: Plan) -> None:
     chat = 6001
-    settings, serve = webhook_mode(free_port())
-    async with heel_bot(api, db, engine, webhook=serve, **settings):
+    settings = webhook_mode(free_port())
+    async with heel_bot(api, db, engine, **settings):
         assert api.webhook is not None
         assert api.webhook["url"] == settings["webhook_url"]
         assert api.webhook["secret_token"] == SECRET
@@ -80,9 +76,9 @@ async def test_a_wrong_or_missing_secret_is_refused(api: BotAPIStandIn, db: Path
                                                     engine: Engine, fall: Plan,
                                                     secret: str | None) -> None:
     chat = 6002
-    settings, serve = webhook_mode(free_port())
+    settings = webhook_mode(free_port())
     url = str(settings["webhook_url"])
-    async with heel_bot(api, db, engine, webhook=serve, **settings):
+    async with heel_bot(api, db, engine, **settings):
         refused = await api.post_webhook(url, api.text_update(chat, "/start"), secret)
         assert refused.status_code == 403
         await api.wait_idle()
@@ -103,9 +99,9 @@ async def test_the_webhook_secret_never_appears_in_logs(
         api: BotAPIStandIn, db: Path, engine: Engine, fall: Plan,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    settings, serve = webhook_mode(free_port())
+    settings = webhook_mode(free_port())
     with every_logger_at_debug("httpx", "httpcore", "telegram", "tornado"):
-        async with heel_bot(api, db, engine, webhook=serve, **settings):
+        async with heel_bot(api, db, engine, **settings):
             with every_logger_at_debug():
                 refused = await api.post_webhook(str(settings["webhook_url"]),
                                                  api.text_update(6003, "/start"), "wrong")

@@ -84,9 +84,7 @@ async def test_the_mode_line_of_a_webhook(api, db, engine, parts, caplog, clean)
     caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     port = free_port()
     url = f"http://127.0.0.1:{port}/heel-bot/hook"
-    serve = {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
-             "webhook_url": url, "secret_token": SECRET}
-    async with heel_bot(api, db, engine, build=parts, webhook=serve, webhook_url=url,
+    async with heel_bot(api, db, engine, build=parts, webhook_url=url,
                         listen="127.0.0.1", port=port, secret_token=SECRET):
         pass
     (line,) = mode_lines(caplog)
@@ -269,7 +267,7 @@ def test_run_reports_a_refused_token_in_one_line(tmp_path: Path, engine, capsys)
         settings = ServeConfig(wrong, api.base_url, tmp_path / "heel.sqlite3")
         app = build_application(settings, engine=engine, store=Store(settings.db_path),
                                 **quick_parts())
-        assert run(app, settings) == 2
+        assert run(app) == 2
     forget_unclosed(app)
     one_line(capsys.readouterr().err, "refused the bot token", "@BotFather", token=wrong)
     assert [c.status for c in api.calls] == [401]
@@ -285,7 +283,7 @@ def test_run_reports_an_unreachable_bot_api_in_one_line(tmp_path: Path, engine, 
                            tmp_path / "heel.sqlite3")
     app = build_application(settings, engine=engine, store=Store(settings.db_path),
                             sleep=no_wait, **quick_parts())
-    assert run(app, settings) == 1
+    assert run(app) == 1
     forget_unclosed(app)
     one_line(capsys.readouterr().err, "cannot reach the Bot API", "TELEGRAM_API_URL",
              token=token)

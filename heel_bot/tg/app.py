@@ -3,7 +3,8 @@
 `build_application` takes every part from outside (the settings, the engine, the store, the
 rate limiter, the clock, the sleep used between retries, the HTTP transport), so tests and
 benchmarks pass their own instead of patching; the command line is the one place that chooses
-the real ones. `run` serves until SIGINT/SIGTERM by long polling or a webhook.
+the real ones. `run` (heel_bot/tg/serving.py) serves until SIGINT/SIGTERM by long polling or a
+webhook, every update through the store's inbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from telegram import BotCommand, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
     BaseRateLimiter,
@@ -39,12 +39,14 @@ from heel_bot.store import Store, StoreError
 from heel_bot.tg import routes
 from heel_bot.tg.buttons import Buttons
 from heel_bot.tg.chats import Chats
-from heel_bot.tg.logs import REDACTOR, protect_logs
+from heel_bot.tg.inbox import Inbox
+from heel_bot.tg.logs import protect_logs
 from heel_bot.tg.menus import Menus
 from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from heel_bot.tg.pacing import ChatPacer
 from heel_bot.tg.privacy import Privacy
 from heel_bot.tg.reminders import Reminders
+from heel_bot.tg.serving import ALLOWED_UPDATES, Receiver, attach, run
 from heel_bot.tg.transport import RetryingRequest
 from heel_bot.tg.typed import Typed
 from heel_bot.uikeys import command_key
@@ -55,7 +57,8 @@ Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 # The rate limiter makes the bot ExtBot[int] (its per-call argument is a retry count).
 App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any],
                              dict[Any, Any], JobQueue[Context]]
-ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
+__all__ = ["ALLOWED_UPDATES", "POOL_SIZE", "App", "build_application", "run",
+           "setup_logging"]
 # Telegram lets a bot send about 30 messages a second, so 16 updates in flight are plenty;
 # more only deepen httpcore's pool queue, whose upkeep grows with its length (measured:
 # 0.64-0.80x the CPU per update at 100 busy chats; docs/benchmarks.md, F4).
@@ -143,8 +146,9 @@ def build_application(
     # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
     # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT)
     chats = Chats(engine, store, today := _dates(clock))
+    inbox = Inbox(store, chats.resume)
+    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, around=inbox.handle)
     reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
     h = routes.Handlers(chats, Typed(chats), Buttons(chats), reminders,
                         Privacy(chats, reminders), Menus(chats, today))
@@ -158,12 +162,15 @@ def build_application(
         .request(transport)
         .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
         .concurrent_updates(processor)
+        .updater(None)  # updates come in through the inbox (heel_bot/tg/serving.py)
         .post_init(life.post_init)
         .post_shutdown(life.post_shutdown)
     )
     app: App = _at(builder, settings, get_updates_request).build()
     routes.install(app, h)
     app.add_error_handler(life.on_error)
+    read_timeout = get_updates_request.read_timeout if get_updates_request else None
+    attach(app, Receiver(settings, inbox, read_timeout or 5.0))
     return app
 
 
@@ -187,31 +194,3 @@ def setup_logging(settings: ServeConfig) -> None:
     redactor = protect_logs(settings.token, settings.secret_token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
-
-
-def run(app: App, settings: ServeConfig) -> int:
-    """Serve until SIGINT/SIGTERM: long polling, or a webhook when the settings name one.
-
-    In-flight updates are finished and the store is closed before returning.
-    """
-    try:
-        if settings.webhook_url:
-            app.run_webhook(listen=settings.listen, port=settings.port,
-                            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                            webhook_url=settings.webhook_url,
-                            secret_token=settings.secret_token,
-                            allowed_updates=list(ALLOWED_UPDATES))
-        else:
-            app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
-    except StoreError as exc:  # e.g. reading the check-ins to reschedule at start-up
-        print(f"heel-bot: {exc}", file=sys.stderr)
-        return 2
-    except InvalidToken:
-        print("heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
-              "@BotFather (/mybots, API Token)", file=sys.stderr)
-        return 2
-    except NetworkError as exc:
-        print(f"heel-bot: cannot reach the Bot API ({REDACTOR.redact(str(exc))}); check the "
-              "network or TELEGRAM_API_URL", file=sys.stderr)
-        return 1
-    return 0

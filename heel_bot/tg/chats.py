@@ -7,12 +7,15 @@ longer fits the dialog (the dialog changed) is restarted with a notice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import cast
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
 from heel_bot.engine import Engine, Notice, Reply, State
@@ -122,6 +125,20 @@ class Chats:
             await self.begin(bot, chat_id)
             return
         await self.send_reply(bot, chat_id, self.engine.show(state), (*extra, *reset))
+
+    async def resume(self, update: Update) -> None:
+        """An update handled again after a crash, whose changes had been committed: show the
+        chat where it stands (its reply may never have gone out), never apply it twice."""
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        bot = cast("ExtBot[None]", update.get_bot())
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # too old by now, most likely
+                await update.callback_query.answer()
+            await self.drop_keyboard(update.callback_query)
+        if self.store.load(chat.id) is not None:  # none: e.g. it was forgotten
+            await self.show_current(bot, chat.id)
 
     # ------------------------------------------------------------ the pressed message
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 TAKEN_IN = 2**20  # updates PTB hands over at once: as many as are fetched
+
+Around = Callable[[object, Awaitable[Any]], Awaitable[None]]
+
+
+async def _plainly(update: object, coroutine: Awaitable[Any]) -> None:
+    await coroutine
 
 
 def chat_id_of(update: object) -> int | None:
@@ -34,13 +40,16 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     them all and stall every other chat.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
+    def __init__(self, max_concurrent_updates: int = 256, around: Around | None = None,
+                 ) -> None:
         # PTB takes a slot of its own before do_process_update, i.e. before the chat's lock,
         # so its slots are left wide open (each fetched update is a task already: they bound
         # nothing else) and the bound is a semaphore of ours, taken after the lock.
         # (`max_concurrent_updates` therefore reports PTB's wide-open number.)
         super().__init__(TAKEN_IN)
         self._running = asyncio.Semaphore(max_concurrent_updates)
+        # Runs each update's handlers (the inbox: marks it applied and done around them).
+        self._around: Around = around or _plainly
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -62,10 +71,10 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         chat_id = chat_id_of(update)
         if chat_id is None:
             async with self._running:
-                await coroutine
+                await self._around(update, coroutine)
             return
         async with self.chat_lock(chat_id), self._running:
-            await coroutine
+            await self._around(update, coroutine)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -1564,17 +1564,20 @@ def prefix(engine: Engine, key: str) -> str:
 
 @contextlib.asynccontextmanager
 async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *, store: Store | None = None,
-                   build: dict[str, Any] | None = None, webhook: dict[str, Any] | None = None,
+                   build: dict[str, Any] | None = None, options: Any = None,
                    **settings: Any) -> AsyncIterator[Any]:
     """The production Application, built from its parts as `heel-bot serve` builds it: the
     stand-in's settings, `store` (default: a Store on `db`, closed by the app at shutdown) and
-    `build` as further parts (rate_limiter, clock, sleep, request…); polling (or serving
-    `webhook`), stopped cleanly after. `settings` are ServeConfig fields."""
-    from heel_bot.tg.app import ALLOWED_UPDATES, build_application
+    `build` as further parts (rate_limiter, clock, sleep, request…); served as `heel-bot serve`
+    serves it (heel_bot.tg.serving: long polling with a 1 s long poll unless `options` say
+    otherwise, or a webhook when `settings` name one), stopped cleanly after. `settings` are
+    ServeConfig fields."""
+    from heel_bot.tg.app import build_application
+    from heel_bot.tg.serving import Options, serving
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
     app = build_application(config, engine=engine, store=store or Store(db), **(build or {}))
-    async with running(app, webhook=webhook, allowed_updates=list(ALLOWED_UPDATES)) as app:
+    async with serving(app, options or Options(poll_timeout=1)):
         yield app
 
 
