@@ -164,6 +164,7 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.welcome_back",
         "tg.answered",
         "tg.stale",
+        "tg.already",
         "tg.non_text",
         "tg.private_only",
         "tg.unknown_command",
@@ -195,6 +196,7 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.remind.cancelled",
         "tg.remind.gone",
         "tg.remind.too_many",
+        "tg.remind.already",
     }
 )
 
@@ -218,5 +220,6 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "tg.remind.set": frozenset({"days"}),
     "tg.remind.item": frozenset({"days"}),
     "tg.remind.too_many": frozenset({"max"}),
+    "tg.remind.already": frozenset({"days"}),
     "checkin.ask": frozenset({"days"}),
 }

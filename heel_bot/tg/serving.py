@@ -34,7 +34,8 @@ from heel_bot.tg.webhook import Limits, OncePer, WebhookServer, accept_errors
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
+# Channel posts are not asked for: the bot has nothing to say in a channel.
+ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 # How long a webhook update is remembered once handled, so that a copy Telegram sends again
 # (when our 200 was lost) is recognised.
 WEBHOOK_MEMORY = 3600.0

@@ -24,7 +24,10 @@ duplicate in a transcript is a real bug in the bot. Kinds:
 - "500": HTTP 500 with a JSON error (PTB raises `NetworkError`);
 - "502": HTTP 502 with nginx's HTML page, as Telegram's front end sends (PTB: `NetworkError`);
 - "drop": half a response, then the connection is closed (PTB: `NetworkError`);
-- "timeout": no response at all until the client gives up (PTB: `TimedOut`).
+- "timeout": no response at all until the client gives up (PTB: `TimedOut`);
+- "401": 401 Unauthorized, as when the token has been revoked (PTB: `InvalidToken`);
+- "too_old": 400 "query is too old and response timeout expired or query ID is invalid", as
+  Telegram answers answerCallbackQuery for a press answered too late (PTB: `BadRequest`).
 
 `drop_processed` is the one exception: it processes the request, then drops the connection —
 the case where a client cannot know whether its message went out (a retry may duplicate it).
@@ -70,7 +73,8 @@ from heel_bot.store import Store
 
 DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 
-FAULT_KINDS = ("429", "500", "502", "drop", "drop_processed", "timeout")
+FAULT_KINDS = ("429", "500", "502", "drop", "drop_processed", "timeout", "401", "too_old")
+TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 # Values PTB sends as JSON strings (objects and lists); everything else stays a string, so
 # that a text such as "[1]" is never mistaken for a list.
@@ -491,6 +495,22 @@ class BotAPIStandIn:
         self.queue({"channel_post": message})
         return message
 
+    def send_unreadable(self, chat_id: int, *, text: str = "forwarded poll",
+                        name: str = "Poison") -> dict[str, Any]:
+        """A message python-telegram-bot cannot read: a forwarded poll without a field the
+        library requires (as an older or newer Bot API server sends it), from a user named
+        `name` (also their username) with a caption `text`. Returns the queued update."""
+        chat = self.add_chat(chat_id)
+        message = {"message_id": next(self._message_ids[chat_id]),
+                   "from": {"id": chat_id, "is_bot": False, "first_name": name,
+                            "username": name.lower()},
+                   "chat": dict(chat), "date": int(time.time()), "caption": text,
+                   "poll": {"id": "5", "question": text, "options": [
+                       {"text": "yes", "voter_count": 1}], "total_voter_count": 1,
+                       "is_closed": True, "is_anonymous": True, "type": "regular",
+                       "allows_multiple_answers": False}}
+        return self.queue({"message": message})
+
     def member_update(self, chat_id: int, status: str, *, old_status: str = "member",
                       chat_type: str = "private") -> dict[str, Any]:
         """The bot's membership of a chat changes, as Telegram reports it: a `my_chat_member`
@@ -837,6 +857,10 @@ class BotAPIStandIn:
                     raise _Drop
                 if fault.kind == "timeout":
                     raise _Hold
+                if fault.kind == "401":
+                    raise ApiError(401, "Unauthorized")
+                if fault.kind == "too_old":
+                    raise _bad(TOO_OLD)
             about = self._about_chat(name, params)
             if about is not None and about in self._held:
                 await self._held[about].wait()
@@ -1057,7 +1081,7 @@ class BotAPIStandIn:
     async def _answer_callback(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._queries or query_id in self.callback_answers:
-            raise _bad("query is too old and response timeout expired or query ID is invalid")
+            raise _bad(TOO_OLD)
         text = params.get("text")
         if text is not None and len(str(text)) > 200:
             raise _bad("MESSAGE_TOO_LONG")
