@@ -170,7 +170,7 @@ def build_application(
     routes.install(app, h)
     app.add_error_handler(life.on_error)
     read_timeout = get_updates_request.read_timeout if get_updates_request else None
-    attach(app, Receiver(settings, inbox, read_timeout or 5.0))
+    attach(app, Receiver(settings, inbox, read_timeout or 5.0, sleep))
     return app
 
 

@@ -17,7 +17,7 @@ import signal
 import sys
 import time
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -62,7 +62,8 @@ class Receiver:
 
     settings: ServeConfig
     inbox: Inbox
-    read_timeout: float = 5.0
+    read_timeout: float = 5.0  # of getUpdates, on top of the long poll's own timeout
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep  # between failed polls
     poller: Poller | None = None
     webhook: WebhookServer | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
@@ -77,6 +78,11 @@ _RECEIVERS: weakref.WeakKeyDictionary[AnyApp, Receiver] = weakref.WeakKeyDiction
 def attach(app: AnyApp, receiver: Receiver) -> None:
     """Make `receiver` the way updates come in for `app` (see `serving`)."""
     _RECEIVERS[app] = receiver
+
+
+def receiver_of(app: AnyApp) -> Receiver:
+    """How updates come in for `app` (its inbox counts the unreadable ones)."""
+    return _RECEIVERS[app]
 
 
 @contextlib.asynccontextmanager
@@ -109,7 +115,8 @@ async def serving(app: AnyApp, options: Options | None = None) -> AsyncIterator[
 
 async def _poll(app: AnyApp, r: Receiver, options: Options) -> None:
     r.poller = Poller(app.bot, r.inbox, app.update_queue, allowed_updates=ALLOWED_UPDATES,
-                      timeout=options.poll_timeout, read_timeout=r.read_timeout)
+                      timeout=options.poll_timeout, read_timeout=r.read_timeout,
+                      sleep=r.sleep)
     await r.poller.start()
 
     def fatal() -> None:

@@ -352,6 +352,7 @@ class BotAPIStandIn:
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_client: httpx.AsyncClient | None = None
         self._held: dict[int, asyncio.Event] = {}
+        self._dropped: set[asyncio.Event] = set()  # released with drop=True
         self._hooks: list[tuple[str, Callable[[dict[str, Any]], object]]] = []
         self.hook_errors: list[BaseException] = []
 
@@ -707,10 +708,14 @@ class BotAPIStandIn:
         flight, so `wait_idle` waits for them."""
         self._held.setdefault(chat_id, asyncio.Event())
 
-    def release(self, chat_id: int) -> None:
-        """Process the requests `hold` kept waiting, and stop holding the chat."""
+    def release(self, chat_id: int, *, drop: bool = False) -> None:
+        """Process the requests `hold` kept waiting, and stop holding the chat. With `drop`,
+        they are not processed but dropped (the connection closed without an answer): as when
+        the bot was killed with them on their way, and they never reached Telegram."""
         event = self._held.pop(chat_id, None)
         if event is not None:
+            if drop:
+                self._dropped.add(event)
             event.set()
 
     def on_call(self, method: str,
@@ -863,7 +868,10 @@ class BotAPIStandIn:
                     raise _bad(TOO_OLD)
             about = self._about_chat(name, params)
             if about is not None and about in self._held:
-                await self._held[about].wait()
+                gate = self._held[about]
+                await gate.wait()
+                if gate in self._dropped:
+                    raise _Drop
             for method_name, hook in self._hooks:
                 if method_name == name:
                     try:
