@@ -34,7 +34,7 @@ from auxil.botapi import (
 
 from heel_bot.engine import Engine
 from heel_bot.tg.polling import REFUSED
-from heel_bot.tg.serving import receiver_of
+from heel_bot.tg.serving import Options, receiver_of
 
 FALL = {"injury": "fall_or_impact", "weight_bearing": "yes", "deformity": "no",
         "tendon_gap": "no", "infection_signs": "no", "severity": "moderate"}
@@ -109,7 +109,8 @@ async def test_a_press_answered_too_late_still_gets_its_next_question(
 
 async def test_a_token_refused_while_polling_stops_serving_with_one_line(
         api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any]) -> None:
-    async with heel_bot(api, db, engine, build=parts) as app:
+    # A short long poll: the refusal comes with the next one.
+    async with heel_bot(api, db, engine, build=parts, options=Options(poll_timeout=0.1)) as app:
         receiver = receiver_of(app)
         sent = api.send_text(9004, "/privacy")
         await api.wait_text(9004, text(engine, "tg.privacy"), sent["message_id"])

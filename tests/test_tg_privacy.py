@@ -143,4 +143,6 @@ async def test_blocking_the_bot_drops_check_ins(api, db, engine, clock, parts):
         assert store.reminders(ALICE) == []
         assert len(store.reminders(BOB)) == 1
         assert checkin_jobs(app) == [f"reminder:{r.id}" for r in store.reminders(BOB)]
-        assert api.transcript(-500) == []  # being added to a group says nothing
+        # Added to a group: the pointer to a private chat, once; nothing stored for it.
+        assert [m.text for m in api.transcript(-500)] == [
+            engine.bundle.content["tg.private_only"]]

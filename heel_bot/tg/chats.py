@@ -141,11 +141,12 @@ class Chats:
         await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup)
 
     async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None) -> None:
-        """A new conversation (`reply`: as an opening message left it): store it, then greet
-        and ask the first question."""
+        """A new conversation (`reply`: as an opening message left it): greet, store it, then
+        ask the first question. (Greeting first: after a crash between the two, a stored
+        conversation is only shown where it stands, and the greeting must not be lost.)"""
         reply = reply or self.engine.start()
-        self.save(chat_id, reply.state)
         await self.send_doc(bot, chat_id, self.render.welcome())
+        self.save(chat_id, reply.state)
         await self.send_reply(bot, chat_id, reply)
 
     async def show_current(self, bot: ExtBot[None], chat_id: int,
