@@ -2,7 +2,9 @@
 
 Proves the whole start-up path (configuration from the environment, proven dialog, store,
 set_my_commands, the one start-up log line), a conversation step and a restart carrying on,
-and a clean exit on SIGTERM and SIGINT — with the token absent from everything it prints.
+and a clean exit on SIGTERM and SIGINT — with the token absent from everything it prints; and
+the one line it ends with when the token is revoked while it runs, or when another heel-bot
+already serves from the same database.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
+from auxil.serve import ServeProcess
 
 pytestmark = pytest.mark.slow
 
@@ -103,3 +106,38 @@ async def test_serve_refuses_a_malformed_token_in_one_line(tmp_path: Path) -> No
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0], lines
     assert "not-a-token" not in err.decode()
     assert not (tmp_path / "x.db").exists()
+
+
+async def test_a_token_refused_while_serving_ends_the_process_in_one_line(
+        tmp_path: Path) -> None:
+    async with BotAPIStandIn() as api:
+        bot = ServeProcess(api, tmp_path / "heel.sqlite3")
+        await bot.start()
+        api.fail_next("getUpdates", "401")  # the token is revoked
+        api.send_text(CHAT, "/privacy")  # ends the long poll under way: the next one meets it
+        code = await bot.wait(30)  # it does not live on, deaf
+    assert code == 2, bot.output()
+    said = [line for line in bot.output().splitlines() if line.startswith("heel-bot:")]
+    assert said == ["heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
+                    "@BotFather (/mybots, API Token)"]
+    assert bot.output().strip().splitlines()[-1] == said[0]
+    assert len(api.transcript(CHAT)) == 1  # what it had taken in was still answered
+
+
+async def test_a_second_serve_on_the_same_database_refuses_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "heel.sqlite3"
+    async with BotAPIStandIn() as api:
+        first = ServeProcess(api, db)
+        await first.start()
+        assert first.proc is not None
+        second = ServeProcess(api, db)
+        await second.start(ready=False)
+        assert await second.wait(30) == 2
+        # Refused before it said a word to Telegram; the first one serves on.
+        assert len(api.methods("getMe")) == 1
+        sent = api.send_text(CHAT, "/privacy")
+        await api.wait_for(CHAT, lambda t: any(m.message_id > sent["message_id"] for m in t))
+        assert await first.stop() == 0, first.output()
+    (line,) = second.output().strip().splitlines()
+    assert line.startswith(f"heel-bot: {db}: another heel-bot (pid {first.proc.pid}) is "
+                           "serving from this database"), line

@@ -4,12 +4,16 @@ signal, or killed with SIGKILL, any number of times on the same database."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import signal
 import sys
 from pathlib import Path
 
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
+
+
+_INSTANCES = itertools.count(1)
 
 
 class ServeProcess:
@@ -24,12 +28,13 @@ class ServeProcess:
         self.proc: asyncio.subprocess.Process | None = None
         self.runs = 0
         self.logs: list[Path] = []
+        self._name = f"{db.name}.bot{next(_INSTANCES)}"
 
     async def start(self, *, ready: bool = True, within: float = 60.0) -> None:
         """Start a new process; with `ready`, wait until it has registered its command menu
         (it then polls at once)."""
         self.runs += 1
-        log = self.db.with_name(f"{self.db.name}.run{self.runs}.log")
+        log = self.db.with_name(f"{self._name}.run{self.runs}.log")
         self.logs.append(log)
         before = len(self.api.methods("setMyCommands"))
         with log.open("wb") as out:
