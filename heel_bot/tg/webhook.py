@@ -15,9 +15,10 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import resource
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,13 @@ MAX_HEAD = 16 * 1024
 Accept = Callable[[bytes], Awaitable[int]]
 
 
+def _connections_allowed() -> int:
+    """Telegram opens at most 100 connections (setWebhook's max_connections, default 40); keep
+    well within the process's file descriptors, so that accepting never runs out of them."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return 128 if soft == resource.RLIM_INFINITY else max(4, min(128, soft // 4))
+
+
 @dataclass(frozen=True)
 class Limits:
     """What one client may take. Telegram's updates are a few KB and it sends each at once."""
@@ -41,7 +49,7 @@ class Limits:
     head_timeout: float = 10.0  # to send the request line and headers
     body_timeout: float = 10.0  # to send the body
     idle_timeout: float = 60.0  # between two requests on a kept-alive connection
-    max_connections: int = 128  # Telegram opens at most 100 (setWebhook's max_connections)
+    max_connections: int = field(default_factory=_connections_allowed)
 
 
 class OncePer:

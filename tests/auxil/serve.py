@@ -12,7 +12,6 @@ from pathlib import Path
 
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
 
-
 _INSTANCES = itertools.count(1)
 
 
