@@ -24,6 +24,7 @@ from auxil.botapi import (
     asked,
     heel_bot,
     in_thread,
+    leaked,
     press_value,
     quick_parts,
     reply_to,
@@ -287,3 +288,35 @@ def test_run_reports_an_unreachable_bot_api_in_one_line(tmp_path: Path, engine, 
     forget_unclosed(app)
     one_line(capsys.readouterr().err, "cannot reach the Bot API", "TELEGRAM_API_URL",
              token=token)
+
+
+@pytest.mark.usefixtures("own_loop")
+def test_run_reports_a_webhook_port_in_use_in_one_line(tmp_path: Path, engine, capsys):
+    with in_thread() as api, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = ServeConfig(api.token, api.base_url, tmp_path / "heel.sqlite3",
+                               webhook_url=f"http://127.0.0.1:{port}/hook",
+                               listen="127.0.0.1", port=port, secret_token=SECRET)
+        app = build_application(settings, engine=engine, store=Store(settings.db_path),
+                                **quick_parts())
+        assert run(app) == 2
+    line = one_line(capsys.readouterr().err, f"cannot listen on 127.0.0.1:{port}", "--port",
+                    token=api.token)
+    assert "in use" in line
+    assert "setWebhook" not in [c.method for c in api.calls]  # nothing registered
+
+
+async def test_a_damaged_stored_conversation_is_logged_in_one_line_without_its_content(
+        api, db, engine, heel, caplog):
+    caplog.set_level(logging.INFO)
+    damaged = json.dumps({"v": engine.version, "n": "injury", "a": {"injury": "kneecap"},
+                          "h": [], "t": 3, "w": {"injury": "my private words"}})
+    store_raw(db, ALICE, damaged)
+    sent = api.send_text(ALICE, "/start")
+    await api.wait_text(ALICE, engine.bundle.content["ui.state_reset"], sent["message_id"])
+    about = [r for r in caplog.records if f"chat {ALICE}" in r.getMessage()]
+    assert [(r.levelno, r.getMessage()) for r in about] == [
+        (logging.WARNING, f"chat {ALICE}: stored conversation damaged; started afresh")]
+    assert leaked(caplog.records, "kneecap", "my private words") == []
