@@ -31,16 +31,20 @@ duplicate in a transcript is a real bug in the bot. Kinds:
 
 `drop_processed` is the one exception: it processes the request, then drops the connection —
 the case where a client cannot know whether its message went out (a retry may duplicate it).
-It exists to document that ambiguity; fault tests use "drop".
+Tests of that ambiguity use it (tests/test_e2e_delivery.py); other fault tests use "drop".
 
-Hooks for what a test arranges or observes beyond users and faults: `hold`/`release` (a slow
-path to one chat), `on_call` (look at the world, e.g. the store, when a call goes out),
-`member_update` (a user blocks or unblocks the bot), `unblock`, `send_channel_post`,
-`press(..., None)` (a query without data), and `in_thread` (the stand-in on a thread of its
-own, for code that runs its own event loop, such as `heel-bot serve`).
+Updates stay queued until a getUpdates offset confirms them, so a bot killed before it
+confirms gets them again, as from Telegram. Hooks for what a test arranges or observes beyond
+users and faults: `hold`/`release` (a slow path to one chat; `release(drop=True)`: the held
+requests never arrive, as when the bot is killed with them on their way), `on_call` (look at
+the world, e.g. the store, when a call goes out), `member_update` (a user blocks or unblocks
+the bot), `unblock`, `send_channel_post`, `send_unreadable` (an update python-telegram-bot
+cannot read), `press(..., None)` (a query without data), and `in_thread` (the stand-in on a
+thread of its own, for code that runs its own event loop, such as `heel-bot serve`).
 
 Below the stand-in: `running(app)`, which runs any PTB Application inside the test's loop
-exactly as `run_polling`/`run_webhook` would, and helpers that drive heel-bot through the
+exactly as `run_polling`/`run_webhook` would, `heel_bot(...)`, which serves heel-bot as
+`heel-bot serve` does (heel_bot/tg/serving.py), and helpers that drive heel-bot through the
 stand-in (plans worked out with the engine, conversations by buttons or typing, store reads,
 the parts tests pass to `build_application`: a still-standing clock, quick transports).
 """
@@ -1266,7 +1270,9 @@ def bot_texts(messages: Iterable[BotMessage]) -> list[str]:
 @contextlib.asynccontextmanager
 async def running(app: Any, *, webhook: dict[str, Any] | None = None,
                   allowed_updates: list[str] | None = None) -> AsyncIterator[Any]:
-    """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop.
+    """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop
+    (any PTB bot with an Updater: heel-bot itself is served by heel_bot.tg.serving, as
+    `heel_bot` below does).
 
     The same steps in the same order (initialize, post_init, the updater, start; then
     updater.stop, stop, post_stop, shutdown, post_shutdown), so hooks an adapter registers on
