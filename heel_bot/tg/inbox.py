@@ -39,7 +39,7 @@ class Inbox:
     def take(self, bot: Bot, raw: Iterable[object]) -> list[Update]:
         """Record `raw` updates (JSON objects as Telegram sent them) in one transaction, then
         read them: the new ones that can be read, in order. StoreError when they could not be
-        recorded: Telegram must then not be told they arrived."""
+        recorded (and only then): Telegram must then not be told they arrived."""
         items: list[tuple[int, dict[str, Any]]] = []
         for data in raw:
             update_id = data.get("update_id") if isinstance(data, dict) else None
@@ -89,7 +89,10 @@ class Inbox:
             self.unreadable += 1
             log.warning("update %d could not be read (%s); skipped (%d since start)",
                         update_id, type(exc).__name__, self.unreadable)
-            self.store.inbox_done(update_id)
+            try:
+                self.store.inbox_done(update_id)
+            except StoreError as err:  # left in the inbox: skipped again at the next start
+                log.warning("update %d not marked handled: %s", update_id, err)
             return None
 
     async def handle(self, update: object, coroutine: Awaitable[Any]) -> None:

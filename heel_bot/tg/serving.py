@@ -156,15 +156,18 @@ async def _accept(app: AnyApp, r: Receiver, body: bytes) -> int:
         return 400
     try:
         updates = r.inbox.take(app.bot, [data])
-        now = time.monotonic()
-        if now - r._pruned > 60:
-            r._pruned = now
-            r.inbox.store.inbox_confirm(older_than=WEBHOOK_MEMORY)
     except StoreError as exc:
         log.error("webhook update not recorded (Telegram sends it again): %s", exc)
         return 500
     for update in updates:
         await app.update_queue.put(update)
+    now = time.monotonic()
+    if now - r._pruned > 60:
+        r._pruned = now
+        try:
+            r.inbox.store.inbox_confirm(older_than=WEBHOOK_MEMORY)
+        except StoreError as exc:
+            log.warning("handled updates not cleared from the inbox: %s", exc)
     return 200
 
 
