@@ -33,6 +33,7 @@ from auxil.botapi import (
 )
 
 from heel_bot.engine import Engine
+from heel_bot.store import Store
 from heel_bot.tg.polling import REFUSED
 from heel_bot.tg.serving import Options, receiver_of
 
@@ -120,6 +121,25 @@ async def test_a_token_refused_while_polling_stops_serving_with_one_line(
         polls = len(api.methods("getUpdates"))
         await asyncio.sleep(0.3)
         assert len(api.methods("getUpdates")) == polls  # it stopped polling
+
+
+async def test_an_unexpected_error_in_polling_stops_serving_instead_of_going_deaf(
+        api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any],
+        caplog: pytest.LogCaptureFixture) -> None:
+    store = Store(db)
+
+    def broken(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("a bug")
+
+    async with heel_bot(api, db, engine, store=store, build=parts,
+                        options=Options(poll_timeout=0.1)) as app:
+        receiver = receiver_of(app)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(store, "inbox_confirm", broken)  # called after every poll
+            await asyncio.wait_for(receiver.stopping.wait(), 15)
+    assert receiver.fatal is not None
+    assert receiver.fatal.startswith("polling stopped by an unexpected error (RuntimeError)")
+    assert len(loud(caplog)) == 1
 
 
 async def test_transient_polling_failures_are_one_warning_line_each_and_polling_goes_on(

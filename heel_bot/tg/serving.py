@@ -119,11 +119,20 @@ async def _poll(app: AnyApp, r: Receiver, options: Options) -> None:
                       sleep=r.sleep)
     await r.poller.start()
 
-    def fatal() -> None:
-        r.fatal = REFUSED
+    def fatal(line: str = REFUSED) -> None:
+        r.fatal = line
         r.stopping.set()
 
+    def ended(task: asyncio.Task[None]) -> None:
+        # Polling ends only when cancelled or refused; anything else must not leave the
+        # process running deaf.
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("polling stopped by an unexpected error", exc_info=exc)
+            fatal(f"polling stopped by an unexpected error ({type(exc).__name__}); see the "
+                  "log above")
+
     r._task = asyncio.create_task(r.poller.run(fatal), name="heel-bot polling")
+    r._task.add_done_callback(ended)
 
 
 async def _listen(app: AnyApp, r: Receiver, options: Options) -> None:
