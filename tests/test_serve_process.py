@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from pathlib import Path
@@ -113,6 +114,7 @@ async def test_a_token_refused_while_serving_ends_the_process_in_one_line(
     async with BotAPIStandIn() as api:
         bot = ServeProcess(api, tmp_path / "heel.sqlite3")
         await bot.start()
+        await api.wait_until(lambda: api.methods("getUpdates"))  # a long poll under way
         api.fail_next("getUpdates", "401")  # the token is revoked
         api.send_text(CHAT, "/privacy")  # ends the long poll under way: the next one meets it
         code = await bot.wait(30)  # it does not live on, deaf
@@ -141,3 +143,28 @@ async def test_a_second_serve_on_the_same_database_refuses_in_one_line(tmp_path:
     (line,) = second.output().strip().splitlines()
     assert line.startswith(f"heel-bot: {db}: another heel-bot (pid {first.proc.pid}) is "
                            "serving from this database"), line
+
+
+async def test_a_flood_of_idle_connections_neither_exhausts_the_webhook_nor_locks_telegram_out(
+        tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with BotAPIStandIn() as api:
+        bot = ServeProcess(api, tmp_path / "heel.sqlite3", "--webhook-url",
+                           f"http://127.0.0.1:{port}/heel", "--listen", "127.0.0.1", "--port",
+                           str(port), "--secret-token", "s3cret")
+        await bot.start()
+        await api.wait_until(lambda: api.webhook is not None)
+        assert bot.proc is not None
+        flood = [await asyncio.open_connection("127.0.0.1", port) for _ in range(1100)]
+        try:
+            api.send_text(CHAT, "/privacy")  # Telegram still gets through
+            await api.wait_for(CHAT, lambda t: len(t) == 1, within=30)
+            open_files = len(os.listdir(f"/proc/{bot.proc.pid}/fd"))
+        finally:
+            for _reader, writer in flood:
+                writer.close()
+        assert await bot.stop() == 0, bot.output()
+    assert open_files < 300  # at most 128 connections held, whatever comes
+    assert "Traceback" not in bot.output() and " ERROR " not in bot.output()

@@ -142,10 +142,7 @@ def build_application(
     waits with `sleep`); `rate_limiter` defaults to `ChatPacer` (flood limits paced per chat,
     also waiting with `sleep`); `clock` dates the check-ins.
     """
-    protect_logs(settings.token, settings.secret_token)
-    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
-    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    _prepare(settings)
     chats = Chats(engine, store, today := _dates(clock))
     inbox = Inbox(store, chats.resume)
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, around=inbox.handle)
@@ -169,9 +166,21 @@ def build_application(
     app: App = _at(builder, settings, get_updates_request).build()
     routes.install(app, h)
     app.add_error_handler(life.on_error)
-    read_timeout = get_updates_request.read_timeout if get_updates_request else None
-    attach(app, Receiver(settings, inbox, read_timeout or 5.0, sleep))
+    attach(app, Receiver(settings, inbox, _read_timeout(get_updates_request), sleep))
     return app
+
+
+def _read_timeout(request: BaseRequest | None) -> float:
+    """getUpdates' read timeout (on top of the long poll's): the transport's, else PTB's."""
+    return (request.read_timeout if request else None) or 5.0
+
+
+def _prepare(settings: ServeConfig) -> None:
+    """What the process needs before any Application is built."""
+    protect_logs(settings.token, settings.secret_token)
+    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
+    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def _at(builder: Any, settings: ServeConfig, get_updates_request: BaseRequest | None) -> Any:

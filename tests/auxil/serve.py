@@ -16,11 +16,12 @@ _INSTANCES = itertools.count(1)
 
 
 class ServeProcess:
-    """`python -m heel_bot serve` on `db`, against `api`; its output goes to a file per run
-    (a pipe nobody reads could fill up and stall the bot)."""
+    """`python -m heel_bot serve *args` on `db`, against `api`, with `env` added to the
+    environment; its output goes to a file per run (a pipe nobody reads could fill up and
+    stall the bot)."""
 
-    def __init__(self, api: BotAPIStandIn, db: Path, **env: str) -> None:
-        self.api, self.db = api, db
+    def __init__(self, api: BotAPIStandIn, db: Path, *args: str, **env: str) -> None:
+        self.api, self.db, self.args = api, db, args
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("HEEL_BOT_")}
         self.env.update(TELEGRAM_BOT_TOKEN=DEFAULT_TOKEN, TELEGRAM_API_URL=api.base_url,
                         HEEL_BOT_DB=str(db), PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1", **env)
@@ -38,7 +39,7 @@ class ServeProcess:
         before = len(self.api.methods("setMyCommands"))
         with log.open("wb") as out:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "heel_bot", "serve", env=self.env, stdout=out,
+                sys.executable, "-m", "heel_bot", "serve", *self.args, env=self.env, stdout=out,
                 stderr=asyncio.subprocess.STDOUT)
         if not ready:
             return
