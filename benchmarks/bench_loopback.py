@@ -145,7 +145,13 @@ def bot_main(conn: Connection, args: tuple[Any, ...]) -> None:
            else build_bare(scripts, base_url=url, shipped=shipped))
 
     async def serve() -> None:
-        async with botapi().running(app):
+        if kind == "heel":  # served as `heel-bot serve` serves it: through the inbox
+            from heel_bot.tg.serving import Options, serving  # noqa: PLC0415
+
+            running = serving(app, Options(poll_timeout=1))
+        else:
+            running = botapi().running(app)
+        async with running:
             conn.send("ready")
             await asyncio.get_running_loop().run_in_executor(None, conn.recv)
 

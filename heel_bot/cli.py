@@ -191,7 +191,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"heel-bot: {exc}", file=sys.stderr)
         return 2
-    return tg.run(tg.build_application(settings, engine=engine, store=store), settings)
+    return tg.run(tg.build_application(settings, engine=engine, store=store))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

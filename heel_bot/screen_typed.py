@@ -22,7 +22,8 @@ from heel_bot.model import Question, Screen
 from heel_bot.replies import Notice, Reply
 from heel_bot.state import MAX_SAID, TYPED, VOLUNTEERED, State
 
-_NUMBERS = re.compile(r"\d{1,2}(?:\s*(?:,|;|&|\+|and|\s)\s*\d{1,2})*")
+# Item numbers in ASCII digits ("1 3", "1, 3 and 4"): "¹" or "１" name no item.
+_NUMBERS = re.compile(r"[0-9]{1,2}(?:\s*(?:,|;|&|\+|and|\s)\s*[0-9]{1,2})*")
 _DONE = ("none", "0", "done", "finished", "that's all", "thats all", "that's it", "nope none")
 
 
@@ -94,7 +95,7 @@ def _hedged(items: list[Question], readings: list[Understanding]) -> list[Questi
 
 def _numbers(engine: DialogEngine, state: State, items: list[Question], words: str) -> Reply:
     """Item numbers: tick each, then confirm; a number off the list changes nothing."""
-    picked = [int(n) for n in re.findall(r"\d+", words)]
+    picked = [int(n) for n in re.findall(r"[0-9]+", words)]
     if picked == [0]:
         return screen_turns.confirm(engine, state)
     if not all(1 <= n <= len(items) for n in picked):

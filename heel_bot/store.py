@@ -5,7 +5,11 @@ out, so a crash at any moment loses no answer. Opening the store reads nothing b
 version, so a hundred thousand stored conversations cost nothing at start-up.
 
 Stored per chat: the chat id, the conversation state (the engine's JSON), timestamps and
-reminders — nothing else. The file is created with mode 0600 because it holds health answers.
+reminders — nothing else. The file is created with mode 0600 because it holds health answers;
+deleted rows are overwritten (secure_delete), and `forget` empties the write-ahead log too.
+
+The inbox (heel_bot/store_inbox.py) keeps each update Telegram sent from the moment it is
+fetched until it has been handled, so that a crash between the two loses nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from heel_bot.store_errors import StoreError, cannot_open, explain
+from heel_bot.store_inbox import HANDLING, DeliveryRows, InboxRow
 from heel_bot.stores.schema import SQLITE as SQLITE_MIGRATIONS
 
 # The migrations, shared with the PostgreSQL backend (heel_bot/stores/schema.py): each brings the
@@ -31,15 +37,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 # before it gives up with a StoreError.
 BUSY_TIMEOUT = 5.0
 
-# SQLite's primary result codes, by what they mean for the person running the bot.
-_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
-_FULL = frozenset({"SQLITE_FULL"})
-_CANNOT_OPEN = frozenset({"SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR",
-                          "SQLITE_AUTH"})
-
-
-class StoreError(Exception):
-    """The database file cannot be used; the message names the file and what to do."""
+__all__ = ["InboxRow", "Reminder", "Store", "StoreError"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +58,7 @@ def _reminder(row: tuple[Any, ...]) -> Reminder:
     return Reminder(int(row[0]), int(row[1]), float(row[2]), int(row[3]), float(row[4]))
 
 
-class Store:
+class Store(DeliveryRows):
     """The SQLite store. Methods are synchronous and quick (one indexed statement each)."""
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,
@@ -72,6 +70,8 @@ class Store:
         # Handlers and jobs run on one event loop, but the lock keeps the connection safe if
         # a caller ever uses it from another thread (e.g. a test reading the file).
         self._lock = threading.RLock()
+        self._claimed: int | None = None  # the lock file's descriptor (see `claim`)
+        self._wipe = False  # see `wipe_log`
         self._create_private_file()
         try:
             self._db = sqlite3.connect(self.path, timeout=busy_timeout, isolation_level=None,
@@ -121,6 +121,8 @@ class Store:
         # NORMAL in WAL mode: a commit survives the process being killed (kill -9); only a
         # power cut can lose the last few commits, and it never corrupts the file.
         db.execute("PRAGMA synchronous = NORMAL")
+        # Deleted rows (a forgotten chat, a handled update) are overwritten with zeros.
+        db.execute("PRAGMA secure_delete = ON")
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: the database was written by a newer heel-bot "
@@ -134,26 +136,10 @@ class Store:
                 db.execute(f"PRAGMA user_version = {number + 1}")
 
     def _cannot_open(self, exc: sqlite3.Error) -> str:
-        return (f"{self.path}: cannot open the database ({exc}); check the file and folder "
-                "permissions, or set HEEL_BOT_DB (or --db) to a file you can write")
+        return cannot_open(self.path, exc)
 
     def _explain(self, exc: sqlite3.Error) -> str:
-        text = str(exc)
-        # Extended codes (SQLITE_IOERR_WRITE…) share their primary code's meaning.
-        code = str(getattr(exc, "sqlite_errorname", "") or "")
-        primary = "_".join(code.split("_")[:2])
-        if primary in _BUSY or "database is locked" in text:
-            return (f"{self.path}: the database is busy: another program (a second heel-bot?) "
-                    f"kept it locked for over {self.busy_timeout:g} s ({text}); nothing was "
-                    "saved. Stop the other program, or give each bot its own HEEL_BOT_DB")
-        if primary in _FULL or "disk is full" in text:
-            return (f"{self.path}: the disk is full ({text}); nothing was saved and the stored "
-                    "conversations are intact. Free some space on the disk that holds the file")
-        if (primary in _CANNOT_OPEN or "readonly" in text or "unable to open" in text
-                or "disk I/O" in text):
-            return self._cannot_open(exc)
-        return (f"{self.path}: not a heel-bot database, or the file is damaged ({text}); move "
-                "it aside (the bot then starts a new one) or set HEEL_BOT_DB to another file")
+        return explain(self.path, exc, self.busy_timeout)
 
     def _rollback(self) -> None:
         # SQLite rolls some failed transactions back by itself (e.g. on a full disk); a second
@@ -176,6 +162,10 @@ class Store:
                 raise StoreError(self._explain(exc)) from None
             try:
                 yield
+                handling = HANDLING.get()
+                if handling is not None:
+                    self._db.execute("UPDATE inbox SET applied = 1 WHERE update_id = ? "
+                                     "AND applied = 0", (handling,))
             except sqlite3.Error as exc:
                 self._rollback()
                 raise StoreError(self._explain(exc)) from None
@@ -205,9 +195,14 @@ class Store:
         return int(self._read("PRAGMA user_version")[0][0])
 
     def close(self) -> None:
-        """Checkpoint and close; the store cannot be used afterwards."""
+        """Checkpoint, close and let go of the claim; the store cannot be used afterwards."""
         with self._lock:
+            if self._wipe:
+                self.wipe_log()
             self._db.close()
+            if self._claimed is not None:
+                os.close(self._claimed)  # releases the lock
+                self._claimed = None
 
     # ------------------------------------------------------------ conversations
 
@@ -230,11 +225,14 @@ class Store:
         return float(rows[0][0]) if rows else None
 
     def forget(self, chat_id: int) -> None:
-        """Delete every row of the chat, in every table."""
+        """Delete every row of the chat, in every table, and empty the write-ahead log: the
+        answers are gone from the files. (Again once the request is handled: see `wipe_log`.)"""
         with self._transaction():
             self._db.execute("DELETE FROM conversations WHERE chat_id = ?", (chat_id,))
             self._db.execute("DELETE FROM reminders WHERE chat_id = ?", (chat_id,))
             self._db.execute("DELETE FROM checkins WHERE chat_id = ?", (chat_id,))
+        self.wipe_log()
+        self._wipe = True
 
     def count(self) -> int:
         """How many conversations are stored."""

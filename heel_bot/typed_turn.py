@@ -141,7 +141,7 @@ def _readback(engine: Engine, language: Understander, state: State, text: str) -
         return engine.readback_ok(state)
     items = engine.given(state, typed_only=True)
     number = words.removeprefix("change ").removeprefix("#").strip()
-    if number.isdigit() and 1 <= int(number) <= len(items):
+    if number.isascii() and number.isdigit() and 1 <= int(number) <= len(items):
         return engine.readback_change(state, items[int(number) - 1].question.id)
     return engine.reply(state, (Notice("ui.readback_unmatched"),), changed=False)
 

@@ -169,6 +169,7 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.welcome_back",
         "tg.answered",
         "tg.stale",
+        "tg.already",
         "tg.non_text",
         "tg.private_only",
         "tg.unknown_command",
@@ -202,6 +203,7 @@ TELEGRAM: frozenset[str] = frozenset(
         "tg.remind.cancelled",
         "tg.remind.gone",
         "tg.remind.too_many",
+        "tg.remind.already",
     }
 )
 
@@ -227,5 +229,6 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "tg.remind.set": frozenset({"days"}),
     "tg.remind.item": frozenset({"days"}),
     "tg.remind.too_many": frozenset({"max"}),
+    "tg.remind.already": frozenset({"days"}),
     "checkin.ask": frozenset({"days"}),
 }

@@ -629,11 +629,27 @@ def test_a_number_at_the_read_back_changes_that_answer(engine: Engine) -> None:
 def test_the_read_back_only_understands_yes_or_a_number(engine: Engine) -> None:
     s = walk(engine, PLANTAR, stop_at="shoe_age")
     rb = engine.answer(s, "they are nearly new").state
-    for text in ("purple", "9", "0"):
+    for text in ("purple", "9", "0", "¹", "１", "-1"):
         reply = engine.answer(rb, text)
         assert reply.state == rb
         assert not reply.changed
         assert reply.notices == (Notice("ui.readback_unmatched"),)
+
+
+@pytest.mark.parametrize("typed", ["-1", "¹", "１", "- 1"])
+def test_only_a_number_in_ascii_digits_names_an_option(engine: Engine, typed: str) -> None:
+    first = engine.new_state()
+    assert engine.answer(first, "1").state.answers == {"injury": "pop_or_kick"}
+    assert engine.answer(first, typed).state.answers.get("injury") != "pop_or_kick"
+    # Nor an item of a checklist.
+    s = engine.choose(engine.choose(first, "injury", "none").state, "weight_bearing",
+                      "yes").state
+    screen = engine.screen(s)
+    assert screen is not None
+    assert engine.answer(s, "1").state.answers.get(
+        engine.dialog.questions[screen.questions[0]].slot) == "yes"
+    assert engine.answer(s, typed).state.answers.get(
+        engine.dialog.questions[screen.questions[0]].slot) != "yes"
 
 
 def test_an_urgent_outcome_is_never_held_back_by_the_read_back(engine: Engine) -> None:

@@ -3,7 +3,9 @@
 Proves the whole start-up path (configuration from the environment, proven dialog, store,
 the bot's profile and command menu, the one start-up log line), a conversation step and a
 restart carrying on, and a clean exit on SIGTERM and SIGINT — with the token absent from
-everything it prints; and, run as a service, JSON log lines and the health port.
+everything it prints; run as a service, JSON log lines and the health port; and the one line
+it ends with when the token is revoked while it runs, or when another heel-bot already serves
+from the same database.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 from auxil.botapi import DEFAULT_TOKEN, BotAPIStandIn
+from auxil.serve import ServeProcess
 
 pytestmark = pytest.mark.slow
 
@@ -138,3 +141,64 @@ async def test_serve_refuses_a_malformed_token_in_one_line(tmp_path: Path) -> No
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0], lines
     assert "not-a-token" not in err.decode()
     assert not (tmp_path / "x.db").exists()
+
+
+async def test_a_token_refused_while_serving_ends_the_process_in_one_line(
+        tmp_path: Path) -> None:
+    async with BotAPIStandIn() as api:
+        bot = ServeProcess(api, tmp_path / "heel.sqlite3")
+        await bot.start()
+        await api.wait_until(lambda: api.methods("getUpdates"))  # a long poll under way
+        api.fail_next("getUpdates", "401")  # the token is revoked
+        api.send_text(CHAT, "/privacy")  # ends the long poll under way: the next one meets it
+        code = await bot.wait(30)  # it does not live on, deaf
+    assert code == 2, bot.output()
+    said = [line for line in bot.output().splitlines() if line.startswith("heel-bot:")]
+    assert said == ["heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
+                    "@BotFather (/mybots, API Token)"]
+    assert bot.output().strip().splitlines()[-1] == said[0]
+    assert len(api.transcript(CHAT)) == 1  # what it had taken in was still answered
+
+
+async def test_a_second_serve_on_the_same_database_refuses_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "heel.sqlite3"
+    async with BotAPIStandIn() as api:
+        first = ServeProcess(api, db)
+        await first.start()
+        assert first.proc is not None
+        second = ServeProcess(api, db)
+        await second.start(ready=False)
+        assert await second.wait(30) == 2
+        # Refused before it said a word to Telegram; the first one serves on.
+        assert len(api.methods("getMe")) == 1
+        sent = api.send_text(CHAT, "/privacy")
+        await api.wait_for(CHAT, lambda t: any(m.message_id > sent["message_id"] for m in t))
+        assert await first.stop() == 0, first.output()
+    (line,) = second.output().strip().splitlines()
+    assert line.startswith(f"heel-bot: {db}: another heel-bot (pid {first.proc.pid}) is "
+                           "serving from this database"), line
+
+
+async def test_a_flood_of_idle_connections_neither_exhausts_the_webhook_nor_locks_telegram_out(
+        tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    async with BotAPIStandIn() as api:
+        bot = ServeProcess(api, tmp_path / "heel.sqlite3", "--webhook-url",
+                           f"http://127.0.0.1:{port}/heel", "--listen", "127.0.0.1", "--port",
+                           str(port), "--secret-token", "s3cret")
+        await bot.start()
+        await api.wait_until(lambda: api.webhook is not None)
+        assert bot.proc is not None
+        flood = [await asyncio.open_connection("127.0.0.1", port) for _ in range(1100)]
+        try:
+            api.send_text(CHAT, "/privacy")  # Telegram still gets through
+            await api.wait_for(CHAT, lambda t: len(t) == 1, within=30)
+            open_files = len(os.listdir(f"/proc/{bot.proc.pid}/fd"))
+        finally:
+            for _reader, writer in flood:
+                writer.close()
+        assert await bot.stop() == 0, bot.output()
+    assert open_files < 300  # at most 128 connections held, whatever comes
+    assert "Traceback" not in bot.output() and " ERROR " not in bot.output()

@@ -111,3 +111,67 @@ def test_opening_does_not_read_the_stored_conversations(path: Path):
         assert s.load(99_999) == "{}"
     finally:
         s.close()
+
+
+# ------------------------------------------------------------------ the inbox, the claim
+
+
+def test_the_inbox_keeps_an_update_from_fetched_to_confirmed(path: Path):
+    now = [100.0]
+    s = Store(path, clock=lambda: now[0])
+    try:
+        assert s.inbox_add([(5, '{"update_id": 5}'), (6, '{"update_id": 6}')]) == [5, 6]
+        now[0] = 110.0
+        assert s.inbox_add([(6, '{"update_id": 6}'), (7, '{"update_id": 7}')]) == [7]  # a copy
+        assert [(r.update_id, r.applied, r.done) for r in s.inbox()] == [
+            (5, False, False), (6, False, False), (7, False, False)]
+        with s.handling(5):
+            s.load(1)  # reading applies nothing
+            assert not s.inbox()[0].applied
+            s.save(1, "{}")  # a write, and the update applied with it in one transaction
+        with s.handling(6):
+            s.add_reminder(1, 10.0, 3)
+        assert [r.applied for r in s.inbox()] == [True, True, False]
+        s.inbox_done(5)
+        first = s.inbox()[0]
+        assert (first.update_id, first.body, first.done) == (5, "", True)
+        assert s.inbox_add([(5, '{"update_id": 5}')]) == []  # handled, still recognised
+        s.inbox_done(7)
+        assert s.inbox_confirm(older_than=5.0) == 1  # the webhook's way: 5, not 7 (newer)
+        assert [r.update_id for r in s.inbox()] == [6, 7]
+        assert s.inbox_confirm() == 1  # polling's: every handled one (6 is not handled)
+        assert [(r.update_id, r.done) for r in s.inbox()] == [(6, False)]
+    finally:
+        s.close()
+
+
+def test_a_failed_write_does_not_mark_the_update_applied(path: Path):
+    with contextlib.closing(Store(path)) as s:
+        s.inbox_add([(5, "{}")])
+        with s.handling(5), pytest.raises(StoreError):
+            s._write("INSERT INTO no_such_table VALUES (1)")
+        assert not s.inbox()[0].applied
+
+
+def test_a_second_claim_on_the_file_is_refused_until_the_first_lets_go(path: Path):
+    first, second = Store(path), Store(path)
+    try:
+        first.claim()
+        with pytest.raises(StoreError, match=rf"another heel-bot \(pid {os.getpid()}\)"):
+            second.claim()
+        second.save(1, "{}")  # an unclaimed store still reads and writes (a backup, a test)
+        first.close()
+        second.claim()
+    finally:
+        first.close()
+        second.close()
+
+
+def test_deleted_rows_are_overwritten_and_forget_empties_the_log(store: Store, path: Path):
+    assert store._read("PRAGMA secure_delete") == [(1,)]  # whatever SQLite's build default
+    store.save(1, '{"a": "needle-in-the-file"}')
+    wal = path.with_name(path.name + "-wal")
+    assert b"needle-in-the-file" in wal.read_bytes()
+    store.forget(1)
+    for f in (path, wal):
+        assert b"needle-in-the-file" not in f.read_bytes()

@@ -26,7 +26,7 @@ from heel_bot.stores.api import (
 )
 from heel_bot.stores.schema import MIGRATIONS, SCHEMA_VERSION
 
-TABLES = {"conversations", "reminders", "checkins", "updates_seen"}
+TABLES = {"conversations", "reminders", "checkins", "updates_seen", "inbox"}
 
 
 class Clock:
@@ -287,3 +287,52 @@ def test_old_update_ids_are_expired(backend: Backend, store: Storage, clock: Clo
     store.claim_update(6 * EXPIRE_EVERY, "a")  # every EXPIRE_EVERY-th id expires the old ones
     assert backend.peek("SELECT update_id FROM updates_seen ORDER BY update_id") == [
         (5 * EXPIRE_EVERY + 1,), (6 * EXPIRE_EVERY,)]
+
+
+# ---------------------------------------------------------------- the update inbox
+
+
+def test_the_inbox_records_each_update_once_and_forgets_it_when_confirmed(store: Storage,
+                                                                          clock: Clock):
+    assert store.inbox_add([(7, '{"update_id": 7}'), (8, '{"update_id": 8}')]) == [7, 8]
+    assert store.inbox_add([(8, '{"update_id": 8}'), (9, "{}")]) == [9]  # 8 came again
+    assert [(r.update_id, r.applied, r.done) for r in store.inbox()] == [
+        (7, False, False), (8, False, False), (9, False, False)]
+    store.inbox_done(7)
+    seven = store.inbox()[0]
+    assert (seven.body, seven.done) == ("", True)  # the user's words are gone at once
+    assert store.inbox_confirm(older_than=60) == 0  # the webhook keeps it a while
+    clock.now += 61
+    assert store.inbox_confirm(older_than=60) == 1
+    store.inbox_done(8)
+    assert store.inbox_confirm() == 1
+    assert [r.update_id for r in store.inbox()] == [9]
+
+
+def test_a_write_while_handling_an_update_marks_it_applied_in_the_same_commit(
+        store: Storage):
+    store.inbox_add([(11, "{}"), (12, "{}")])
+    with store.handling(11):
+        assert not store.inbox()[0].applied  # reading marks nothing
+        store.save(5, '{"v": 1}')
+    with store.handling(12):
+        store.load(5)
+    assert [(r.update_id, r.applied) for r in store.inbox()] == [(11, True), (12, False)]
+    store.save(5, '{"v": 2}')  # outside any update: marks nothing
+    assert not store.inbox()[1].applied
+
+
+def test_one_serve_holds_the_store(backend: Backend, store: Storage, clock: Clock):
+    store.claim()
+    second = backend.open(clock)
+    try:
+        with pytest.raises(StoreError, match="another heel-bot"):
+            second.claim()
+    finally:
+        second.close()
+    store.close()
+    third = backend.open(clock)
+    try:
+        third.claim()  # the first let go when it closed
+    finally:
+        third.close()

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -644,3 +645,27 @@ async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
     logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR
               and f"chat {chat}" in r.getMessage() and "check-in" in r.getMessage()]
     assert len(logged) == 2
+
+
+async def test_updates_the_store_cannot_record_are_not_confirmed_and_come_again(
+        api: BotAPIStandIn, tmp_path: Path, engine: Engine, fall: Plan,
+        caplog: pytest.LogCaptureFixture) -> None:
+    db, chat = tmp_path / "heel.sqlite3", 7104
+    store = Store(db)
+
+    async def soon(seconds: float) -> None:  # the poller's pause after a failure, shortened
+        await asyncio.sleep(0.05)
+
+    async with heel_bot(api, db, engine, store=store, build={"sleep": soon}):
+        with pytest.MonkeyPatch.context() as mp:
+            outage = Outage(mp, store, "inbox_add")
+            sent = api.send_text(chat, "/start")
+            await api.wait_until(lambda: outage.failures >= 2)
+            assert api.pending_updates() == 1  # never confirmed to Telegram
+            assert api.transcript(chat) == []
+            outage.over()
+        await api.wait_text(chat, fall.steps[0].text, sent["message_id"], keyboard=True)
+        await api.wait_idle()
+    assert len([m for m in api.transcript(chat) if fall.steps[0].text in m.text]) == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors and all("not recorded, so not confirmed" in e for e in errors)

@@ -91,6 +91,36 @@ async def test_forget_asks_then_deletes_every_row(api, db, engine, clock, parts)
         assert state is not None and state.answers == {}
 
 
+async def test_forget_leaves_no_answer_in_the_files_and_no_chat_id_in_the_log(
+        api, db, engine, clock, parts, caplog):
+    caplog.set_level(logging.INFO)
+    c = engine.bundle.content
+    said = c["opt.injury.none"]  # on the card's "so far" lines, in the updates of her presses
+    async with clocked_bot(api, db, engine, clock, parts, HOUR) as (_app, _store):
+        sent = api.send_text(ALICE, "/start")
+        await api.wait_text(ALICE, c["q.injury.text"], sent["message_id"], keyboard=True)
+        await press_all(api, engine, ALICE, SELF_CARE)
+        await settle(api, engine, ALICE)
+        assert any(b'"injury":' in f.read_bytes() for f in files(db))  # the check can fail
+        sent = api.send_text(ALICE, "/forget")
+        ask = await api.wait_text(ALICE, c["tg.forget.ask"], sent["message_id"], keyboard=True)
+        await api.wait_answer(api.press_button(ALICE, ask.message_id,
+                                               c["tg.button.forget_yes"]))
+        await settle(api, engine, ALICE)  # the request itself has been handled
+        # As a kill -9 now would leave the files: neither the answers nor her words.
+        for f in files(db):
+            data = f.read_bytes()
+            assert (f.name, data.count(b'"injury":'), data.count(said.encode())) == (
+                f.name, 0, 0)
+    forgotten = [r.getMessage() for r in caplog.records if "forgotten" in r.getMessage()]
+    assert len(forgotten) == 1 and str(ALICE) not in forgotten[0]
+
+
+def files(db):
+    """The database and its write-ahead log."""
+    return [f for f in (db, db.with_name(db.name + "-wal")) if f.exists()]
+
+
 async def test_a_user_who_blocked_the_bot_loses_their_check_ins(api, db, engine, clock, parts):
     day = 0.02
     async with clocked_bot(api, db, engine, clock, parts, day) as (app, store):
@@ -143,4 +173,6 @@ async def test_blocking_the_bot_drops_check_ins(api, db, engine, clock, parts):
         assert store.reminders(ALICE) == []
         assert len(store.reminders(BOB)) == 1
         assert checkin_jobs(app) == [f"reminder:{r.id}" for r in store.reminders(BOB)]
-        assert api.transcript(-500) == []  # being added to a group says nothing
+        # Added to a group: the pointer to a private chat, once; nothing stored for it.
+        assert [m.text for m in api.transcript(-500)] == [
+            engine.bundle.content["tg.private_only"]]

@@ -279,9 +279,12 @@ async def test_reminders_are_listed_and_cancelled(api, db, engine, clock, parts)
             shown = await api.wait_text(ALICE, c["tg.remind.list"], sent["message_id"])
             assert shown.text.splitlines()[1:] == [f"- {c[key]}"]
 
-        # At most MAX_REMINDERS at a time.
+        # At most MAX_REMINDERS at a time (an hour apart: the same button tapped again at once
+        # books nothing more, test_e2e_delivery.py).
         while len(store.reminders(ALICE)) < MAX_REMINDERS:
+            clock.advance(3600.0)
             assert (await press_remind(api, engine, ALICE, booking, 7)).text is None
+        clock.advance(3600.0)
         answer = await press_remind(api, engine, ALICE, booking, 7)
         assert answer.text == c.get("tg.remind.too_many", max=MAX_REMINDERS)
         assert len(store.reminders(ALICE)) == MAX_REMINDERS

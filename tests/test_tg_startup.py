@@ -24,6 +24,7 @@ from auxil.botapi import (
     asked,
     heel_bot,
     in_thread,
+    leaked,
     press_value,
     quick_parts,
     reply_to,
@@ -84,9 +85,7 @@ async def test_the_mode_line_of_a_webhook(api, db, engine, parts, caplog, clean)
     caplog.set_level(logging.INFO, logger="heel_bot.tg.app")
     port = free_port()
     url = f"http://127.0.0.1:{port}/heel-bot/hook"
-    serve = {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
-             "webhook_url": url, "secret_token": SECRET}
-    async with heel_bot(api, db, engine, build=parts, webhook=serve, webhook_url=url,
+    async with heel_bot(api, db, engine, build=parts, webhook_url=url,
                         listen="127.0.0.1", port=port, secret_token=SECRET):
         pass
     (line,) = mode_lines(caplog)
@@ -312,7 +311,7 @@ def test_run_reports_a_refused_token_in_one_line(tmp_path: Path, engine, capsys)
         settings = ServeConfig(wrong, api.base_url, tmp_path / "heel.sqlite3")
         app = build_application(settings, engine=engine, store=Store(settings.db_path),
                                 **quick_parts())
-        assert run(app, settings) == 2
+        assert run(app) == 2
     forget_unclosed(app)
     one_line(capsys.readouterr().err, "refused the bot token", "@BotFather", token=wrong)
     assert [c.status for c in api.calls] == [401]
@@ -328,7 +327,39 @@ def test_run_reports_an_unreachable_bot_api_in_one_line(tmp_path: Path, engine, 
                            tmp_path / "heel.sqlite3")
     app = build_application(settings, engine=engine, store=Store(settings.db_path),
                             sleep=no_wait, **quick_parts())
-    assert run(app, settings) == 1
+    assert run(app) == 1
     forget_unclosed(app)
     one_line(capsys.readouterr().err, "cannot reach the Bot API", "TELEGRAM_API_URL",
              token=token)
+
+
+@pytest.mark.usefixtures("own_loop")
+def test_run_reports_a_webhook_port_in_use_in_one_line(tmp_path: Path, engine, capsys):
+    with in_thread() as api, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = ServeConfig(api.token, api.base_url, tmp_path / "heel.sqlite3",
+                               webhook_url=f"http://127.0.0.1:{port}/hook",
+                               listen="127.0.0.1", port=port, secret_token=SECRET)
+        app = build_application(settings, engine=engine, store=Store(settings.db_path),
+                                **quick_parts())
+        assert run(app) == 2
+    line = one_line(capsys.readouterr().err, f"cannot listen on 127.0.0.1:{port}", "--port",
+                    token=api.token)
+    assert "in use" in line
+    assert "setWebhook" not in [c.method for c in api.calls]  # nothing registered
+
+
+async def test_a_damaged_stored_conversation_is_logged_in_one_line_without_its_content(
+        api, db, engine, heel, caplog):
+    caplog.set_level(logging.INFO)
+    damaged = json.dumps({"v": engine.version, "n": "injury", "a": {"injury": "kneecap"},
+                          "h": [], "t": 3, "w": {"injury": "my private words"}})
+    store_raw(db, ALICE, damaged)
+    sent = api.send_text(ALICE, "/start")
+    await api.wait_text(ALICE, engine.bundle.content["ui.state_reset"], sent["message_id"])
+    about = [r for r in caplog.records if f"chat {ALICE}" in r.getMessage()]
+    assert [(r.levelno, r.getMessage()) for r in about] == [
+        (logging.WARNING, f"chat {ALICE}: stored conversation damaged; started afresh")]
+    assert leaked(caplog.records, "kneecap", "my private words") == []

@@ -37,7 +37,8 @@ UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not su
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
 _CLAUSE_END = re.compile(r"[,.;!?]")
-_NUMBERED = re.compile(r"(?:option |number |#)?(\d{1,2})")
+# An option's number, typed in ASCII digits: "-1", "¹" and "１" are not option 1.
+_NUMBERED = re.compile(r"(?:option |number |#)?([0-9]{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
 SHOES = "shoe_age"
@@ -146,7 +147,8 @@ class Understander:
                      if s not in self.red or v != self.policy.reassuring(s)}
         answer, said = None, False
         if question is not None:
-            answer, ask, said = self._asked(question, reading, mentions, nums, contrast)
+            answer, ask, said = self._asked(question, reading, mentions, nums, contrast,
+                                            typed=text)
             facts.pop(question.slot, None)
             confirm = [s for s in confirm if s != question.slot] + ask
             if answer not in (None, UNSURE):
@@ -160,15 +162,16 @@ class Understander:
         understood = bool(facts or confirm or emergency or answer is not None or said
                           or self._on_topic(reading.cleaned, question))
         exact = question is not None and answer is not None and self._exact(
-            question, reading.cleaned) == answer
+            question, reading.cleaned, text) == answer
         return Understanding(question.id if question else None, answer, facts,
                              tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
                              _where(mentions))
 
-    def _exact(self, q: Question, cleaned: str) -> str | None:
-        """The option a message names outright: its number, value or label, nothing else."""
+    def _exact(self, q: Question, cleaned: str, typed: str) -> str | None:
+        """The option a message names outright: its number (as typed, before any
+        normalisation), value or label, nothing else."""
         text = cleaned.strip(" ,.!-–—'\"")  # not "?": "no?" is not an answer
-        number = _NUMBERED.fullmatch(text)
+        number = _NUMBERED.fullmatch(" ".join(typed.casefold().split()).strip(" ,.!'\""))
         if number and 1 <= int(number.group(1)) <= len(q.options):
             return q.options[int(number.group(1)) - 1].value
         return self.labels[q.slot].get(text)
@@ -176,11 +179,11 @@ class Understander:
     # ------------------------------------------------------------ the asked question
 
     def _asked(self, q: Question, reading: Reading, mentions: list[Mention], nums: _Numbers,
-               contrast: int | None) -> tuple[str | None, list[str], bool]:
+               contrast: int | None, *, typed: str) -> tuple[str | None, list[str], bool]:
         """The asked slot's value (or UNSURE / None), the slots to confirm, and whether the
         message said anything to the question (a bare answer, a mention of its slot)."""
         slot = q.slot
-        named = self._exact(q, reading.cleaned)
+        named = self._exact(q, reading.cleaned, typed)
         if named is not None:
             return named, [], True
         # A hedge of a number hedges the number, not the answer ("maybe 6 weeks ago").

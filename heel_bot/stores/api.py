@@ -23,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol
 
 from heel_bot.store import Reminder, StoreError
+from heel_bot.store_inbox import InboxRow
 
 # How long a claimed check-in is the claimer's alone: longer than sending one takes with every
 # retry (the transport retries for under a minute), short enough that a dead instance's
@@ -119,6 +120,33 @@ class Storage(Protocol):
 
     def take_checkin(self, chat_id: int) -> float | None:
         """When the check was, for the chat's open check-in (then closed); None if none."""
+
+    # ------------------------------------------------------------ the update inbox
+
+    def handling(self, update_id: int) -> contextlib.AbstractContextManager[None]:
+        """While handling `update_id` (in this task): every write committed meanwhile also
+        marks it applied in the inbox, in the same transaction."""
+
+    def claim(self) -> None:
+        """Hold the store for this process alone until `close`; StoreError if another holds
+        it (one `serve` per store, until the adapter is ready for several instances)."""
+
+    def wipe_log(self) -> bool:
+        """Empty the database's own log of deleted rows where the store keeps one (SQLite's
+        write-ahead log); False if it could not finish."""
+
+    def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+        """Record fetched updates (id, JSON) in one transaction; the new ids, in order."""
+
+    def inbox(self) -> list[InboxRow]:
+        """Every row of the inbox, in the order the updates came."""
+
+    def inbox_done(self, update_id: int) -> None:
+        """The update has been handled: its body is emptied; the row stays until confirmed."""
+
+    def inbox_confirm(self, older_than: float | None = None) -> int:
+        """Delete handled updates Telegram will not send again (all, or those received over
+        `older_than` seconds ago); how many."""
 
     # ------------------------------------------------------------ several instances
 

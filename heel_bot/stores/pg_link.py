@@ -13,6 +13,7 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from heel_bot.store import StoreError
+from heel_bot.store_inbox import HANDLING
 from heel_bot.stores.schema import POSTGRES, SCHEMA_VERSION
 
 Params: TypeAlias = Sequence[object] | Mapping[str, object]
@@ -129,14 +130,23 @@ class Link:
 
     def run(self, sql: str, params: Params = ()) -> int:
         """Run one statement (committed when it returns); how many rows it changed."""
-        with self._errors(), self.pool.connection() as conn:
-            return conn.execute(sql, params).rowcount
+        with self._errors(), self.pool.connection() as conn, conn.transaction():
+            changed = conn.execute(sql, params).rowcount
+            _mark_applied(conn)
+            return changed
 
     def batch(self, statements: Sequence[tuple[str, Params]]) -> None:
         """Run statements in one transaction: all of them or none."""
         with self._errors(), self.pool.connection() as conn, conn.transaction():
             for sql, params in statements:
                 conn.execute(sql, params)
+            _mark_applied(conn)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Conn]:
+        """A pooled connection in one transaction (committed when the block ends)."""
+        with self._errors(), self.pool.connection() as conn, conn.transaction():
+            yield conn
 
     def claim(self, claim: str, params: Params, lookup: str,
               lookup_params: Params) -> tuple[bool, Any]:
@@ -171,3 +181,14 @@ class Link:
                 for statement in POSTGRES[number]:
                     conn.execute(statement)
             conn.execute("UPDATE heel_bot_schema SET version = %s", (SCHEMA_VERSION,))
+
+
+
+def _mark_applied(conn: Conn) -> None:
+    """While an update is being handled (heel_bot/store_inbox.py, `handling`), a write also
+    marks it applied in the inbox, in the write's own transaction, as the SQLite store does:
+    after a crash it is then shown where it stands, never applied again."""
+    handling = HANDLING.get()
+    if handling is not None:
+        conn.execute("UPDATE inbox SET applied = 1 WHERE update_id = %s AND applied = 0",
+                     (handling,))

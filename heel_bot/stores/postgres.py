@@ -37,6 +37,7 @@ from heel_bot.stores.api import (
     ChatLock,
     Delivery,
 )
+from heel_bot.stores.pg_inbox import PgInbox
 from heel_bot.stores.pg_link import Link
 
 _SELECT_REMINDERS = "SELECT id, chat_id, due_at, days, created FROM reminders "
@@ -83,7 +84,7 @@ class _PgChatLock:
             self._pool.putconn(conn)
 
 
-class PgStore:
+class PgStore(PgInbox):
     """The PostgreSQL store, a `Storage` (heel_bot/stores/api.py)."""
 
     def __init__(self, url: str, *, clock: Callable[[], float] = time.time,
@@ -102,7 +103,9 @@ class PgStore:
         return self._link.version()
 
     def close(self) -> None:
-        """Close every pooled connection; the store cannot be used afterwards."""
+        """Let go of the claim, close every pooled connection; the store cannot be used
+        afterwards."""
+        self.release_claim()
         self._link.close()
 
     # ------------------------------------------------------------ conversations

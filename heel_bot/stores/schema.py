@@ -113,6 +113,32 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX updates_seen_by_time ON updates_seen (seen)",
         ),
     ),
+    Migration(
+        # Updates fetched from Telegram, from before their offset is confirmed until they have
+        # been handled (then `body` is emptied and `done` set; the row goes once Telegram has
+        # been told). `seq` is the order they came in; `applied`: a write of the update's
+        # handling has been committed, so a crash-restart must not apply it again.
+        sqlite=(
+            """CREATE TABLE inbox (
+                   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+                   update_id INTEGER NOT NULL UNIQUE,
+                   body      TEXT    NOT NULL,
+                   received  REAL    NOT NULL,
+                   applied   INTEGER NOT NULL DEFAULT 0,
+                   done      INTEGER NOT NULL DEFAULT 0
+               )""",
+        ),
+        postgres=(
+            """CREATE TABLE inbox (
+                   seq       BIGSERIAL        PRIMARY KEY,
+                   update_id BIGINT           NOT NULL UNIQUE,
+                   body      TEXT             NOT NULL,
+                   received  DOUBLE PRECISION NOT NULL,
+                   applied   INTEGER          NOT NULL DEFAULT 0,
+                   done      INTEGER          NOT NULL DEFAULT 0
+               )""",
+        ),
+    ),
 )
 
 SQLITE: tuple[tuple[str, ...], ...] = tuple(m.sqlite for m in MIGRATIONS)

@@ -84,7 +84,7 @@ class SqliteStore(Store):
             self._held.add(chat_id)
         return _HeldChat(self._held, self._held_guard, chat_id)
 
-    def _claimed(self, sql: str, params: tuple[object, ...]) -> list[Reminder]:
+    def _claim_rows(self, sql: str, params: tuple[object, ...]) -> list[Reminder]:
         with self._transaction():
             # RETURNING rows must all be read before COMMIT.
             return _reminders(self._db.execute(sql, params).fetchall())
@@ -93,14 +93,14 @@ class SqliteStore(Store):
                        lease: float = REMINDER_LEASE) -> Reminder | None:
         """Claim one check-in (see heel_bot/stores/api.py)."""
         now = self._now()
-        found = self._claimed(_CLAIM_ONE, (owner, now + lease, reminder_id, now, owner))
+        found = self._claim_rows(_CLAIM_ONE, (owner, now + lease, reminder_id, now, owner))
         return found[0] if found else None
 
     def claim_due_reminders(self, owner: str, *, lease: float = REMINDER_LEASE,
                             limit: int = 100) -> list[Reminder]:
         """Claim due check-ins nobody holds, soonest first."""
         now = self._now()
-        return self._claimed(_CLAIM_DUE, (owner, now + lease, now, now, limit))
+        return self._claim_rows(_CLAIM_DUE, (owner, now + lease, now, now, limit))
 
     def claim_update(self, update_id: int, owner: str, *,
                      lease: float = UPDATE_LEASE) -> Delivery:

@@ -3,7 +3,8 @@
 `build_application` takes every part from outside (the settings, the engine, the store, the
 rate limiter, the clock, the sleep used between retries, the HTTP transport), so tests and
 benchmarks pass their own instead of patching; the command line is the one place that chooses
-the real ones. `run` serves until SIGINT/SIGTERM by long polling or a webhook.
+the real ones. `run` (heel_bot/tg/serving.py) serves until SIGINT/SIGTERM by long polling or a
+webhook, every update through the store's inbox.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     Application,
     BaseRateLimiter,
@@ -42,13 +42,15 @@ from heel_bot.tg import routes
 from heel_bot.tg.buttons import Buttons
 from heel_bot.tg.chats import Chats
 from heel_bot.tg.health import Health
-from heel_bot.tg.logs import REDACTOR, log_handler, protect_logs
+from heel_bot.tg.inbox import Inbox
+from heel_bot.tg.logs import log_handler, protect_logs
 from heel_bot.tg.menus import Menus
 from heel_bot.tg.ordering import ChatOrderedProcessor, chat_id_of
 from heel_bot.tg.pacing import ChatPacer
 from heel_bot.tg.presence import present
 from heel_bot.tg.privacy import Privacy
 from heel_bot.tg.reminders import Reminders
+from heel_bot.tg.serving import ALLOWED_UPDATES, Receiver, attach, run
 from heel_bot.tg.transport import RetryingRequest
 from heel_bot.tg.typed import Typed
 
@@ -58,7 +60,8 @@ Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 # The rate limiter makes the bot ExtBot[int] (its per-call argument is a retry count).
 App: TypeAlias = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any],
                              dict[Any, Any], JobQueue[Context]]
-ALLOWED_UPDATES = ("message", "channel_post", "callback_query", "my_chat_member")
+__all__ = ["ALLOWED_UPDATES", "POOL_SIZE", "App", "build_application", "run",
+           "setup_logging"]
 # Telegram lets a bot send about 30 messages a second, so 16 updates in flight are plenty;
 # more only deepen httpcore's pool queue, whose upkeep grows with its length (measured:
 # 0.64-0.80x the CPU per update at 100 busy chats; docs/benchmarks.md, F4).
@@ -133,16 +136,19 @@ def _dates(clock: Callable[[], float]) -> Callable[[], str]:
 
 
 def _parts(settings: ServeConfig, engine: Engine, store: Storage, clock: Callable[[], float],
-           metrics: Metrics) -> tuple[Lifecycle, ChatOrderedProcessor]:
-    """The handlers, and the lifecycle around them, sharing one update processor."""
-    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, metrics=metrics)
+           metrics: Metrics) -> tuple[Lifecycle, ChatOrderedProcessor, Inbox]:
+    """The handlers, and the lifecycle around them, sharing one update processor that runs
+    each update through the inbox."""
     chats = Chats(engine, store, today := _dates(clock), metrics)
+    inbox = Inbox(store, chats.resume)
+    processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, around=inbox.handle,
+                                     metrics=metrics)
     reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
     h = routes.Handlers(chats, Typed(chats, settings.deep_links), Buttons(chats), reminders,
                         Privacy(chats, reminders), Menus(chats, today))
     health = None if settings.health_port is None else Health(settings, store, metrics,
                                                               clock=clock)
-    return Lifecycle(settings, h, health), processor
+    return Lifecycle(settings, h, health), processor, inbox
 
 
 def build_application(
@@ -161,12 +167,9 @@ def build_application(
     also waiting with `sleep`); `clock` dates the check-ins; `metrics` is what the operator's
     /metrics shows (served when the settings give a health port).
     """
-    protect_logs(settings.token, settings.secret_token)
-    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
-    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
+    _prepare(settings)
     metrics = metrics or Metrics()
-    life, processor = _parts(settings, engine, store, clock, metrics)
+    life, processor, inbox = _parts(settings, engine, store, clock, metrics)
     transport = RetryingRequest(request or HTTPXRequest(connection_pool_size=POOL_SIZE),
                                 sleep=sleep, metrics=metrics)
     builder = (
@@ -176,13 +179,28 @@ def build_application(
         .request(transport)
         .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
         .concurrent_updates(processor)
+        .updater(None)  # updates come in through the inbox (heel_bot/tg/serving.py)
         .post_init(life.post_init)
         .post_shutdown(life.post_shutdown)
     )
     app: App = _at(builder, settings, get_updates_request).build()
     routes.install(app, life.h)
     app.add_error_handler(life.on_error)
+    attach(app, Receiver(settings, inbox, _read_timeout(get_updates_request), sleep))
     return app
+
+
+def _read_timeout(request: BaseRequest | None) -> float:
+    """getUpdates' read timeout (on top of the long poll's): the transport's, else PTB's."""
+    return (request.read_timeout if request else None) or 5.0
+
+
+def _prepare(settings: ServeConfig) -> None:
+    """What the process needs before any Application is built."""
+    protect_logs(settings.token, settings.secret_token)
+    # Opt in to PTB 23's durations (timedelta): without it PTB 22 warns each time it builds
+    # a RetryAfter, i.e. on every flood-limit answer. ChatPacer reads retry_after either way.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 def _at(builder: Any, settings: ServeConfig, get_updates_request: BaseRequest | None) -> Any:
@@ -205,31 +223,3 @@ def setup_logging(settings: ServeConfig) -> None:
     redactor = protect_logs(settings.token, settings.secret_token)
     for handler in logging.getLogger().handlers:
         handler.addFilter(redactor)
-
-
-def run(app: App, settings: ServeConfig) -> int:
-    """Serve until SIGINT/SIGTERM: long polling, or a webhook when the settings name one.
-
-    In-flight updates are finished and the store is closed before returning.
-    """
-    try:
-        if settings.webhook_url:
-            app.run_webhook(listen=settings.listen, port=settings.port,
-                            url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                            webhook_url=settings.webhook_url,
-                            secret_token=settings.secret_token,
-                            allowed_updates=list(ALLOWED_UPDATES))
-        else:
-            app.run_polling(allowed_updates=list(ALLOWED_UPDATES))
-    except StoreError as exc:  # e.g. reading the check-ins to reschedule at start-up
-        print(f"heel-bot: {exc}", file=sys.stderr)
-        return 2
-    except InvalidToken:
-        print("heel-bot: Telegram refused the bot token; check TELEGRAM_BOT_TOKEN against "
-              "@BotFather (/mybots, API Token)", file=sys.stderr)
-        return 2
-    except NetworkError as exc:
-        print(f"heel-bot: cannot reach the Bot API ({REDACTOR.redact(str(exc))}); check the "
-              "network or TELEGRAM_API_URL", file=sys.stderr)
-        return 1
-    return 0

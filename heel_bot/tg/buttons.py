@@ -8,7 +8,6 @@ message's press is stale, shown as such and never applied.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -39,10 +38,16 @@ class Tap:
     answered: bool = False
 
     async def ack(self, text: str | None = None) -> None:
-        """Answer the query (once; later calls do nothing)."""
+        """Answer the query (once; later calls do nothing). Best effort: only the spinner on
+        the button depends on it, and a press answered late (e.g. after a restart) is refused
+        as "too old" — the reply must still go out."""
         if not self.answered:
             self.answered = True
-            await self.query.answer(text[:200] if text else None)
+            try:
+                await self.query.answer(text[:200] if text else None)
+            except TelegramError as exc:
+                log.info("chat %s: press not acknowledged (%s: %s)", self.chat_id,
+                         type(exc).__name__, exc)
 
 
 Handler: TypeAlias = Callable[[Update, Context], Coroutine[Any, Any, None]]
@@ -61,9 +66,8 @@ def tapped(chats: Chats, handle: Callable[[Tap, P], Awaitable[None]],
             return  # a button on an inline message: nothing of ours
         tap = Tap(query, context, chat.id)
         try:
-            if chat.type != ChatType.PRIVATE:
-                await tap.ack(None)
-                await chats.send(context.bot, chat.id, chats.html("tg.private_only"))
+            if chat.type != ChatType.PRIVATE:  # the pointer, on the button only: no message
+                await tap.ack(chats.c["tg.private_only"])
                 return
             press = codec.decode(query.data)
             if kind is not None and not isinstance(press, kind):
@@ -71,16 +75,21 @@ def tapped(chats: Chats, handle: Callable[[Tap, P], Awaitable[None]],
                 await refuse(chats, tap, strip=False)
                 return
             await handle(tap, press)  # type: ignore[arg-type]
+            chats.pressed(chat.id, query)
         finally:
             if not tap.answered:
-                with contextlib.suppress(TelegramError):
-                    await tap.ack()
+                await tap.ack()
 
     return callback
 
 
 async def refuse(chats: Chats, tap: Tap, *, strip: bool) -> None:
-    """A stale or forged press: a short notice, then the current question again."""
+    """A stale or forged press: a short notice, then the current question again. A double tap
+    (the button just handled, pressed again) only gets the short notice: its message already
+    shows where the chat is."""
+    if chats.repeats(tap.chat_id, tap.query):
+        await tap.ack(chats.c["tg.already"])
+        return
     await tap.ack(chats.c["tg.stale"])
     if strip:
         await chats.drop_keyboard(tap.query)

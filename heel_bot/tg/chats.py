@@ -7,12 +7,16 @@ longer fits the dialog (the dialog changed) is restarted with a notice.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import cast
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ExtBot
 
 from heel_bot.engine import Engine, Notice, Reply, State
@@ -25,6 +29,14 @@ from heel_bot.tg.keyboards import Keyboards
 from heel_bot.tg.text import esc, split_html
 
 log = logging.getLogger(__name__)
+
+# Chats whose last press is remembered, to recognise a double tap (the oldest are forgotten).
+REMEMBERED_PRESSES = 4096
+
+
+def not_modified(exc: BadRequest) -> bool:
+    """Whether Telegram refused an edit because the message already looks like that."""
+    return "not modified" in str(exc).casefold()
 
 
 class Chats:
@@ -39,6 +51,9 @@ class Chats:
         self.render: Renderer = self.session.render
         self.c = engine.bundle.content
         self.keyboards = Keyboards(engine)
+        # Each chat's last press handled: (message id, data). Only to recognise a double tap,
+        # whose second press is not refused as stale (that would show the question twice).
+        self._presses: OrderedDict[int, tuple[int, str | None]] = OrderedDict()
 
     # ------------------------------------------------------------ state
 
@@ -50,7 +65,12 @@ class Chats:
         try:
             return self.engine.restore(raw), ()
         except StateError as exc:
-            log.info("chat %s: stored conversation restarted (%s)", chat_id, type(exc).__name__)
+            # One line, without the stored state: it holds the user's answers. A damaged row
+            # is worth a look; a conversation of an older dialog is expected after an update.
+            older = str(exc).startswith("state is for dialog")
+            log.log(logging.INFO if older else logging.WARNING,
+                    "chat %s: stored conversation %s; started afresh", chat_id,
+                    "of another dialog version" if older else "damaged")
             try:
                 turn = State.from_json(raw).turn + 1
             except StateError:
@@ -62,6 +82,22 @@ class Chats:
     def save(self, chat_id: int, state: State) -> None:
         """Commit the state; called before any reply about it is sent."""
         self.store.save(chat_id, state.to_json())
+
+    # ------------------------------------------------------------ presses
+
+    def pressed(self, chat_id: int, query: CallbackQuery) -> None:
+        """Remember the chat's press as handled."""
+        if query.message is not None:
+            self._presses[chat_id] = (query.message.message_id, query.data)
+            self._presses.move_to_end(chat_id)
+            if len(self._presses) > REMEMBERED_PRESSES:
+                self._presses.popitem(last=False)
+
+    def repeats(self, chat_id: int, query: CallbackQuery) -> bool:
+        """Whether the press is the same button of the same message as the chat's last one: a
+        double tap, already handled."""
+        return query.message is not None and self._presses.get(chat_id) == (
+            query.message.message_id, query.data)
 
     # ------------------------------------------------------------ text
 
@@ -115,11 +151,13 @@ class Chats:
     async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None,
                     source: str = DIRECT) -> None:
         """A new conversation (`reply`: as an opening message left it; `source`: where the
-        person came from, a metrics label): store it, then greet and ask the first question."""
+        person came from, a metrics label): greet, store it, then ask the first question.
+        (Greeting first: after a crash between the two, a stored conversation is only shown
+        where it stands, and the greeting must not be lost.)"""
         reply = reply or self.engine.start()
-        self.save(chat_id, reply.state)
         self.metrics.conversation_started(source)
         await self.send_doc(bot, chat_id, self.render.welcome())
+        self.save(chat_id, reply.state)
         await self.send_reply(bot, chat_id, reply)
 
     async def show_current(self, bot: ExtBot[None], chat_id: int,
@@ -132,6 +170,20 @@ class Chats:
             await self.begin(bot, chat_id)
             return
         await self.send_reply(bot, chat_id, self.engine.show(state), (*extra, *reset))
+
+    async def resume(self, update: Update) -> None:
+        """An update handled again after a crash, whose changes had been committed: show the
+        chat where it stands (its reply may never have gone out), never apply it twice."""
+        chat = update.effective_chat
+        if chat is None or chat.type != ChatType.PRIVATE:
+            return
+        bot = cast("ExtBot[None]", update.get_bot())
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):  # too old by now, most likely
+                await update.callback_query.answer()
+            await self.drop_keyboard(update.callback_query)
+        if self.store.load(chat.id) is not None:  # none: e.g. it was forgotten
+            await self.show_current(bot, chat.id)
 
     # ------------------------------------------------------------ the pressed message
 
@@ -149,7 +201,9 @@ class Chats:
         """Show `reply` by editing the pressed message: one Bot API call per press, and the
         pressed message's buttons replaced by the new ones (only the live message has
         buttons). A message that cannot be edited, or a reply too long for one message, goes
-        out as new messages instead."""
+        out as new messages instead. An edit Telegram says changes nothing has been made: the
+        transport retried an edit whose answer was lost (sending the reply anew would show
+        the question twice)."""
         parts = split_html(to_html(self.card_doc(reply)))
         if len(parts) == 1:
             try:
@@ -158,6 +212,8 @@ class Chats:
                 self.tally(reply)  # (on the way below, send_reply counts it)
                 return
             except BadRequest as exc:
+                if not_modified(exc):
+                    return  # it shows this already: a retried edit had gone through
                 log.debug("pressed message not edited: %s", exc)
         await self.drop_keyboard(query)
         await self.send_reply(bot, chat_id, reply)

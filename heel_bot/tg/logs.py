@@ -60,6 +60,7 @@ def protect_logs(*secrets: str | None) -> Redactor:
     """Keep secrets out of every log line, from any logger, whatever handler prints it.
 
     httpx logs each request URL, which contains the token, at INFO: it is raised to WARNING.
+    (And one noisy PTB logger is quietened, below.)
     Belt and braces, a log-record factory passes every record through the Redactor when it is
     created, so no handler (added now or later, e.g. by pytest) can see the secret.
     """
@@ -67,6 +68,10 @@ def protect_logs(*secrets: str | None) -> Redactor:
     REDACTOR.add(*secrets)
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # PTB logs each answer that is not JSON (a 502 page from Telegram's front end) at ERROR,
+    # with a traceback and the page; the transport and the poller log such a failure in one
+    # line, so only its CRITICAL lines (it has none today) get through.
+    logging.getLogger("telegram.request.BaseRequest").setLevel(logging.CRITICAL)
     if not _factory_installed:
         previous = logging.getLogRecordFactory()
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -15,6 +14,12 @@ from telegram.ext import BaseUpdateProcessor
 from heel_bot.ops.metrics import Metrics
 
 TAKEN_IN = 2**20  # updates PTB hands over at once: as many as are fetched
+
+Around = Callable[[object, Awaitable[Any]], Awaitable[None]]
+
+
+async def _plainly(update: object, coroutine: Awaitable[Any]) -> None:
+    await coroutine
 
 
 def chat_id_of(update: object) -> int | None:
@@ -47,7 +52,7 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     them all and stall every other chat.
     """
 
-    def __init__(self, max_concurrent_updates: int = 256,
+    def __init__(self, max_concurrent_updates: int = 256, around: Around | None = None,
                  metrics: Metrics | None = None) -> None:
         # PTB takes a slot of its own before do_process_update, i.e. before the chat's lock,
         # so its slots are left wide open (each fetched update is a task already: they bound
@@ -55,6 +60,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         # (`max_concurrent_updates` therefore reports PTB's wide-open number.)
         super().__init__(TAKEN_IN)
         self._running = asyncio.Semaphore(max_concurrent_updates)
+        # Runs each update's handlers (the inbox: marks it applied and done around them).
+        self._around: Around = around or _plainly
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
         self.metrics = metrics or Metrics(process=False)
@@ -76,10 +83,12 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         arrived = time.monotonic()
         chat_id = chat_id_of(update)
-        held: AbstractAsyncContextManager[None] = (
-            contextlib.nullcontext() if chat_id is None else self.chat_lock(chat_id))
-        async with held, self._running:
-            await coroutine
+        if chat_id is None:
+            async with self._running:
+                await self._around(update, coroutine)
+        else:
+            async with self.chat_lock(chat_id), self._running:
+                await self._around(update, coroutine)
         # The reply latency as the person sees it: queued behind their own chat included.
         self.metrics.update(update_kind(update), time.monotonic() - arrived)
 

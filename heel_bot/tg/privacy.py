@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from heel_bot.tg import codec
 from heel_bot.tg.buttons import Tap
-from heel_bot.tg.chats import Chats
+from heel_bot.tg.chats import Chats, not_modified
 from heel_bot.tg.reminders import Reminders
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,11 @@ class Privacy:
             ids = [r.id for r in store.reminders(chat_id)]
             store.forget(chat_id)
             self.reminders.unschedule(tap.context.job_queue, *ids)
-            log.info("chat %s: everything forgotten on request", chat_id)
+            log.info("a chat's conversation and check-ins were forgotten on request")
         await tap.ack(None)
         key = "tg.forget.done" if press.confirmed else "tg.forget.kept"
         try:
             await tap.query.edit_message_text(self.chats.html(key))
-        except BadRequest:
-            await self.chats.send(tap.context.bot, chat_id, self.chats.html(key))
+        except BadRequest as exc:
+            if not not_modified(exc):
+                await self.chats.send(tap.context.bot, chat_id, self.chats.html(key))

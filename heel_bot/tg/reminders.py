@@ -108,6 +108,10 @@ class Reminders:
             await tap.ack(chats.c.get("tg.remind.too_many", max=MAX_REMINDERS))
             return
         due = self.clock() + press.days * self.day_seconds
+        if any(r.days == press.days and abs(r.due_at - due) < self.day_seconds / 24
+               for r in self.store.reminders(chat_id)):  # a second tap: booked already
+            await tap.ack(chats.c.get("tg.remind.already", days=press.days))
+            return
         rem = self.store.reminder(self.store.add_reminder(chat_id, due, press.days))
         assert rem is not None and tap.context.job_queue is not None
         self.schedule(tap.context.job_queue, rem)
@@ -174,7 +178,10 @@ class Reminders:
         """A check-in answered: the dialog's check-in rules decide, with days from the store."""
         chats, chat_id, engine = self.chats, tap.chat_id, self.chats.engine
         checked = self.store.take_checkin(chat_id)
-        if checked is None:  # answered already (a double tap), or forgotten meanwhile
+        if checked is None and chats.repeats(chat_id, tap.query):
+            await tap.ack(chats.c["tg.already"])  # a double tap: answered already
+            return
+        if checked is None:  # answered already, or forgotten meanwhile
             await tap.ack(chats.c["tg.stale"])
             await chats.drop_keyboard(tap.query)
             await chats.show_current(tap.context.bot, chat_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from telegram import Update
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -51,19 +53,33 @@ def _answers(h: Handlers) -> tuple[tuple[type, Any], ...]:
             (codec.ScreenDone, h.buttons.on_screen_done))
 
 
+def member(h: Handlers) -> Any:
+    """The bot's membership changed: in a private chat (blocked?) or a group (added?)."""
+
+    async def on_member(update: Update, context: Any) -> None:
+        changed = update.my_chat_member
+        if changed is not None and changed.chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+            await h.typed.on_added(update, context)
+        else:
+            await h.reminders.on_member(update, context)
+
+    return on_member
+
+
 def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None:
     """Register the table below on `app`."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    elsewhere = (~filters.ChatType.PRIVATE & ~filters.StatusUpdate.ALL
-                 & (filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST))
+    # In groups only a command gets an answer (the pointer to a private chat): with privacy
+    # mode off a bot sees every message, and answering each would flood the group.
+    in_groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.COMMAND
 
     def press(kind: type, handle: Any) -> CallbackQueryHandler[Any, Any]:
         """Presses whose callback data decodes to `kind` go to `handle`."""
         return CallbackQueryHandler(tapped(h.chats, handle, kind), pattern=codec.matches(kind))
 
     app.add_handlers([
-        # Groups and channels: one pointer to a private chat; nothing is stored.
-        MessageHandler(elsewhere, h.typed.on_elsewhere),
+        # Groups: a pointer to a private chat, when added and for a command; nothing stored.
+        MessageHandler(in_groups, h.typed.on_elsewhere),
         # Private chats: commands, typed text, anything else.
         CommandHandler("start", h.typed.on_start, filters=private),
         CommandHandler("privacy", h.privacy.on_privacy, filters=private),
@@ -87,6 +103,6 @@ def install(app: Application[Any, Any, Any, Any, Any, Any], h: Handlers) -> None
         press(codec.CheckinAnswer, h.reminders.on_answer),
         press(codec.Forget, h.privacy.on_confirm),
         CallbackQueryHandler(tapped(h.chats, h.buttons.on_forged)),  # anything else: forged
-        # A user who blocks the bot.
-        ChatMemberHandler(h.reminders.on_member, ChatMemberHandler.MY_CHAT_MEMBER),
+        # A user who blocks the bot; the bot added to a group.
+        ChatMemberHandler(member(h), ChatMemberHandler.MY_CHAT_MEMBER),
     ])

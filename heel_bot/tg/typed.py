@@ -11,6 +11,7 @@ import logging
 from typing import TypeAlias
 
 from telegram import Update
+from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ContextTypes, ExtBot
 
@@ -108,10 +109,8 @@ class Typed:
         """A /command we do not know: say so, then the current question again."""
         message = update.effective_message
         assert message is not None and message.text is not None
-        first = message.text.split(maxsplit=1)[0]
-        if "@" in first and first.split("@", 1)[1].casefold() != (
-                context.bot.username or "").casefold():
-            return  # addressed to another bot
+        if _for_another_bot(message.text, context):
+            return
         await self.chats.show_current(context.bot, _chat_id(update),
                                       (Notice("tg.unknown_command"),))
 
@@ -120,14 +119,35 @@ class Typed:
         await self.chats.show_current(context.bot, _chat_id(update), (Notice("tg.non_text"),))
 
     async def on_elsewhere(self, update: Update, context: Context) -> None:
-        """Groups and channels: one reply pointing to a private chat; nothing is stored."""
-        chat = update.effective_chat
-        if chat is None:
+        """A command in a group: the pointer to a private chat (unless it is meant for another
+        bot); nothing is stored."""
+        message = update.effective_message
+        if message is None or message.text is None or _for_another_bot(message.text, context):
             return
+        await self._point(context, message.chat.id)
+
+    async def on_added(self, update: Update, context: Context) -> None:
+        """The bot added to a group: say once that it talks one to one; nothing is stored."""
+        changed = update.my_chat_member
+        if changed is None:
+            return
+        joined = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
+        if changed.new_chat_member.status in joined and \
+                changed.old_chat_member.status not in joined:
+            await self._point(context, changed.chat.id)
+
+    async def _point(self, context: Context, chat_id: int) -> None:
         try:
-            await context.bot.send_message(chat.id, self.chats.html("tg.private_only"))
-        except (Forbidden, BadRequest) as exc:  # e.g. a channel where the bot may not post
-            log.debug("no reply in chat %s: %s", chat.id, type(exc).__name__)
+            await context.bot.send_message(chat_id, self.chats.html("tg.private_only"))
+        except (Forbidden, BadRequest) as exc:  # e.g. a group where the bot may not write
+            log.debug("no reply in chat %s: %s", chat_id, type(exc).__name__)
+
+
+def _for_another_bot(text: str, context: Context) -> bool:
+    """Whether a command names another bot (`/start@other_bot`)."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    return "@" in first and first.split("@", 1)[1].casefold() != (
+        context.bot.username or "").casefold()
 
 
 def _chat_id(update: Update) -> int:

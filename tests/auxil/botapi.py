@@ -26,20 +26,27 @@ duplicate in a transcript is a real bug in the bot. Kinds:
 - "500": HTTP 500 with a JSON error (PTB raises `NetworkError`);
 - "502": HTTP 502 with nginx's HTML page, as Telegram's front end sends (PTB: `NetworkError`);
 - "drop": half a response, then the connection is closed (PTB: `NetworkError`);
-- "timeout": no response at all until the client gives up (PTB: `TimedOut`).
+- "timeout": no response at all until the client gives up (PTB: `TimedOut`);
+- "401": 401 Unauthorized, as when the token has been revoked (PTB: `InvalidToken`);
+- "too_old": 400 "query is too old and response timeout expired or query ID is invalid", as
+  Telegram answers answerCallbackQuery for a press answered too late (PTB: `BadRequest`).
 
 `drop_processed` is the one exception: it processes the request, then drops the connection —
 the case where a client cannot know whether its message went out (a retry may duplicate it).
-It exists to document that ambiguity; fault tests use "drop".
+Tests of that ambiguity use it (tests/test_e2e_delivery.py); other fault tests use "drop".
 
-Hooks for what a test arranges or observes beyond users and faults: `hold`/`release` (a slow
-path to one chat), `on_call` (look at the world, e.g. the store, when a call goes out),
-`member_update` (a user blocks or unblocks the bot), `unblock`, `send_channel_post`,
-`press(..., None)` (a query without data), and `in_thread` (the stand-in on a thread of its
-own, for code that runs its own event loop, such as `heel-bot serve`).
+Updates stay queued until a getUpdates offset confirms them, so a bot killed before it
+confirms gets them again, as from Telegram. Hooks for what a test arranges or observes beyond
+users and faults: `hold`/`release` (a slow path to one chat; `release(drop=True)`: the held
+requests never arrive, as when the bot is killed with them on their way), `on_call` (look at
+the world, e.g. the store, when a call goes out), `member_update` (a user blocks or unblocks
+the bot), `unblock`, `send_channel_post`, `send_unreadable` (an update python-telegram-bot
+cannot read), `press(..., None)` (a query without data), and `in_thread` (the stand-in on a
+thread of its own, for code that runs its own event loop, such as `heel-bot serve`).
 
 Below the stand-in: `running(app)`, which runs any PTB Application inside the test's loop
-exactly as `run_polling`/`run_webhook` would, and helpers that drive heel-bot through the
+exactly as `run_polling`/`run_webhook` would, `heel_bot(...)`, which serves heel-bot as
+`heel-bot serve` does (heel_bot/tg/serving.py), and helpers that drive heel-bot through the
 stand-in (plans worked out with the engine, conversations by buttons or typing, store reads,
 the parts tests pass to `build_application`: a still-standing clock, quick transports).
 """
@@ -72,7 +79,8 @@ from heel_bot.store import Store
 
 DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 
-FAULT_KINDS = ("429", "500", "502", "drop", "drop_processed", "timeout")
+FAULT_KINDS = ("429", "500", "502", "drop", "drop_processed", "timeout", "401", "too_old")
+TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 
 # Values PTB sends as JSON strings (objects and lists); everything else stays a string, so
 # that a text such as "[1]" is never mistaken for a list.
@@ -353,6 +361,7 @@ class BotAPIStandIn:
         self._webhook_task: asyncio.Task[None] | None = None
         self._webhook_client: httpx.AsyncClient | None = None
         self._held: dict[int, asyncio.Event] = {}
+        self._dropped: set[asyncio.Event] = set()  # released with drop=True
         self._hooks: list[tuple[str, Callable[[dict[str, Any]], object]]] = []
         self.hook_errors: list[BaseException] = []
 
@@ -495,6 +504,22 @@ class BotAPIStandIn:
         self._user_messages[(chat_id, message["message_id"])] = message
         self.queue({"channel_post": message})
         return message
+
+    def send_unreadable(self, chat_id: int, *, text: str = "forwarded poll",
+                        name: str = "Poison") -> dict[str, Any]:
+        """A message python-telegram-bot cannot read: a forwarded poll without a field the
+        library requires (as an older or newer Bot API server sends it), from a user named
+        `name` (also their username) with a caption `text`. Returns the queued update."""
+        chat = self.add_chat(chat_id)
+        message = {"message_id": next(self._message_ids[chat_id]),
+                   "from": {"id": chat_id, "is_bot": False, "first_name": name,
+                            "username": name.lower()},
+                   "chat": dict(chat), "date": int(time.time()), "caption": text,
+                   "poll": {"id": "5", "question": text, "options": [
+                       {"text": "yes", "voter_count": 1}], "total_voter_count": 1,
+                       "is_closed": True, "is_anonymous": True, "type": "regular",
+                       "allows_multiple_answers": False}}
+        return self.queue({"message": message})
 
     def member_update(self, chat_id: int, status: str, *, old_status: str = "member",
                       chat_type: str = "private") -> dict[str, Any]:
@@ -692,10 +717,14 @@ class BotAPIStandIn:
         flight, so `wait_idle` waits for them."""
         self._held.setdefault(chat_id, asyncio.Event())
 
-    def release(self, chat_id: int) -> None:
-        """Process the requests `hold` kept waiting, and stop holding the chat."""
+    def release(self, chat_id: int, *, drop: bool = False) -> None:
+        """Process the requests `hold` kept waiting, and stop holding the chat. With `drop`,
+        they are not processed but dropped (the connection closed without an answer): as when
+        the bot was killed with them on their way, and they never reached Telegram."""
         event = self._held.pop(chat_id, None)
         if event is not None:
+            if drop:
+                self._dropped.add(event)
             event.set()
 
     def on_call(self, method: str,
@@ -842,9 +871,16 @@ class BotAPIStandIn:
                     raise _Drop
                 if fault.kind == "timeout":
                     raise _Hold
+                if fault.kind == "401":
+                    raise ApiError(401, "Unauthorized")
+                if fault.kind == "too_old":
+                    raise _bad(TOO_OLD)
             about = self._about_chat(name, params)
             if about is not None and about in self._held:
-                await self._held[about].wait()
+                gate = self._held[about]
+                await gate.wait()
+                if gate in self._dropped:
+                    raise _Drop
             for method_name, hook in self._hooks:
                 if method_name == name:
                     try:
@@ -1066,7 +1102,7 @@ class BotAPIStandIn:
     async def _answer_callback(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._queries or query_id in self.callback_answers:
-            raise _bad("query is too old and response timeout expired or query ID is invalid")
+            raise _bad(TOO_OLD)
         text = params.get("text")
         if text is not None and len(str(text)) > 200:
             raise _bad("MESSAGE_TOO_LONG")
@@ -1271,7 +1307,9 @@ def bot_texts(messages: Iterable[BotMessage]) -> list[str]:
 @contextlib.asynccontextmanager
 async def running(app: Any, *, webhook: dict[str, Any] | None = None,
                   allowed_updates: list[str] | None = None) -> AsyncIterator[Any]:
-    """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop.
+    """Run a PTB `Application` the way `run_polling` / `run_webhook` do, inside the test's loop
+    (any PTB bot with an Updater: heel-bot itself is served by heel_bot.tg.serving, as
+    `heel_bot` below does).
 
     The same steps in the same order (initialize, post_init, the updater, start; then
     updater.stop, stop, post_stop, shutdown, post_shutdown), so hooks an adapter registers on
@@ -1601,17 +1639,20 @@ def prefix(engine: Engine, key: str) -> str:
 
 @contextlib.asynccontextmanager
 async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *, store: Store | None = None,
-                   build: dict[str, Any] | None = None, webhook: dict[str, Any] | None = None,
+                   build: dict[str, Any] | None = None, options: Any = None,
                    **settings: Any) -> AsyncIterator[Any]:
     """The production Application, built from its parts as `heel-bot serve` builds it: the
     stand-in's settings, `store` (default: a Store on `db`, closed by the app at shutdown) and
-    `build` as further parts (rate_limiter, clock, sleep, request…); polling (or serving
-    `webhook`), stopped cleanly after. `settings` are ServeConfig fields."""
-    from heel_bot.tg.app import ALLOWED_UPDATES, build_application
+    `build` as further parts (rate_limiter, clock, sleep, request…); served as `heel-bot serve`
+    serves it (heel_bot.tg.serving: long polling with a 1 s long poll unless `options` say
+    otherwise, or a webhook when `settings` name one), stopped cleanly after. `settings` are
+    ServeConfig fields."""
+    from heel_bot.tg.app import build_application
+    from heel_bot.tg.serving import Options, serving
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
     app = build_application(config, engine=engine, store=store or Store(db), **(build or {}))
-    async with running(app, webhook=webhook, allowed_updates=list(ALLOWED_UPDATES)) as app:
+    async with serving(app, options or Options(poll_timeout=1)):
         yield app
 
 
