@@ -27,6 +27,7 @@ from typing import Any
 
 from heel_bot.store_errors import StoreError, cannot_open, explain
 from heel_bot.store_inbox import HANDLING, DeliveryRows, InboxRow
+from heel_bot.store_live import LiveMessages
 from heel_bot.stores.schema import SQLITE as SQLITE_MIGRATIONS
 
 # The migrations, shared with the PostgreSQL backend (heel_bot/stores/schema.py): each brings the
@@ -58,7 +59,7 @@ def _reminder(row: tuple[Any, ...]) -> Reminder:
     return Reminder(int(row[0]), int(row[1]), float(row[2]), int(row[3]), float(row[4]))
 
 
-class Store(DeliveryRows):
+class Store(DeliveryRows, LiveMessages):
     """The SQLite store. Methods are synchronous and quick (one indexed statement each)."""
 
     def __init__(self, path: Path | str, *, clock: Callable[[], float] = time.time,

@@ -97,7 +97,8 @@ def test_opening_does_not_read_the_stored_conversations(path: Path):
     s = Store(path)
     s.close()
     with contextlib.closing(sqlite3.connect(path)) as db, db:
-        db.executemany("INSERT INTO conversations VALUES (?, '{}', 0, 0)",
+        db.executemany("INSERT INTO conversations (chat_id, state, created, updated) "
+                       "VALUES (?, '{}', 0, 0)",
                        ((i,) for i in range(100_000)))
         db.executemany("INSERT INTO reminders (chat_id, due_at, days, created) "
                        "VALUES (?, 0, 3, 0)", ((i,) for i in range(1000)))

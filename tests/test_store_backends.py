@@ -336,3 +336,15 @@ def test_one_serve_holds_the_store(backend: Backend, store: Storage, clock: Cloc
         third.claim()  # the first let go when it closed
     finally:
         third.close()
+
+
+def test_the_live_message_is_kept_with_the_conversation(store: Storage):
+    store.set_live_message(3, 41)  # no conversation: nothing is kept
+    assert store.live_message(3) is None
+    store.save(3, "{}")
+    store.set_live_message(3, 42)
+    assert store.live_message(3) == 42
+    store.save(3, '{"n": 1}')  # saving the conversation keeps it
+    assert store.live_message(3) == 42
+    store.forget(3)
+    assert store.live_message(3) is None and store.chat_rows(3) == 0

@@ -48,6 +48,7 @@ CORE = frozenset(
 )
 # The adapters (and the entry point): each is a module or, for heel_bot.tg, a package.
 ADAPTERS = ("heel_bot.tg", "heel_bot.store", "heel_bot.store_errors", "heel_bot.store_inbox",
+            "heel_bot.store_live",
             "heel_bot.store_side", "heel_bot.serve_config", "heel_bot.cli",
             "heel_bot.cli_understand", "heel_bot.cli_ops", "heel_bot.ops", "heel_bot.__main__",
             "heel_bot.stores")

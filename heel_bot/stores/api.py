@@ -92,6 +92,12 @@ class Storage(Protocol):
     def chat_rows(self, chat_id: int) -> int:
         """How many rows, in all tables, belong to the chat (0 after `forget`)."""
 
+    def live_message(self, chat_id: int) -> int | None:
+        """The id of the chat's message that carries the conversation's buttons, if known."""
+
+    def set_live_message(self, chat_id: int, message_id: int | None) -> None:
+        """Remember the chat's live message (kept with the conversation; none without one)."""
+
     # ------------------------------------------------------------ reminders
 
     def add_reminder(self, chat_id: int, due_at: float, days: int) -> int:

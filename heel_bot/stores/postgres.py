@@ -138,6 +138,16 @@ class PgStore(PgInbox):
         """How many conversations are stored."""
         return int(self._link.rows("SELECT count(*) FROM conversations")[0][0])
 
+    def live_message(self, chat_id: int) -> int | None:
+        """The id of the chat's message with the conversation's buttons, if known."""
+        rows = self._link.rows("SELECT live FROM conversations WHERE chat_id = %s", (chat_id,))
+        return int(rows[0][0]) if rows and rows[0][0] is not None else None
+
+    def set_live_message(self, chat_id: int, message_id: int | None) -> None:
+        """Remember the chat's live message (nothing is stored without a conversation)."""
+        self._link.run("UPDATE conversations SET live = %s WHERE chat_id = %s",
+                       (message_id, chat_id))
+
     def chat_rows(self, chat_id: int) -> int:
         """How many rows, in all tables, belong to the chat (0 after `forget`)."""
         rows = self._link.rows(

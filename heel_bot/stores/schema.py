@@ -139,6 +139,13 @@ MIGRATIONS: tuple[Migration, ...] = (
                )""",
         ),
     ),
+    Migration(
+        # The message that carries the conversation's buttons (Telegram's message id): only it
+        # keeps them, so a new one takes them off the one before. Kept with the conversation,
+        # so forgetting the chat forgets it too.
+        sqlite=("ALTER TABLE conversations ADD COLUMN live INTEGER",),
+        postgres=("ALTER TABLE conversations ADD COLUMN live BIGINT",),
+    ),
 )
 
 SQLITE: tuple[tuple[str, ...], ...] = tuple(m.sqlite for m in MIGRATIONS)

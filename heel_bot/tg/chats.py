@@ -120,19 +120,39 @@ class Chats:
     # ------------------------------------------------------------ sending
 
     async def send(self, bot: ExtBot[None], chat_id: int, text: str,
-                   markup: InlineKeyboardMarkup | None = None) -> Message | None:
-        """Send HTML text, split below the limit; the keyboard goes on the last part."""
+                   markup: InlineKeyboardMarkup | None = None, *,
+                   live: bool = False) -> Message | None:
+        """Send HTML text, split below the limit; the keyboard goes on the last part. With
+        `live`, its buttons are the conversation's: the message that had them loses them."""
         parts = split_html(text)
         sent: Message | None = None
         for i, part in enumerate(parts):
             last = i == len(parts) - 1
             sent = await bot.send_message(chat_id, part, reply_markup=markup if last else None)
+        if live and markup is not None and sent is not None:
+            await self.went_live(bot, chat_id, sent.message_id)
         return sent
 
     async def send_doc(self, bot: ExtBot[None], chat_id: int, doc: Doc,
-                       markup: InlineKeyboardMarkup | None = None) -> None:
+                       markup: InlineKeyboardMarkup | None = None, *,
+                       live: bool = False) -> None:
         """Send a rendered document."""
-        await self.send(bot, chat_id, to_html(doc), markup)
+        await self.send(bot, chat_id, to_html(doc), markup, live=live)
+
+    async def went_live(self, bot: ExtBot[None], chat_id: int, message_id: int) -> None:
+        """`message_id` carries the conversation's buttons now: remember it, and take them
+        off the message that had them (best effort: it may be gone or too old), so that only
+        the live message has buttons. Side keyboards (a check-in, /forget's confirmation,
+        /remind's list) are not the conversation's and are left alone."""
+        before = self.store.live_message(chat_id)
+        if before == message_id:
+            return
+        self.store.set_live_message(chat_id, message_id)
+        if before is not None:
+            try:
+                await bot.edit_message_reply_markup(chat_id, before, reply_markup=None)
+            except BadRequest as exc:
+                log.debug("old buttons not removed: %s", exc)
 
     def tally(self, reply: Reply) -> None:
         """Count an outcome reached (called once per reply shown)."""
@@ -146,7 +166,7 @@ class Chats:
         its own message, and only the live message has buttons."""
         self.tally(reply)
         markup = None if short_only(reply) and not extra else self.keyboards.for_reply(reply)
-        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup)
+        await self.send_doc(bot, chat_id, self.reply_doc(reply, extra), markup, live=True)
 
     async def begin(self, bot: ExtBot[None], chat_id: int, reply: Reply | None = None,
                     source: str = DIRECT) -> None:
@@ -210,6 +230,8 @@ class Chats:
                 markup = self.keyboards.for_reply(reply)
                 await query.edit_message_text(parts[0], reply_markup=markup)
                 self.tally(reply)  # (on the way below, send_reply counts it)
+                if query.message is not None:
+                    await self.went_live(bot, chat_id, query.message.message_id)
                 return
             except BadRequest as exc:
                 if not_modified(exc):

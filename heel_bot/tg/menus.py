@@ -51,6 +51,9 @@ class Menus:
             await tap.query.edit_message_text(text, reply_markup=markup)
         except BadRequest as exc:  # e.g. pressed twice: the message is already this
             log.debug("menu not edited: %s", exc)
+            return
+        if tap.query.message is not None:
+            await self.chats.went_live(tap.context.bot, tap.chat_id, tap.query.message.message_id)
 
     async def _finished(self, tap: Tap, turn: int) -> State | None:
         """The chat's finished check when the press belongs to its current turn, else None

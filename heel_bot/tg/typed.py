@@ -101,8 +101,13 @@ class Typed:
             # The learn menu or a topic's first page: its buttons then edit it in place.
             at, k = state.turn if state else 0, chats.keyboards
             await chats.send_doc(bot, chat_id, turn.doc, k.learn_pages(at) if turn.view.kind ==
-                                 "learn" else k.page(turn.view.topic, turn.view.page, at))
-        else:  # why, summary, a card typed by its number, quit
+                                 "learn" else k.page(turn.view.topic, turn.view.page, at),
+                                 live=True)
+        elif turn.view is not None and turn.view.kind == "card" and state is not None:
+            # A card typed by its number: with "‹ Result", which turns it back into the result
+            # (the result above gives up its buttons: only the live message has them).
+            await chats.send_doc(bot, chat_id, turn.doc, chats.keyboards.card(state), live=True)
+        else:  # why, summary, quit
             await chats.send_doc(bot, chat_id, turn.doc)
 
     async def on_unknown_command(self, update: Update, context: Context) -> None:
