@@ -31,12 +31,14 @@ class ServeProcess:
         self._name = f"{db.name}.bot{next(_INSTANCES)}"
 
     async def start(self, *, ready: bool = True, within: float = 60.0) -> None:
-        """Start a new process; with `ready`, wait until it has registered its command menu
-        (it then polls at once)."""
+        """Start a new process; with `ready`, wait until it has checked its command menu (it
+        then polls at once)."""
         self.runs += 1
         log = self.db.with_name(f"{self._name}.run{self.runs}.log")
         self.logs.append(log)
-        before = len(self.api.methods("setMyCommands"))
+        # Every start reads the command menu (and sets it only when it differs: a restart
+        # finds it set already), then polls.
+        before = len(self.api.methods("getMyCommands"))
         with log.open("wb") as out:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "heel_bot", "serve", *self.args, env=self.env, stdout=out,
@@ -44,7 +46,7 @@ class ServeProcess:
         if not ready:
             return
         async with asyncio.timeout(within):
-            while len(self.api.methods("setMyCommands")) == before:
+            while len(self.api.methods("getMyCommands")) == before:
                 if self.exited():
                     raise AssertionError(f"the bot exited during start-up:\n{self.output()}")
                 await asyncio.sleep(0.05)
