@@ -105,14 +105,23 @@ class _Users:
 
 
 class _Keyboards:
-    """Mixed into the stand-in: tells the users when a reply with a keyboard arrives."""
+    """Mixed into the stand-in: tells the users when a reply with a keyboard arrives, sent
+    anew or edited into the pressed message (heel-bot shows the next question in place)."""
 
     users: _Users | None = None
 
-    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = await super()._send_message(params)  # type: ignore[misc]
+    def _arrived(self, result: dict[str, Any]) -> None:
         if self.users is not None and "reply_markup" in result:
             self.users.on_keyboard(result["chat"]["id"], result["message_id"])
+
+    async def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await super()._send_message(params)  # type: ignore[misc]
+        self._arrived(result)
+        return result
+
+    async def _edit_text(self, params: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = await super()._edit_text(params)  # type: ignore[misc]
+        self._arrived(result)
         return result
 
 

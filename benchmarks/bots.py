@@ -124,7 +124,11 @@ _SENT = _ok(_message(1, 1, "x", BOT_USER))
 CANNED = {"getme": _ok({**BOT_USER, "can_join_groups": True, "supports_inline_queries": False,
                         "can_read_all_group_messages": False}),
           "sendmessage": _SENT, "editmessagetext": _SENT, "editmessagereplymarkup": _SENT,
-          "getupdates": _ok([])}
+          "getupdates": _ok([]),
+          # The bot's profile, read at start (heel_bot/tg/presence.py): nothing set yet.
+          "getmydescription": _ok({"description": ""}),
+          "getmyshortdescription": _ok({"short_description": ""}),
+          "getmycommands": _ok([])}
 
 
 class CannedRequest(BaseRequest):
