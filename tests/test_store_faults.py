@@ -91,7 +91,8 @@ if db.execute("PRAGMA user_version").fetchone()[0] == 0:
     for statement in MIGRATIONS[0]:
         db.execute(statement)
     db.execute("PRAGMA user_version = 1")
-db.execute("INSERT INTO conversations VALUES (9, 'written by the other process', 0, 0)")
+db.execute("INSERT INTO conversations (chat_id, state, created, updated) "
+           "VALUES (9, 'written by the other process', 0, 0)")
 print("locked", flush=True)
 sys.stdin.readline()
 db.execute("COMMIT")
