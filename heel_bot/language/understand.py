@@ -299,6 +299,8 @@ class Understander:
                         if self.qualifying else set())
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
+        if starts:  # a bare answer after the contrast is read ("my dad has it but I don't")
+            said += [(b.start, b.start + 1) for b in self.bare.read(reading)]
         for start in starts:
             stop = _CLAUSE_END.search(text, start + 1)
             end = stop.start() if stop else len(text)
