@@ -39,6 +39,8 @@ def test_a_bare_no_after_a_contrast_is_read(engine: Engine) -> None:
     # "no, but <words nobody reads>" is asked again; "but I don't" is read.
     assert read(engine, "my dad has it but I dont", "diabetes").answer == "no"
     assert read(engine, "no, but I'm not sure", "diabetes").confirm == ("diabetes",)
+    # A hedge is no reading of what follows it: a volunteered denial is not kept.
+    assert "diabetes" not in read(engine, "no diabetes, maybe something else though").facts
 
 
 @pytest.mark.parametrize(("question", "text", "facts"), [
@@ -75,6 +77,7 @@ def test_off_topic_messages_record_nothing(engine: Engine, question: str, text: 
 
 def test_night_pain_last_night_is_still_read(engine: Engine) -> None:
     assert read(engine, "it hurt last night", "rest_pain").answer == "yes"
+    assert read(engine, "throbbed all last night", "rest_pain").answer == "yes"
     assert read(engine, "yes. also woke me up last night", "morning_pain").facts.get(
         "rest_pain") == "yes"
 

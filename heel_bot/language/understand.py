@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers, numtraining
-from heel_bot.language.bare import HEDGES, BareReader
+from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
@@ -311,8 +311,9 @@ class Understander:
                         if self.qualifying else set())
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
-        if starts:  # a bare answer after the contrast is read ("my dad has it but I don't")
-            said += [(b.start, b.start + 1) for b in self.bare.read(reading)]
+        if starts:  # a bare yes or no after the contrast is read ("my dad has it but I don't")
+            said += [(b.start, b.start + 1) for b in self.bare.read(reading)
+                     if b.kind in (YES, NO)]
         for start in starts:
             stop = _CLAUSE_END.search(text, start + 1)
             end = stop.start() if stop else len(text)
