@@ -25,6 +25,7 @@ from heel_bot.language.words import (
     START,
     THING,
     Combination,
+    Implication,
     Language,
     Sense,
     Trigger,
@@ -38,8 +39,8 @@ CONTEXT_KINDS = ("negated", "reassured", "possible", "unknown", "other", "hypoth
 DIRECTIONS = ("forward", "backward", "both")
 WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "acknowledge",
               "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore")
-TOP_KEYS = ("concepts", "bare", "combine", "careful", "number_needs", *WORD_LISTS, "context",
-            "typos")
+TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", *WORD_LISTS,
+            "context", "typos")
 VALUE_KEYS = ("anywhere", "asked", "unclear", "unclear_asked", "negated")
 _GROUP = re.compile(r"\(([^()]*)\)")
 _MARKER = re.compile(r"<[^<>]*>")
@@ -63,7 +64,7 @@ def read_language(r: Reader, y: Y, vocab: Vocabulary) -> Lexicon | None:
                     terminate, words["emergency"], _read_typos(r, m["typos"]), words,
                     triggers, _read_bare(r, m["bare"], vocab),
                     _read_combine(r, m["combine"], vocab), careful,
-                    _read_needs(r, m["number_needs"], vocab))
+                    _read_needs(r, m["number_needs"], vocab), _read_imply(r, m["imply"], vocab))
 
 
 # ---------------------------------------------------------------- phrases
@@ -198,6 +199,30 @@ def _read_combine(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Combination, ...]
         if means is not None and all(values) and len(values) > 1:
             out.append(Combination(slot, frozenset(v for v in values if v), means))
     return tuple(out)
+
+
+def _read_imply(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Implication, ...]:
+    out: list[Implication] = []
+    for item in r.seq(y, "imply"):
+        im = r.mapping(item, "an implication", ("when", "means"))
+        if im is None or len(im) < 2:
+            continue
+        pairs = [_one_value(r, im[k], k, vocab) for k in ("when", "means")]
+        if pairs[0] and pairs[1]:
+            out.append(Implication(*pairs[0], *pairs[1]))
+    return tuple(out)
+
+
+def _one_value(r: Reader, y: Y, what: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """A mapping of exactly one slot to one of its values."""
+    m = r.mapping(y, what, (), tuple(vocab.slots))
+    if m is None or len(m) != 1:
+        if m is not None:
+            r.fail(y.mark, f"{what}: give exactly one slot and its value")
+        return None
+    slot, vy = next(iter(m.items()))
+    value = r.member(vy, f"value of {slot}", vocab.slots[slot])
+    return (slot, value) if value is not None else None
 
 
 # ---------------------------------------------------------------- context

@@ -21,6 +21,7 @@ from heel_bot.language.numtokens import Found, Message, Reading
 from heel_bot.language.numvocab import (
     AGE,
     ATTRIBUTIVE,
+    CLAUSE_EDGE,
     CLINICAL,
     DIST_AFTER_BAD,
     DIST_ARTICLES,
@@ -158,13 +159,24 @@ def duration(m: Message, r: Reading, factor: float, *, hours: bool) -> Found | N
         return None
     if not ago and not_pain_duration(m, i, j):
         return None
-    if any(t[k] in SHOE_NOUNS for k in range(max(0, i - 4), i)):
+    if _shoes_before(t, i):
         return None  # "had these shoes for 6 months", "new trainers 3 months ago"
     if not ago and t[i - 1] in ATTRIBUTIVE and t[i] not in ("a", "an"):
         return None  # "a 16 week plan", "my 3-week break"
     if m.expect == DISTANCE and m.bare(i, r.end):
         return None  # the shoes' age in time, not the pain's
     return finish(m, DURATION, r)
+
+
+def _shoes_before(t: list[str], i: int) -> bool:
+    """A shoe word among the 4 tokens before token i, in its clause ("new shoes, pain started 2
+    weeks ago" dates the pain)."""
+    for k in range(i - 1, max(0, i - 4) - 1, -1):
+        if t[k] in CLAUSE_EDGE:
+            return False
+        if t[k] in SHOE_NOUNS:
+            return True
+    return False
 
 
 def not_pain_duration(m: Message, i: int, j: int) -> bool:

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field, replace
 
 from heel_bot.language.bare import ACK, DOUBT, HEDGES, LIKELY_NO, LIKELY_YES, NO, UNSURE, YES, Bare
 from heel_bot.language.mentions import Mention
-from heel_bot.language.words import ASK, Combination
+from heel_bot.language.words import ASK, Combination, Implication
+from heel_bot.model import Bundle, Question
 
 DONT_KNOW = "?"  # a non-red slot's answer when the message only says it does not know
 
@@ -225,3 +226,29 @@ def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
         if b.kind == NO and meaning.get(NO) != best and (b.start > said or not contrasted):
             return True
     return False
+
+
+def urgency(bundle: Bundle) -> dict[tuple[str, str], int]:
+    """(slot, value) -> the rank of the most urgent level it reaches alone (smaller: worse)."""
+    vocab, out = bundle.vocabulary, dict[tuple[str, str], int]()
+    for rule in bundle.rules.triage:
+        if len(rule.when.tests) == 1:
+            slot, values = rule.when.tests[0]
+            for v in values:
+                out[(slot, v)] = min(out.get((slot, v), 99), vocab.rank(rule.level))
+    return out
+
+
+def implied(implies: Sequence[Implication], facts: dict[str, str], answer: str | None,
+            question: Question | None) -> tuple[str | None, dict[str, str]]:
+    """Adds to `facts` the values the facts imply (they win over what is said of that slot:
+    "no hard ground, but my shoes have done 600 miles" is a yes); the asked slot's answer, and
+    each implied slot's source slot (its words are the ones to quote)."""
+    sources: dict[str, str] = {}
+    for i in implies:
+        if facts.get(i.slot) == i.value:
+            facts[i.then_slot] = i.then_value
+            sources[i.then_slot] = i.slot
+            if question is not None and question.slot == i.then_slot:
+                answer = i.then_value
+    return answer, sources

@@ -23,11 +23,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers, numtraining
-from heel_bot.language.bare import HEDGES, BareReader
+from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
-from heel_bot.language.policy import DONT_KNOW, Policy
-from heel_bot.language.words import START, Language, Sense
+from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
+from heel_bot.language.words import START, Language, Sense, words_re
 from heel_bot.model import Bundle, Lexicon, Question
 
 if TYPE_CHECKING:
@@ -42,8 +42,10 @@ _NUMBERED = re.compile(r"(?:option |number |#)?([0-9]{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
 SHOES = "shoe_age"
+WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is given in time
 # Words of the pain itself: a duration typed at the shoe question counts as the pain's only
 # with one of them ("I've had them 6 months" is the shoes' age).
+_TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|ago|since)\b")
 _PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
                    r"injur\w*|heel|foot)\b")
 
@@ -82,6 +84,7 @@ class _Numbers:
     spans: tuple[tuple[int, int], ...] = ()  # where every quantity is, hedge included
     # where no pain duration is: an increase or the shoes (numtraining.py), an age ("38 years")
     worked: tuple[tuple[int, int], ...] = ()
+    shoe_time: bool = False  # the shoes' age in time alone was said ("a few months old")
 
     def inside(self, at: int) -> bool:
         """Whether offset `at` is in a quantity ("maybe" in "started maybe 6 weeks ago")."""
@@ -115,17 +118,17 @@ class Understander:
                   if isinstance(c, Sense)}
         agreeing = frozenset((*(w for w in lexicon.deny if " " not in w),
                               *(t.text for t in lexicon.triggers if t.kind == "reassured")))
-        self.policy = Policy(self.vocab.slots, _urgency(bundle), careful=self.careful,
+        self.policy = Policy(self.vocab.slots, urgency(bundle), careful=self.careful,
                              denial=denial, bare=lexicon.bare, combine=lexicon.combine,
                              agreeing=agreeing)
         self.bare = BareReader(lexicon)
-        self.contrast = _words_re(lexicon.wordlist("contrast"))
-        self.qualifying = _words_re((*lexicon.wordlist("contrast"),
+        self.contrast = words_re(lexicon.wordlist("contrast"))
+        self.qualifying = words_re((*lexicon.wordlist("contrast"),
                                      *lexicon.wordlist("qualifiers")))
-        self.topic = _words_re(lexicon.wordlist("topic"))
-        self.asking = _words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
+        self.topic = words_re(lexicon.wordlist("topic"))
+        self.asking = words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
                                 if t.kind == "hypothetical" and t.text.startswith(START))
-        self.needs = {slot: _words_re(words) for slot, words in lexicon.needs.items()}
+        self.needs = {slot: words_re(words) for slot, words in lexicon.needs.items()}
 
     def understand(self, text: str, question: Question | None = None,
                    answered: Mapping[str, str] | None = None, *,
@@ -135,11 +138,7 @@ class Understander:
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
         nums = self._numbers(reading.cleaned, question, today)
-        # Not the pain's duration: the time an increase took ("in two weeks"), the shoes' age,
-        # a person's ("healthy man, 38 years").
-        mentions = self._questioned(reading.cleaned, [
-            m for m in reading.mentions if m.slot != EMERGENCY and not (
-                m.slot == "duration" and _within((m.start, m.end), nums.worked))])
+        mentions = self._questioned(reading.cleaned, self._mentions(reading, nums, question))
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
@@ -153,12 +152,10 @@ class Understander:
             confirm = [s for s in confirm if s != question.slot] + ask
             if answer not in (None, UNSURE):
                 facts[question.slot] = answer
+        answer, sources = implied(self.lexicon.implies, facts, answer, question)
         done = dict(answered or {})
         facts = {s: v for s, v in facts.items() if s not in done or self._raises(s, v, done)}
-        quotes = {s: q for s, q in nums.quotes.items() if s in facts}
-        for m in mentions:
-            if m.slot in facts and m.slot not in quotes:
-                quotes[m.slot] = m.text
+        quotes = _quotes(facts, nums, mentions, sources)
         understood = bool(facts or confirm or emergency or answer is not None or said
                           or self._on_topic(reading.cleaned, question))
         exact = question is not None and answer is not None and self._exact(
@@ -166,6 +163,16 @@ class Understander:
         return Understanding(question.id if question else None, answer, facts,
                              tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
                              _where(mentions))
+
+    def _mentions(self, reading: Reading, nums: _Numbers, question: Question | None
+                  ) -> list[Mention]:
+        """The mentions of slots, but durations that are not the pain's: the time an increase
+        took ("in two weeks"), a person's age ("healthy man, 38 years"), the shoes' age (at the
+        shoe question, unless the pain is named: "a few months old")."""
+        shoes = question is not None and question.slot == SHOES and not _PAIN.search(
+            reading.cleaned)
+        return [m for m in reading.mentions if m.slot != EMERGENCY and not (
+            m.slot == "duration" and (shoes or _within((m.start, m.end), nums.worked)))]
 
     def _exact(self, q: Question, cleaned: str, typed: str) -> str | None:
         """The option a message names outright: its number (as typed, before any
@@ -204,7 +211,10 @@ class Understander:
         single = nums.single(slot)  # rule 3: a number with its unit says it best
         if single is None and nums.straddles(slot):
             return None, [], said
-        return single or self.policy.plain_value(slot, ev), [], said
+        value = single or self.policy.plain_value(slot, ev)
+        if single is None and nums.shoe_time and value == WORN_SHOES:
+            return None, [], said  # "pretty old, over a year": a time alone says no distance
+        return value, [], said
 
     # ------------------------------------------------------------ volunteered facts
 
@@ -264,8 +274,10 @@ class Understander:
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
         _add_training(cleaned, training, readings, quotes, seen)
+        # The shoes' age in time alone ("a few months old", "over a year"): no distance.
+        shoe_time = asked == SHOES and SHOES not in seen and bool(_TIME.search(cleaned))
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
-                        tuple(spans), tuple(worked))
+                        tuple(spans), tuple(worked), shoe_time)
 
     # ------------------------------------------------------------ helpers
 
@@ -302,6 +314,9 @@ class Understander:
                         if self.qualifying else set())
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
+        if starts:  # a bare yes or no after the contrast is read ("my dad has it but I don't")
+            said += [(b.start, b.start + 1) for b in self.bare.read(reading)
+                     if b.kind in (YES, NO)]
         for start in starts:
             stop = _CLAUSE_END.search(text, start + 1)
             end = stop.start() if stop else len(text)
@@ -350,6 +365,17 @@ def _add_training(cleaned: str, training: numtraining.Training,
             quotes[SHOES] = cleaned[first:last]
 
 
+def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
+            sources: Mapping[str, str]) -> dict[str, str]:
+    """Slot -> the words each fact came from (an implied fact: its source's words)."""
+    quotes = {s: q for s, q in nums.quotes.items() if s in facts}
+    quotes.update({t: quotes[s] for t, s in sources.items() if s in quotes and t in facts})
+    for m in mentions:
+        if m.slot in facts and m.slot not in quotes:
+            quotes[m.slot] = m.text
+    return quotes
+
+
 def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool], ...]]:
     """Slot -> where its words are, and whether they are denied."""
     where: dict[str, tuple[tuple[int, int, bool], ...]] = {}
@@ -360,25 +386,6 @@ def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool]
 
 def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
-
-
-def _words_re(words: Iterable[str]) -> re.Pattern[str] | None:
-    """Any of `words`, as whole words (None when there are none)."""
-    items = sorted({w for w in words if w}, key=len, reverse=True)
-    if not items:
-        return None
-    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, items)) + r")(?![\w'])")
-
-
-def _urgency(bundle: Bundle) -> dict[tuple[str, str], int]:
-    """(slot, value) -> the rank of the most urgent level it reaches alone (smaller: worse)."""
-    vocab, out = bundle.vocabulary, dict[tuple[str, str], int]()
-    for rule in bundle.rules.triage:
-        if len(rule.when.tests) == 1:
-            slot, values = rule.when.tests[0]
-            for v in values:
-                out[(slot, v)] = min(out.get((slot, v), 99), vocab.rank(rule.level))
-    return out
 
 
 def _labels(q: Question, texts: Mapping[str, str]) -> dict[str, str]:

@@ -6,7 +6,8 @@ policy, understander) import no file handling: the engine that uses them does no
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from heel_bot.model import Concept, Lexicon, Phrase
@@ -46,6 +47,17 @@ class Combination:
 
 
 @dataclass(frozen=True)
+class Implication:
+    """A slot value that says another slot's value too (shoes "over 500 miles" are worn out,
+    which the hard-surface question asks about)."""
+
+    slot: str
+    value: str
+    then_slot: str
+    then_value: str
+
+
+@dataclass(frozen=True)
 class Language(Lexicon):
     """Everything dialogs/language.yaml says, beyond the base lexicon."""
 
@@ -56,7 +68,16 @@ class Language(Lexicon):
     careful: frozenset[str] = frozenset()  # slots whose hedges are confirmed like a red flag
     needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> words a number
     # for it needs nearby when another question is asked (a distance is a shoe's only with them)
+    implies: tuple[Implication, ...] = ()
 
     def wordlist(self, name: str) -> tuple[str, ...]:
         """One of the word lists (WORD_LISTS)."""
         return self.words.get(name, ())
+
+
+def words_re(words: Iterable[str]) -> re.Pattern[str] | None:
+    """Any of `words`, as whole words (None when there are none)."""
+    items = sorted({w for w in words if w}, key=len, reverse=True)
+    if not items:
+        return None
+    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, items)) + r")(?![\w'])")
