@@ -108,7 +108,9 @@ def update_json(update_id: int, chat_id: int, kind: str, value: str) -> dict[str
         return {"update_id": update_id, "callback_query": {
             "id": f"{chat_id}-{update_id}", "from": _user(chat_id),
             "chat_instance": f"ci{chat_id}", "data": value,
-            "message": _message(chat_id, 2, "question", BOT_USER)}}
+            # The message pressed is the one the bot sent (the canned sendMessage answers
+            # id 1): the live one, as in a real chat, so no buttons need taking off another.
+            "message": _message(chat_id, 1, "question", BOT_USER)}}
     message = _message(chat_id, 1, value, _user(chat_id))
     if value.startswith("/"):
         message["entities"] = [{"type": "bot_command", "offset": 0,
