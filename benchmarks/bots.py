@@ -171,7 +171,7 @@ def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
     from heel_bot import loader  # noqa: PLC0415
     from heel_bot.engine import Engine  # noqa: PLC0415
     from heel_bot.serve_config import ServeConfig  # noqa: PLC0415
-    from heel_bot.store import Store  # noqa: PLC0415
+    from heel_bot.stores.sqlite import SqliteStore  # noqa: PLC0415
     from heel_bot.tg.app import build_application  # noqa: PLC0415
     from heel_bot.tg.pacing import ChatPacer  # noqa: PLC0415
 
@@ -183,7 +183,7 @@ def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
     engine.language  # noqa: B018
     return build_application(
         ServeConfig(token=TOKEN, api_url=api_url, db_path=db_path),
-        engine=engine, store=Store(db_path), rate_limiter=limiter,
+        engine=engine, store=SqliteStore(db_path), rate_limiter=limiter,
         request=request, get_updates_request=CannedRequest() if request else None)
 
 

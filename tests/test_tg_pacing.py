@@ -25,7 +25,7 @@ from telegram.error import RetryAfter
 
 from heel_bot.engine import Engine
 from heel_bot.serve_config import ServeConfig
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 from heel_bot.tg.pacing import RETRY_MARGIN, ChatPacer, Window, is_message
 
 
@@ -294,7 +294,7 @@ def test_the_shipped_bot_paces_with_chat_pacer(tmp_path: Path, engine: Engine) -
     from heel_bot.tg.app import build_application
 
     parts = {k: v for k, v in quick_parts().items() if k != "rate_limiter"}
-    store = Store(tmp_path / "db.sqlite3")
+    store = SqliteStore(tmp_path / "db.sqlite3")
     try:
         app = build_application(ServeConfig("1:" + "a" * 35, None, tmp_path / "db.sqlite3"),
                                 engine=engine, store=store, **parts)
