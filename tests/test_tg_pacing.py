@@ -154,6 +154,18 @@ async def test_the_overall_cap_holds_across_chats(vt, bot) -> None:
     assert times[-1] == 3.0  # 20 messages at 5 a second: not slower than it needs to be
 
 
+async def test_instances_split_the_overall_cap_between_them(vt, bot) -> None:
+    # Two instances serving one bot, each paced to half the bot's overall rate: together
+    # they keep within it.
+    pacers = [pacer_on(vt, overall_rate=30, instances=2) for _ in range(2)]
+    await vt.run(*(send(pacers[chat % 2], bot, chat) for chat in range(1, 61)))
+    times = sorted(bot.times())
+    assert len(times) == 60
+    assert all(times[i + 30] - times[i] >= 1.0 for i in range(len(times) - 30))
+    assert times[-1] == 1.0  # 60 messages at 30 a second: not slower than it needs to be
+    assert pacer_on(vt, overall_rate=30, instances=7)._overall.limit == 4  # never over
+
+
 async def test_a_group_keeps_within_its_rate_per_minute(vt, bot) -> None:
     pacer = pacer_on(vt, per_chat_interval=0, group_rate=3, group_period=60.0)
     await vt.run(*(send(pacer, bot, -100123) for _ in range(5)),

@@ -180,7 +180,8 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .request(transport)
-        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
+        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep,
+                                                instances=settings.instances))
         .concurrent_updates(processor)
         .updater(None)  # updates come in through the inbox (heel_bot/tg/serving.py)
         .post_init(life.post_init)
