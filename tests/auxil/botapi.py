@@ -457,6 +457,11 @@ class BotAPIStandIn:
         self._touch()
         return update
 
+    def next_update(self) -> dict[str, Any] | None:
+        """Take the oldest queued update, as Telegram's side of a test's own webhook front
+        end (tests/test_e2e_instances.py) delivers it; None if none is queued."""
+        return self._updates.pop(0) if self._updates else None
+
     def send_text(self, chat_id: int, text: str, *, chat_type: str = "private",
                   user_id: int | None = None) -> dict[str, Any]:
         """The user types `text`; returns the message."""
