@@ -116,6 +116,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret-token", default=None, metavar="SECRET",
                         help=f"secret Telegram sends with every webhook call (default: "
                              f"${SECRET_ENV}, else a random one per run)")
+    _add_service_arguments(parser)
+
+
+def _add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of running it as a service: operator endpoints, logs, metrics, instances."""
     parser.add_argument("--health-port", default=None, metavar="PORT",
                         help=f"serve GET /healthz, /readyz and /metrics on this port (default: "
                              f"${HEALTH_PORT_ENV}, else none)")

@@ -79,10 +79,13 @@ class PgInbox:
         return alone
 
     def release_claim(self) -> None:
-        """Let go of the claim (closing the session that holds it)."""
+        """Let go of the claim; a session that cannot say so is closed, which ends it too."""
         conn, self._claim = self._claim, None
         if conn is not None:
-            conn.close()
+            try:
+                conn.execute("SELECT pg_advisory_unlock_all()")
+            except psycopg.Error:
+                conn.close()
             self._link.give_back(conn)
 
     def inbox_add(self, updates: Sequence[tuple[int, str]], owner: str = "", *,

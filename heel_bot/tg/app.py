@@ -93,8 +93,9 @@ class Lifecycle:
         api = urlsplit(s.api_url).netloc if s.api_url else "api.telegram.org"
         how = (f"webhook {s.webhook_url} (listening on {s.listen}:{s.port}, secret required)"
                if s.webhook_url else "long polling")
+        shared = " (shared with other instances)" if receiver_of(app).shared else ""
         self.mode_line = (f"heel-bot @{app.bot.username} runs by {how} against {api}; store "
-                          f"{_store_name(s)}; {scheduled} check-in(s) scheduled")
+                          f"{_store_name(s)}{shared}; {scheduled} check-in(s) scheduled")
         log.info("%s", self.mode_line)
         if self.health is not None:
             await self.health.start(app.bot)
