@@ -156,6 +156,7 @@ async def test_two_instances_one_database_nothing_lost_or_doubled(
                 for name, port in zip(("a", "b"), ports, strict=True)]
         for bot in bots:
             await bot.start()
+        await api.wait_until(lambda: len(api.methods("setWebhook")) == 2, within=60)
         api.webhook = None  # the front end below delivers, not the stand-in
         urls = [f"http://127.0.0.1:{port}/heel-bot/hook" for port in ports]
         async with front_end(api, urls) as front:

@@ -31,13 +31,14 @@ class ServeProcess:
         self._name = f"{db.name}.bot{next(_INSTANCES)}"
 
     async def start(self, *, ready: bool = True, within: float = 60.0) -> None:
-        """Start a new process; with `ready`, wait until it polls (its first getUpdates) or
-        listens (it has set its webhook). (Not the command menu: a restarted bot finds it
-        registered already and leaves it.)"""
+        """Start a new process; with `ready`, wait until it has checked its command menu (it
+        then polls at once)."""
         self.runs += 1
         log = self.db.with_name(f"{self._name}.run{self.runs}.log")
         self.logs.append(log)
-        before = self._started()
+        # Every start reads the command menu (and sets it only when it differs: a restart
+        # finds it set already), then polls.
+        before = len(self.api.methods("getMyCommands"))
         with log.open("wb") as out:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "heel_bot", "serve", *self.args, env=self.env, stdout=out,
@@ -45,13 +46,10 @@ class ServeProcess:
         if not ready:
             return
         async with asyncio.timeout(within):
-            while self._started() == before:
+            while len(self.api.methods("getMyCommands")) == before:
                 if self.exited():
                     raise AssertionError(f"the bot exited during start-up:\n{self.output()}")
                 await asyncio.sleep(0.05)
-
-    def _started(self) -> int:
-        return len(self.api.methods("getUpdates")) + len(self.api.methods("setWebhook"))
 
     def exited(self) -> bool:
         return self.proc is not None and self.proc.returncode is not None
