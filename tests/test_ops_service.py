@@ -61,14 +61,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def webhook_mode() -> tuple[dict[str, Any], dict[str, Any]]:
-    """(ServeConfig fields, start_webhook arguments) as `heel-bot serve` derives them."""
+def webhook_mode() -> dict[str, Any]:
+    """ServeConfig fields for webhook mode, as `heel-bot serve` derives them (the settings
+    alone choose the webhook: heel_bot.tg.serving)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}/heel-bot/hook"
-    return ({"webhook_url": url, "listen": "127.0.0.1", "port": port, "secret_token": SECRET,
-             "health_port": free_port()},
-            {"listen": "127.0.0.1", "port": port, "url_path": "heel-bot/hook",
-             "webhook_url": url, "secret_token": SECRET})
+    return {"webhook_url": url, "listen": "127.0.0.1", "port": port, "secret_token": SECRET,
+            "health_port": free_port()}
 
 
 async def get(port: int, path: str) -> httpx.Response:
@@ -93,9 +92,9 @@ def value(page: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: str,
 @pytest.mark.slow
 async def test_health_readiness_and_metrics_over_a_whole_conversation_in_webhook_mode(
         api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any]) -> None:
-    settings, serve = webhook_mode()
+    settings = webhook_mode()
     port = settings["health_port"]
-    async with heel_bot(api, db, engine, build=parts, webhook=serve, **settings):
+    async with heel_bot(api, db, engine, build=parts, **settings):
         health = await get(port, "/healthz")
         assert health.status_code == 200
         assert health.json()["status"] == "ok" and health.json()["mode"] == "webhook"
