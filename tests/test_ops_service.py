@@ -100,7 +100,8 @@ async def test_health_readiness_and_metrics_over_a_whole_conversation_in_webhook
         assert health.json()["status"] == "ok" and health.json()["mode"] == "webhook"
         ready = await get(port, "/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json()["ready"] is True and ready.json()["store"] == {"ok": True}
+        assert ready.json()["ready"] is True
+        assert ready.json()["store"] == {"ok": True, "database": str(db)}
 
         sent = api.send_text(CHAT, OPENING)
         await api.wait_text(CHAT, text(engine, "q.injury.text"), sent["message_id"],
