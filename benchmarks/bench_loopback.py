@@ -13,6 +13,7 @@ import multiprocessing as mp
 import random
 import time
 from collections import namedtuple
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -125,23 +126,27 @@ class _Keyboards:
         return result
 
 
-async def _drive(api: Any, labels: list[list[str]], load: Load, bot_pid: int) -> dict[str, Any]:
-    """Run the users for warm-up + duration; measure during the duration only."""
+async def _drive(api: Any, labels: list[list[str]], load: Load, bot_pid: int,
+                 server_cpu: Callable[[], float] | None = None) -> dict[str, Any]:
+    """Run the users for warm-up + duration; measure during the duration only (also the CPU
+    time of a database server, when `server_cpu` reads it)."""
     api.users = users = _Users(api, labels, load)
     for chat in users.step:
         users.later(users.send, chat)
     await asyncio.sleep(load.warmup)
     users.window = t0 = time.perf_counter()
+    db0 = server_cpu() if server_cpu else 0.0
     bot0, own0, first = cpu_seconds(bot_pid), time.process_time(), len(api.calls)
     await asyncio.sleep(load.duration)
     bot1, own1, last = cpu_seconds(bot_pid), time.process_time(), len(api.calls)
+    db1 = server_cpu() if server_cpu else 0.0
     seconds = time.perf_counter() - t0
     users.stopped, api.users = True, None  # the bot is killed next, its backlog with it
     # Sends and edits that reached the stand-in in the window: what the flood limits count.
     messages = sum(c.method.lower() in MESSAGES for c in api.calls[first:last])
     return {"rate": users.replies / seconds, "cpu": (bot1 - bot0) / max(users.replies, 1),
             "busy": (own1 - own0) / seconds, "latencies": users.latencies,
-            "messages": messages / seconds}
+            "messages": messages / seconds, "db_cpu": (db1 - db0) / max(users.replies, 1)}
 
 
 def bot_main(conn: Connection, args: tuple[Any, ...]) -> None:
@@ -167,8 +172,9 @@ def bot_main(conn: Connection, args: tuple[Any, ...]) -> None:
     asyncio.run(serve())
 
 
-async def _run_one(scripts: list[Any], db: Path, kind: str, load: Load, *,
-                   shipped: bool = False) -> dict[str, Any]:
+async def _run_one(scripts: list[Any], db: Path | str, kind: str, load: Load, *,
+                   shipped: bool = False,
+                   server_cpu: Callable[[], float] | None = None) -> dict[str, Any]:
     """The users of `load` talk to a fresh `kind` bot through a stand-in of its own: updates
     per second, CPU seconds per update, how busy the stand-in was, latencies, the bot's RSS."""
     labels = [[label for _q, _v, label in s.walk] for s in scripts]
@@ -184,7 +190,7 @@ async def _run_one(scripts: list[Any], db: Path, kind: str, load: Load, *,
             raise RuntimeError(f"the {kind} bot did not start")
         await asyncio.sleep(0.2)  # its first long poll is out
         assert proc.pid is not None
-        out = await _drive(api, labels, load, proc.pid)
+        out = await _drive(api, labels, load, proc.pid, server_cpu)
         return {**out, "kind": kind, "load": load, "rss": rss_bytes(proc.pid),
                 "shipped": shipped}
     finally:

@@ -169,15 +169,16 @@ class CannedRequest(BaseRequest):
 # ---------------------------------------------------------------- the two bots
 
 
-def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
+def build_heel(db_path: Path | str, engine: Any = None, *, api_url: str | None = None,
                request: BaseRequest | None = None, shipped: bool = False) -> Any:
-    """heel-bot from its parts: the engine, a store at `db_path`, its flood limiter (ChatPacer)
+    """heel-bot from its parts: the engine, a store at `db_path` (an SQLite file, or a
+    postgresql:// URL), its flood limiter (ChatPacer)
     as shipped if `shipped`, else with its limits lifted (its per-chat locks and windows still
     run, it never waits), the transport `request` (else the production one)."""
     from heel_bot import loader  # noqa: PLC0415
     from heel_bot.engine import Engine  # noqa: PLC0415
     from heel_bot.serve_config import ServeConfig  # noqa: PLC0415
-    from heel_bot.store import Store  # noqa: PLC0415
+    from heel_bot.stores.sqlite import SqliteStore  # noqa: PLC0415
     from heel_bot.tg.app import build_application  # noqa: PLC0415
     from heel_bot.tg.pacing import ChatPacer  # noqa: PLC0415
 
@@ -187,9 +188,17 @@ def build_heel(db_path: Path, engine: Any = None, *, api_url: str | None = None,
     # Built now, as a running bot has it: its one-off background build is start-up cost
     # (section 5), not CPU per update.
     engine.language  # noqa: B018
+    if isinstance(db_path, str):
+        from heel_bot.stores.postgres import PgStore  # noqa: PLC0415
+
+        store: Any = PgStore(db_path)
+        settings = ServeConfig(token=TOKEN, api_url=api_url, db_path=Path("unused"),
+                               db_url=db_path)
+    else:
+        store = SqliteStore(db_path)
+        settings = ServeConfig(token=TOKEN, api_url=api_url, db_path=db_path)
     return build_application(
-        ServeConfig(token=TOKEN, api_url=api_url, db_path=db_path),
-        engine=engine, store=Store(db_path), rate_limiter=limiter,
+        settings, engine=engine, store=store, rate_limiter=limiter,
         request=request, get_updates_request=CannedRequest() if request else None)
 
 

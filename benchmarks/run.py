@@ -1,4 +1,4 @@
-"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, seven sections;
+"""`python -m benchmarks`: heel-bot against a bare python-telegram-bot bot, eight sections;
 prints the results and rewrites the results block of docs/benchmarks.md.
 
 Engine, in-process and store each run in a fresh process, loopback and start-up start processes
@@ -20,7 +20,7 @@ from benchmarks.common import ROOT, Section, in_child, machine, temp_dir
 
 SECTIONS = {"engine": "bench_core", "inprocess": "bench_inprocess", "loopback": "bench_loopback",
             "store": "bench_store", "startup": "bench_startup", "screens": "bench_screens",
-            "pgstore": "bench_pgstore"}
+            "pgstore": "bench_pgstore", "pgloop": "bench_pgloop"}
 
 
 def _section(name: str, quick: bool) -> Section:
@@ -38,11 +38,10 @@ def _scripts() -> list[Any]:
 
 
 def _run(name: str, quick: bool) -> Section:
-    if name == "loopback":  # the stand-in runs here; the bots are processes of their own
-        from benchmarks import bench_loopback  # noqa: PLC0415
-
+    if name in ("loopback", "pgloop"):  # the stand-in runs here; the bots are processes
+        module: Any = importlib.import_module(f"benchmarks.{SECTIONS[name]}")
         with temp_dir() as tmp:
-            return bench_loopback.run(quick, in_child(_scripts), tmp)
+            return module.run(quick, in_child(_scripts), tmp)  # type: ignore[no-any-return]
     if name == "startup":  # subprocesses only
         return _section(name, quick)
     return in_child(_section, name, quick)  # type: ignore[no-any-return]
@@ -51,8 +50,8 @@ def _run(name: str, quick: bool) -> Section:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description="heel-bot against a bare python-telegram-bot "
-        "bot: engine, in-process, loopback, store, start-up, screens and the store on "
-        "PostgreSQL (docs/benchmarks.md)")
+        "bot: engine, in-process, loopback, store, start-up, screens, the store on "
+        "PostgreSQL and loopback on PostgreSQL (docs/benchmarks.md)")
     parser.add_argument("--quick", action="store_true",
                         help="a short run (about a minute): fewer samples, no 1000-chat run")
     parser.add_argument("--only", default=",".join(SECTIONS), metavar="SECTIONS",

@@ -26,6 +26,10 @@ HEALTH_PORT_ENV = "HEEL_BOT_HEALTH_PORT"
 HEALTH_LISTEN_ENV = "HEEL_BOT_HEALTH_LISTEN"
 LOG_FORMAT_ENV = "HEEL_BOT_LOG_FORMAT"
 DEEP_LINKS_ENV = "HEEL_BOT_DEEP_LINKS"
+INSTANCES_ENV = "HEEL_BOT_INSTANCES"
+# Telegram's overall flood limit, messages a second for the whole bot (heel_bot/tg/pacing.py):
+# split between the instances, each of which must keep at least one.
+OVERALL_RATE = 30
 LOG_FORMATS = ("text", "json")
 
 # What @BotFather hands out: the bot's numeric id, a colon, then about 35 URL-safe characters.
@@ -62,6 +66,7 @@ class ServeConfig:
     deep_links: frozenset[str] = frozenset()  # /start payloads counted by name
     # A PostgreSQL URL (several instances share it): then it is the store, not db_path.
     db_url: str | None = None
+    instances: int = 1  # how many serve this bot: each sends 1/instances of the overall rate
 
     def __repr__(self) -> str:
         # The token, the webhook secret and the database password must never reach a log
@@ -73,7 +78,7 @@ class ServeConfig:
                 f"secret_token={'***' if self.secret_token else None}, "
                 f"day_seconds={self.day_seconds}, health_port={self.health_port}, "
                 f"health_listen={self.health_listen!r}, log_format={self.log_format!r}, "
-                f"deep_links={sorted(self.deep_links)})")
+                f"deep_links={sorted(self.deep_links)}, instances={self.instances})")
 
     @property
     def mode(self) -> str:
@@ -111,6 +116,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--secret-token", default=None, metavar="SECRET",
                         help=f"secret Telegram sends with every webhook call (default: "
                              f"${SECRET_ENV}, else a random one per run)")
+    _add_service_arguments(parser)
+
+
+def _add_service_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of running it as a service: operator endpoints, logs, metrics, instances."""
     parser.add_argument("--health-port", default=None, metavar="PORT",
                         help=f"serve GET /healthz, /readyz and /metrics on this port (default: "
                              f"${HEALTH_PORT_ENV}, else none)")
@@ -124,6 +134,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"deep-link sources (t.me/<bot>?start=NAME) counted by name in the "
                              f"metrics; any other is counted as 'other' (default: "
                              f"${DEEP_LINKS_ENV})")
+    parser.add_argument("--instances", default=None, metavar="N",
+                        help=f"how many instances serve this bot (webhook mode, one PostgreSQL "
+                             f"database): each sends at most 1/N of Telegram's {OVERALL_RATE} "
+                             f"messages a second (default: ${INSTANCES_ENV}, else 1)")
     # Shortens reminder "days" for trying check-ins out by hand and for end-to-end tests.
     parser.add_argument("--day-seconds", default=None, help=argparse.SUPPRESS)
 
@@ -175,7 +189,8 @@ def config_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServeConfig
                        webhook_url=webhook_url, listen=listen, port=port, secret_token=secret,
                        day_seconds=_day_seconds(args, env), health_port=health_port,
                        health_listen=health_listen, log_format=_log_format(args, env),
-                       deep_links=_deep_links(args, env), db_url=db_url)
+                       deep_links=_deep_links(args, env), db_url=db_url,
+                       instances=_instances(args, env, webhook_url, db_url))
 
 
 def _token(args: argparse.Namespace, env: Mapping[str, str]) -> str:
@@ -306,3 +321,23 @@ def _day_seconds(args: argparse.Namespace, env: Mapping[str, str]) -> float:
         raise ConfigError(f"{DAY_SECONDS_ENV} must be a positive number of seconds, got "
                           f"{day_text!r}")
     return day_seconds
+
+
+def _instances(args: argparse.Namespace, env: Mapping[str, str], webhook_url: str | None,
+               db_url: str | None) -> int:
+    text = _pick(args, "instances", env, INSTANCES_ENV)
+    if text is None:
+        return 1
+    count = int(text) if text.isdigit() else 0
+    if not 1 <= count <= OVERALL_RATE:
+        raise ConfigError(f"{INSTANCES_ENV} (or --instances) must be a whole number from 1 to "
+                          f"{OVERALL_RATE}, got {text!r}")
+    if count > 1 and (webhook_url is None or db_url is None):
+        raise ConfigError("several instances need --webhook-url and a postgresql:// database "
+                          f"({DB_ENV} or --db) that they share; with long polling or an "
+                          "SQLite file, run one")
+    if count > 1 and _pick(args, "secret_token", env, SECRET_ENV) is None:
+        raise ConfigError(f"several instances need the same webhook secret: set {SECRET_ENV} "
+                          "(or --secret-token) on each (a random one per instance would make "
+                          "Telegram's calls to the others fail)")
+    return count

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import fcntl
+import json
 import os
 import sqlite3
 import threading
@@ -24,6 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from heel_bot.store_errors import StoreError
+
+# How long an update recorded in the inbox stays its instance's without a renewal: the
+# instance renews its leases several times within it (heel_bot/tg/serving.py), so only a dead
+# (or cut-off) instance's updates are taken over, half a minute late at most.
+INBOX_LEASE = 30.0
+# Several instances (heel_bot/stores/api.py): the rows an owner takes over, or claims to handle
+# now. SQLite has one process, but keeps the same promises, so the store's tests run on both.
+TAKE_OVER = ("UPDATE inbox SET owner = ?, lease_until = ? WHERE seq IN (SELECT seq FROM inbox "
+             "WHERE done = 0 AND (? OR lease_until IS NULL OR lease_until <= ?) ORDER BY seq "
+             "LIMIT ?) RETURNING seq, update_id, body, applied, done")
+START = ("UPDATE inbox SET owner = ?, lease_until = ? WHERE update_id = ? AND done = 0 AND "
+         "(owner = ? OR lease_until IS NULL OR lease_until <= ?) RETURNING applied")
 
 # The update being handled in this task (set by `DeliveryRows.handling`): every write committed
 # while it is set also marks the update applied in the inbox, in the same transaction.
@@ -84,9 +97,9 @@ class DeliveryRows:
             self._wipe = False
             return row is None or int(row[0]) == 0
 
-    def claim(self) -> None:
-        """Hold the file for this process alone, until `close`: a second `heel-bot serve` on
-        the same file would send every check-in twice. StoreError if another process holds
+    def claim(self, alone: bool = True) -> bool:
+        """Hold the file for this process alone, until `close` (whatever `alone` asks: the
+        file is local, one process serves it); True. StoreError if another process holds
         it. (An advisory lock on `<file>.lock`, which keeps the holder's pid; readers such as
         a backup are not held back.)"""
         lock = self.path.with_name(self.path.name + ".lock")
@@ -100,17 +113,20 @@ class DeliveryRows:
                              "this database; stop it first, or give each bot its own "
                              "HEEL_BOT_DB")
         self._claimed = held
+        return True
 
-    def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
+    def inbox_add(self, updates: Sequence[tuple[int, str]], owner: str = "", *,
+                  lease: float = INBOX_LEASE) -> list[int]:
         """Record fetched updates (update id, JSON) in one transaction, committed when this
-        returns; the ids that were new, in order (one already in the inbox is a copy Telegram
-        sent again: not new)."""
+        returns, each `owner`'s for `lease` seconds; the ids that were new, in order (one
+        already in the inbox is a copy Telegram sent again: not new)."""
         new: list[int] = []
         now = self._clock()
         with self._transaction():
             for update_id, body in updates:
-                cur = self._db.execute("INSERT OR IGNORE INTO inbox (update_id, body, received) "
-                                       "VALUES (?, ?, ?)", (update_id, body, now))
+                cur = self._db.execute("INSERT OR IGNORE INTO inbox (update_id, body, received, "
+                                       "owner, lease_until) VALUES (?, ?, ?, ?, ?)",
+                                       (update_id, body, now, owner, now + lease))
                 if cur.rowcount:
                     new.append(update_id)
         return new
@@ -139,6 +155,40 @@ class DeliveryRows:
                 cur = self._db.execute("DELETE FROM inbox WHERE done = 1 AND received < ?",
                                        (self._clock() - older_than,))
         return cur.rowcount
+
+    def inbox_renew(self, owner: str, update_ids: Sequence[int], *,
+                    lease: float = INBOX_LEASE) -> int:
+        """Extend `owner`'s lease on these of its updates not yet done; how many."""
+        if not update_ids:
+            return 0
+        with self._transaction():
+            cur = self._db.execute("UPDATE inbox SET lease_until = ? WHERE owner = ? AND done = 0 "
+                                   "AND update_id IN (SELECT value FROM json_each(?))",
+                                   (self._clock() + lease, owner, json.dumps(list(update_ids))))
+        return cur.rowcount
+
+    def inbox_take_over(self, owner: str, *, lease: float = INBOX_LEASE,
+                        everything: bool = False, limit: int = 1000) -> list[InboxRow]:
+        """Make `owner` the holder of the updates not done whose lease ran out (or of every
+        one not done); them, in order."""
+        now = self._clock()
+        with self._transaction():
+            rows = self._db.execute(TAKE_OVER, (owner, now + lease, everything, now,
+                                                limit)).fetchall()
+        return [InboxRow(int(r[1]), str(r[2]), bool(r[3]), bool(r[4])) for r in sorted(rows)]
+
+    def inbox_start(self, update_id: int, owner: str, *,
+                    lease: float = INBOX_LEASE) -> bool | None:
+        """Claim a recorded update to handle it now (see heel_bot/stores/api.py)."""
+        now = self._clock()
+        with self._transaction():
+            found = self._db.execute(START, (owner, now + lease, update_id, owner,
+                                             now)).fetchall()
+            if not found:
+                known = self._db.execute("SELECT 1 FROM inbox WHERE update_id = ?",
+                                         (update_id,)).fetchone()
+                return None if known else False
+        return bool(found[0][0])
 
 
 @contextlib.contextmanager

@@ -33,7 +33,7 @@ from auxil.botapi import (
 )
 
 from heel_bot.engine import Engine
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 from heel_bot.tg.polling import REFUSED
 from heel_bot.tg.serving import Options, receiver_of
 
@@ -126,7 +126,7 @@ async def test_a_token_refused_while_polling_stops_serving_with_one_line(
 async def test_an_unexpected_error_in_polling_stops_serving_instead_of_going_deaf(
         api: BotAPIStandIn, db: Path, engine: Engine, parts: dict[str, Any],
         caplog: pytest.LogCaptureFixture) -> None:
-    store = Store(db)
+    store = SqliteStore(db)
 
     def broken(*args: object, **kwargs: object) -> int:
         raise RuntimeError("a bug")

@@ -37,7 +37,7 @@ from auxil.botapi import (
 from telegram.request import HTTPXRequest
 
 from heel_bot.engine import Engine
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 
 pytestmark = pytest.mark.slow
 
@@ -125,7 +125,7 @@ async def test_a_thousand_chats_at_once_each_complete_their_conversation(
             for c in api.methods("sendMessage", ok_only=True)]
     assert len(sent) == len(set(sent)) == sum(len(api.transcript(c)) for c in chats)
 
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         assert store.count() == CHATS
     finally:

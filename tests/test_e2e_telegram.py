@@ -41,7 +41,7 @@ from auxil.botapi import (
 )
 
 from heel_bot.engine import Engine
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 
 SELF_CARE = {"injury": "none", "weight_bearing": "yes", "deformity": "no", "tendon_gap": "no",
              "infection_signs": "no", "diabetes": "no", "numbness": "no", "rest_pain": "no",
@@ -284,7 +284,7 @@ async def test_group_chats_get_one_reply_and_nothing_is_stored(
         # The bot still works in private chats alongside.
         await start_chat(api, 1006, self_care.steps[0])
     assert rows(db, group) == 0
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         assert store.count() == 1
     finally:
@@ -491,13 +491,12 @@ async def test_a_rejected_token_is_not_logged(db: Path, engine: Engine,
         from telegram.error import InvalidToken
 
         from heel_bot.serve_config import ServeConfig
-        from heel_bot.store import Store
         from heel_bot.tg.app import build_application
         from heel_bot.tg.serving import serving
 
         config = ServeConfig(token=wrong, api_url=api.base_url, db_path=db)
         with every_logger_at_debug("httpx", "httpcore", "telegram"):
-            app = build_application(config, engine=engine, store=Store(db))
+            app = build_application(config, engine=engine, store=SqliteStore(db))
             with every_logger_at_debug(), pytest.raises(InvalidToken):
                 async with serving(app):
                     pass

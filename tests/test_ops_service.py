@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import socket
 from pathlib import Path
@@ -36,7 +37,7 @@ from heel_bot.engine import Engine
 from heel_bot.ops.metrics import Metrics
 from heel_bot.ops.server import OpsServer, Page
 from heel_bot.serve_config import ServeConfig
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 from heel_bot.tg.health import READY_WITHIN, Health
 from heel_bot.tg.pacing import ChatPacer
 from heel_bot.tg.transport import RetryingRequest
@@ -99,7 +100,8 @@ async def test_health_readiness_and_metrics_over_a_whole_conversation_in_webhook
         assert health.json()["status"] == "ok" and health.json()["mode"] == "webhook"
         ready = await get(port, "/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json()["ready"] is True and ready.json()["store"] == {"ok": True}
+        assert ready.json()["ready"] is True
+        assert ready.json()["store"] == {"ok": True, "database": str(db)}
 
         sent = api.send_text(CHAT, OPENING)
         await api.wait_text(CHAT, text(engine, "q.injury.text"), sent["message_id"],
@@ -239,7 +241,7 @@ async def test_check_ins_sent_are_counted(api: BotAPIStandIn, db: Path, engine: 
 
 def health_of(db: Path, metrics: Metrics, now: list[float]) -> Health:
     settings = ServeConfig(token="1:" + "a" * 35, api_url=None, db_path=db, health_port=0)
-    return Health(settings, Store(db), metrics, monotonic=lambda: now[0])
+    return Health(settings, SqliteStore(db), metrics, monotonic=lambda: now[0])
 
 
 async def test_not_ready_when_the_bot_api_has_been_silent_for_a_minute(db: Path) -> None:
@@ -255,11 +257,38 @@ async def test_not_ready_when_the_bot_api_has_been_silent_for_a_minute(db: Path)
     health.store.close()
 
 
+async def test_readiness_reports_the_postgresql_database(pg_url: str) -> None:
+    import psycopg
+
+    from heel_bot.stores.postgres import PgStore
+
+    metrics, now = Metrics(process=False), [1000.0]
+    metrics.last_contact = now[0]
+    settings = ServeConfig(token="1:" + "a" * 35, api_url=None, db_path=Path("unused"),
+                           health_port=0, db_url=pg_url)
+    health = Health(settings, PgStore(pg_url), metrics, monotonic=lambda: now[0])
+    try:
+        page = await health.readyz()
+        assert page.status == 200
+        store = json.loads(page.body)["store"]
+        assert store == {"ok": True, "database": health.store.where}
+        assert store["database"].startswith("postgresql://postgres@")
+        schema = pg_url.rsplit("%3D", 1)[1]
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')  # the bot's tables are gone
+        page = await health.readyz()
+        assert page.status == 503
+        store = json.loads(page.body)["store"]
+        assert not store["ok"] and "refused a statement" in store["error"]
+    finally:
+        health.store.close()
+
+
 async def test_a_quiet_bot_asks_the_bot_api_itself(api: BotAPIStandIn, db: Path) -> None:
     # In webhook mode nothing may call the Bot API for minutes: a getMe keeps readiness true.
     metrics = Metrics(process=False)
     settings = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, health_port=0)
-    health = Health(settings, Store(db), metrics, heartbeat=0.05)
+    health = Health(settings, SqliteStore(db), metrics, heartbeat=0.05)
     request = RetryingRequest(HTTPXRequest(), metrics=metrics)
     async with Bot(api.token, base_url=api.base_url, request=request) as bot:
         before = len(api.methods("getMe"))

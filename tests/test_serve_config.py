@@ -227,3 +227,20 @@ def test_the_health_port_is_not_the_webhooks():
     assert "port of their own" in one_line_error(flags, {"TELEGRAM_BOT_TOKEN": TOKEN})
     polling = config_from(parse("--health-port", "8443"), {"TELEGRAM_BOT_TOKEN": TOKEN})
     assert polling.health_port == 8443  # no webhook server to clash with
+
+
+def test_several_instances_split_the_flood_limit_and_need_a_shared_database_and_secret():
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "HEEL_BOT_DB": "postgresql://heel@db/heel",
+           "HEEL_BOT_WEBHOOK_SECRET": "one-secret", "HEEL_BOT_INSTANCES": "2"}
+    hook = ("--webhook-url", "https://bot.example.org/heel")
+    assert config_from(parse(*hook), env).instances == 2
+    assert config_from(parse(*hook, "--instances", "3"), env).instances == 3
+    assert "instances=2" in repr(config_from(parse(*hook), env))
+    assert config_from(parse(), {"TELEGRAM_BOT_TOKEN": TOKEN}).instances == 1
+    for bad in ("0", "31", "two", "-1", "1.5"):
+        assert "from 1 to 30" in one_line_error(parse(*hook), {**env, "HEEL_BOT_INSTANCES": bad})
+    assert "--webhook-url" in one_line_error(parse(), env)  # long polling: one instance
+    sqlite = {**env, "HEEL_BOT_DB": "/var/lib/heel/heel.sqlite3"}
+    assert "postgresql://" in one_line_error(parse(*hook), sqlite)
+    no_secret = {k: v for k, v in env.items() if k != "HEEL_BOT_WEBHOOK_SECRET"}
+    assert "same webhook secret" in one_line_error(parse(*hook), no_secret)

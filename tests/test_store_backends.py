@@ -16,17 +16,15 @@ from auxil.backends import Backend
 
 from heel_bot.store import Reminder, StoreError
 from heel_bot.stores.api import (
-    EXPIRE_EVERY,
+    INBOX_LEASE,
     KEEP_UPDATES,
     REMINDER_LEASE,
-    UPDATE_LEASE,
-    Delivery,
     Storage,
     chat_turn,
 )
 from heel_bot.stores.schema import MIGRATIONS, SCHEMA_VERSION
 
-TABLES = {"conversations", "reminders", "checkins", "updates_seen", "inbox"}
+TABLES = {"conversations", "reminders", "checkins", "inbox"}
 
 
 class Clock:
@@ -251,42 +249,55 @@ def test_due_check_ins_are_claimed_once_soonest_first(store: Storage, clock: Clo
 # ---------------------------------------------------------------- updates handled once
 
 
-def test_an_update_is_handled_once(store: Storage, clock: Clock):
-    assert store.claim_update(11, "a") is Delivery.NEW
-    assert store.claim_update(11, "b") is Delivery.BUSY  # a re-delivery while a handles it
-    assert store.claim_update(11, "a") is Delivery.BUSY
-    store.finish_update(11)
-    assert store.claim_update(11, "b") is Delivery.DONE
-    clock.now += KEEP_UPDATES / 2
-    assert store.claim_update(11, "b") is Delivery.DONE
+def test_an_update_is_handled_by_the_instance_that_recorded_it(store: Storage, clock: Clock):
+    assert store.inbox_add([(11, "{}")], "a") == [11]
+    assert store.inbox_add([(11, "{}")], "b") == []  # re-delivered to b: recognised
+    assert store.inbox_take_over("b") == []  # a's lease runs
+    assert store.inbox_start(11, "b") is None  # b leaves it to a
+    assert store.inbox_start(11, "a") is False  # a handles it: nothing applied yet
+    assert store.inbox_start(11, "a") is False  # a may claim again what it holds
+    store.inbox_done(11)
+    assert store.inbox_start(11, "a") is None  # handled: never again
+    clock.now += INBOX_LEASE + 1
+    assert store.inbox_take_over("b") == []
+    assert store.inbox_add([(11, "{}")], "b") == []  # a day later it is still recognised
+    assert store.inbox_start(99, "b") is False  # not in the inbox: nothing says not to
 
 
-def test_an_update_whose_handler_died_is_taken_over_after_its_lease(store: Storage,
-                                                                      clock: Clock):
-    assert store.claim_update(12, "a") is Delivery.NEW  # and then a dies
-    clock.now += UPDATE_LEASE - 1
-    assert store.claim_update(12, "b") is Delivery.BUSY
+def test_a_dead_instances_updates_are_taken_over_after_their_lease(store: Storage,
+                                                                    clock: Clock):
+    store.inbox_add([(21, '{"n": 1}'), (22, '{"n": 2}'), (23, '{"n": 3}')], "a")
+    with store.handling(21):
+        store.save(5, "{}")  # a applied 21, then died; its 22 and 23 untouched
+    clock.now += INBOX_LEASE - 1
+    assert store.inbox_renew("a", [23]) == 1  # a renewed 23 just before it died
     clock.now += 2
-    assert store.claim_update(12, "b") is Delivery.NEW
-    assert store.claim_update(12, "a") is Delivery.BUSY  # b's now
-    store.finish_update(12)
-    assert store.claim_update(12, "a") is Delivery.DONE
+    taken = store.inbox_take_over("b", limit=1)
+    assert [(r.update_id, r.body, r.applied) for r in taken] == [(21, '{"n": 1}', True)]
+    assert [r.update_id for r in store.inbox_take_over("c")] == [22]  # 23's lease runs
+    assert store.inbox_take_over("b") == []
+    assert store.inbox_start(21, "a") is None  # b's now: a (if it lived on) leaves it
+    assert store.inbox_start(21, "b") is True  # applied: b shows where the chat stands
+    assert store.inbox_renew("b", [21, 22]) == 1  # 22 is c's
+    clock.now += INBOX_LEASE + 1
+    assert [r.update_id for r in store.inbox_take_over("b")] == [21, 22, 23]
+
+
+def test_a_process_holding_the_store_alone_takes_over_every_update_not_done(store: Storage):
+    store.inbox_add([(31, "{}"), (32, "{}"), (33, "{}")], "a")
+    store.inbox_done(32)
+    assert [r.update_id for r in store.inbox_take_over("b", everything=True)] == [31, 33]
 
 
 def test_old_update_ids_are_expired(backend: Backend, store: Storage, clock: Clock):
-    for update_id in (1, 2, 3):
-        store.claim_update(update_id, "a")
-        store.finish_update(update_id)
+    store.inbox_add([(1, "{}"), (2, "{}"), (3, "{}")], "a")
+    for update_id in (1, 2):
+        store.inbox_done(update_id)
     clock.now += KEEP_UPDATES + 1
-    store.claim_update(4, "a")
-    assert store.expire_updates() == 3
-    assert backend.peek("SELECT update_id FROM updates_seen") == [(4,)]
-    clock.now += KEEP_UPDATES + 1
-    store.claim_update(5 * EXPIRE_EVERY + 1, "a")
-    assert len(backend.peek("SELECT update_id FROM updates_seen")) == 2
-    store.claim_update(6 * EXPIRE_EVERY, "a")  # every EXPIRE_EVERY-th id expires the old ones
-    assert backend.peek("SELECT update_id FROM updates_seen ORDER BY update_id") == [
-        (5 * EXPIRE_EVERY + 1,), (6 * EXPIRE_EVERY,)]
+    store.inbox_add([(4, "{}")], "a")
+    store.inbox_done(4)
+    assert store.inbox_confirm(older_than=KEEP_UPDATES) == 2  # not 3 (not done), nor 4
+    assert backend.peek("SELECT update_id FROM inbox ORDER BY update_id") == [(3,), (4,)]
 
 
 # ---------------------------------------------------------------- the update inbox
@@ -323,7 +334,7 @@ def test_a_write_while_handling_an_update_marks_it_applied_in_the_same_commit(
 
 
 def test_one_serve_holds_the_store(backend: Backend, store: Storage, clock: Clock):
-    store.claim()
+    assert store.claim() is True
     second = backend.open(clock)
     try:
         with pytest.raises(StoreError, match="another heel-bot"):
@@ -336,6 +347,32 @@ def test_one_serve_holds_the_store(backend: Backend, store: Storage, clock: Cloc
         third.claim()  # the first let go when it closed
     finally:
         third.close()
+
+
+def test_webhook_instances_share_the_store_where_it_allows_several(backend: Backend,
+                                                                   store: Storage,
+                                                                   clock: Clock):
+    if not backend.several_instances:
+        assert store.claim(alone=False) is True  # SQLite: one process holds the file
+        return
+    assert store.claim(alone=False) is False
+    second, poller = backend.open(clock), backend.open(clock)
+    try:
+        assert second.claim(alone=False) is False  # another webhook instance: welcome
+        with pytest.raises(StoreError, match="long polling serves from one instance"):
+            poller.claim()
+        store.close()
+        second.close()
+        assert poller.claim() is True  # every webhook instance gone: polling may start
+        third = backend.open(clock)
+        try:
+            with pytest.raises(StoreError, match="serving by long polling holds"):
+                third.claim(alone=False)
+        finally:
+            third.close()
+    finally:
+        second.close()
+        poller.close()
 
 
 def test_the_live_message_is_kept_with_the_conversation(store: Storage):

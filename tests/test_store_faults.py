@@ -48,6 +48,7 @@ from auxil.botapi import (
 
 from heel_bot.engine import Engine, HistoryEntry, State
 from heel_bot.store import Store, StoreError
+from heel_bot.stores.sqlite import SqliteStore
 
 TESTS = Path(__file__).resolve().parent
 
@@ -558,7 +559,7 @@ async def test_a_failing_save_during_a_press_tells_the_user_and_keeps_the_state(
     db, chat = tmp_path / "heel.sqlite3", 7101
     caplog.set_level(logging.INFO)
     sorry = text(engine, "tg.store_error")
-    store = Store(db)
+    store = SqliteStore(db)
     async with heel_bot(api, db, engine, store=store):
         first = await start_chat(api, chat, fall.steps[0])
         second = await answer_by_buttons(api, chat, first, fall.steps[:1], fall.steps[1].text)
@@ -594,7 +595,7 @@ async def test_a_failing_store_while_typing_tells_the_user_and_recovers(
     db, chat = tmp_path / "heel.sqlite3", 7102
     caplog.set_level(logging.INFO)
     sorry = text(engine, "tg.store_error")
-    store = Store(db)
+    store = SqliteStore(db)
     async with heel_bot(api, db, engine, store=store):
         await start_chat(api, chat, fall.steps[0])
         before = stored(db, chat)
@@ -624,20 +625,20 @@ async def test_a_check_in_due_while_the_store_fails_is_sent_once_it_recovers(
     db, chat = tmp_path / "heel.sqlite3", 7103
     caplog.set_level(logging.INFO)
     ask = prefix(engine, "checkin.ask")
-    store = Store(db)
+    store = SqliteStore(db)
     async with heel_bot(api, db, engine, store=store, day_seconds=0.5):
-        original = store.reminder
+        original = store.claim_reminder
         failures: list[int] = []
 
-        def failing_twice(reminder_id: int) -> Any:
+        def failing_twice(reminder_id: int, owner: str, **kwargs: Any) -> Any:
             if len(failures) < 2:
                 failures.append(reminder_id)
                 raise StoreError(f"{db}: the database is busy (database is locked)")
-            return original(reminder_id)
+            return original(reminder_id, owner, **kwargs)
 
         await book(api, engine, chat, fall, 3)  # due 1.5 s after booking
         with pytest.MonkeyPatch.context() as mp:
-            mp.setattr(store, "reminder", failing_twice)
+            mp.setattr(store, "claim_reminder", failing_twice)
             await api.wait_for(chat, lambda t: any(ask in m.text for m in t), within=20)
         await api.wait_idle()
     assert len(failures) == 2
@@ -652,7 +653,7 @@ async def test_updates_the_store_cannot_record_are_not_confirmed_and_come_again(
         api: BotAPIStandIn, tmp_path: Path, engine: Engine, fall: Plan,
         caplog: pytest.LogCaptureFixture) -> None:
     db, chat = tmp_path / "heel.sqlite3", 7104
-    store = Store(db)
+    store = SqliteStore(db)
 
     async def soon(seconds: float) -> None:  # the poller's pause after a failure, shortened
         await asyncio.sleep(0.05)

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from auxil.backends import Backend
 
-from heel_bot.stores.api import REMINDER_LEASE, Delivery, Storage, chat_turn
+from heel_bot.stores.api import INBOX_LEASE, REMINDER_LEASE, Storage, chat_turn
 from heel_bot.stores.postgres import PgStore
 
 Instances = tuple[Storage, Storage]
@@ -116,7 +116,7 @@ def test_a_dead_instances_check_ins_are_sent_by_the_other_once_its_lease_runs_ou
             b.close()
 
 
-def test_each_update_is_claimed_by_one_instance_however_often_it_is_delivered(
+def test_each_update_is_handled_by_one_instance_however_often_it_is_delivered(
         instances: Instances):
     a, b = instances
     won: list[int] = []
@@ -125,13 +125,33 @@ def test_each_update_is_claimed_by_one_instance_however_often_it_is_delivered(
         def job() -> None:
             for update_id in range(1, 301):
                 for _ in range(2):  # Telegram delivers some updates twice
-                    if store.claim_update(update_id, name) is Delivery.NEW:
+                    store.inbox_add([(update_id, "{}")], name)
+                    # Both try to handle it; only its owner may (a dead owner's lease would
+                    # first have to run out).
+                    if store.inbox_start(update_id, name) is False:
                         won.append(update_id)
-                        store.finish_update(update_id)
+                        store.inbox_done(update_id)
         return job
 
     together(deliver("a", a), deliver("b", b))
     assert sorted(won) == list(range(1, 301))
+
+
+def test_instances_taking_over_at_once_never_take_the_same_update(instances: Instances,
+                                                                  clock: Clock):
+    a, b = instances
+    a.inbox_add([(i, "{}") for i in range(1, 401)], "dead")
+    clock.now += INBOX_LEASE + 1
+    taken: dict[str, list[int]] = {"a": [], "b": []}
+
+    def take(name: str, store: Storage) -> Callable[[], None]:
+        def job() -> None:
+            while rows := store.inbox_take_over(name, limit=7):
+                taken[name] += [r.update_id for r in rows]
+        return job
+
+    together(take("a", a), take("b", b))
+    assert sorted(taken["a"] + taken["b"]) == list(range(1, 401))
 
 
 async def turns(store: Storage, chat: int, count: int, locked: bool) -> None:

@@ -25,7 +25,7 @@ from telegram.error import RetryAfter
 
 from heel_bot.engine import Engine
 from heel_bot.serve_config import ServeConfig
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 from heel_bot.tg.pacing import RETRY_MARGIN, ChatPacer, Window, is_message
 
 
@@ -152,6 +152,18 @@ async def test_the_overall_cap_holds_across_chats(vt, bot) -> None:
     assert len(times) == 20
     assert all(times[i + 5] - times[i] >= 1.0 for i in range(len(times) - 5))
     assert times[-1] == 3.0  # 20 messages at 5 a second: not slower than it needs to be
+
+
+async def test_instances_split_the_overall_cap_between_them(vt, bot) -> None:
+    # Two instances serving one bot, each paced to half the bot's overall rate: together
+    # they keep within it.
+    pacers = [pacer_on(vt, overall_rate=30, instances=2) for _ in range(2)]
+    await vt.run(*(send(pacers[chat % 2], bot, chat) for chat in range(1, 61)))
+    times = sorted(bot.times())
+    assert len(times) == 60
+    assert all(times[i + 30] - times[i] >= 1.0 for i in range(len(times) - 30))
+    assert times[-1] == 1.0  # 60 messages at 30 a second: not slower than it needs to be
+    assert pacer_on(vt, overall_rate=30, instances=7)._overall.limit == 4  # never over
 
 
 async def test_a_group_keeps_within_its_rate_per_minute(vt, bot) -> None:
@@ -294,7 +306,7 @@ def test_the_shipped_bot_paces_with_chat_pacer(tmp_path: Path, engine: Engine) -
     from heel_bot.tg.app import build_application
 
     parts = {k: v for k, v in quick_parts().items() if k != "rate_limiter"}
-    store = Store(tmp_path / "db.sqlite3")
+    store = SqliteStore(tmp_path / "db.sqlite3")
     try:
         app = build_application(ServeConfig("1:" + "a" * 35, None, tmp_path / "db.sqlite3"),
                                 engine=engine, store=store, **parts)

@@ -35,7 +35,7 @@ from auxil.botapi import (
 
 from heel_bot import cli
 from heel_bot.serve_config import ServeConfig
-from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 from heel_bot.tg import routes
 from heel_bot.tg.app import build_application, run
 
@@ -143,7 +143,7 @@ OLD = json.dumps({"v": "triage/0", "n": "gone", "a": {}, "h": [], "t": 4})
 
 def store_raw(db: Path, chat: int, raw: str) -> None:
     """Write a conversation into the store as another program (an older heel-bot) would."""
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         store.save(chat, raw)
     finally:
@@ -193,7 +193,7 @@ def test_build_application_neither_reads_nor_writes_the_store(tmp_path: Path, en
     db = tmp_path / "heel.sqlite3"
     store_raw(db, ALICE, OLD)
     statements: list[str] = []
-    store = Store(db, trace=statements.append)
+    store = SqliteStore(db, trace=statements.append)
     statements.clear()
     try:
         build_application(ServeConfig(token="1:" + "a" * 35, api_url=None, db_path=db),
@@ -207,7 +207,7 @@ def test_build_application_neither_reads_nor_writes_the_store(tmp_path: Path, en
 def test_api_url_sets_base_and_file_urls(tmp_path: Path, engine) -> None:
     token = "123456789:AAHtest-Token_for_the_loopback_standin_0"
     config = ServeConfig(token, "http://127.0.0.1:8081/bot", tmp_path / "db.sqlite3")
-    store = Store(config.db_path)
+    store = SqliteStore(config.db_path)
     try:
         app = build_application(config, engine=engine, store=store, **quick_parts())
         assert app.bot.base_url == f"http://127.0.0.1:8081/bot{token}"
@@ -292,7 +292,7 @@ def test_serve_reports_a_store_failing_at_start_up_in_one_line(tmp_path: Path, s
                                                                capsys):
     """The store opens, then fails while the stored check-ins are read to be rescheduled."""
     db = tmp_path / "heel.sqlite3"
-    Store(db).close()
+    SqliteStore(db).close()
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE reminders")
     conn.close()
@@ -309,7 +309,7 @@ def test_run_reports_a_refused_token_in_one_line(tmp_path: Path, engine, capsys)
     wrong = "987654321:AAHthis-is-not-the-token-of-the-standin"
     with in_thread() as api:
         settings = ServeConfig(wrong, api.base_url, tmp_path / "heel.sqlite3")
-        app = build_application(settings, engine=engine, store=Store(settings.db_path),
+        app = build_application(settings, engine=engine, store=SqliteStore(settings.db_path),
                                 **quick_parts())
         assert run(app) == 2
     forget_unclosed(app)
@@ -325,7 +325,7 @@ def test_run_reports_an_unreachable_bot_api_in_one_line(tmp_path: Path, engine, 
     token = "123456789:AAHtest-Token_for_the_loopback_standin_0"
     settings = ServeConfig(token, f"http://127.0.0.1:{free_port()}/bot",
                            tmp_path / "heel.sqlite3")
-    app = build_application(settings, engine=engine, store=Store(settings.db_path),
+    app = build_application(settings, engine=engine, store=SqliteStore(settings.db_path),
                             sleep=no_wait, **quick_parts())
     assert run(app) == 1
     forget_unclosed(app)
@@ -342,7 +342,7 @@ def test_run_reports_a_webhook_port_in_use_in_one_line(tmp_path: Path, engine, c
         settings = ServeConfig(api.token, api.base_url, tmp_path / "heel.sqlite3",
                                webhook_url=f"http://127.0.0.1:{port}/hook",
                                listen="127.0.0.1", port=port, secret_token=SECRET)
-        app = build_application(settings, engine=engine, store=Store(settings.db_path),
+        app = build_application(settings, engine=engine, store=SqliteStore(settings.db_path),
                                 **quick_parts())
         assert run(app) == 2
     line = one_line(capsys.readouterr().err, f"cannot listen on 127.0.0.1:{port}", "--port",

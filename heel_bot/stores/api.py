@@ -10,7 +10,11 @@ them with the same meaning (on SQLite they are cheap: one process holds the file
 
 - a chat's turn is one instance's at a time: `try_lock_chat` (and `chat_turn`, which waits
   for it without blocking the event loop) serialises the updates of one chat across instances;
-- each update is handled once: `claim_update` recognises a re-delivered update id;
+- each update is handled once: the inbox records it under its update id (UNIQUE), so a
+  re-delivery, to whichever instance, is recognised; the row is the recording instance's for
+  a lease it keeps renewing (`inbox_renew`), and `inbox_start` claims it again, inside the
+  chat's turn, before it is handled; a dead instance's rows are taken over by another once
+  their lease runs out (`inbox_take_over`);
 - each check-in is sent once: an instance claims it (`claim_reminder`, `claim_due_reminders`)
   for a lease; if the instance dies, the lease runs out and another instance claims it.
 
@@ -22,33 +26,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import enum
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Protocol
 
 from heel_bot.store import Reminder, StoreError
-from heel_bot.store_inbox import InboxRow
+from heel_bot.store_inbox import INBOX_LEASE, InboxRow
 
 # How long a claimed check-in is the claimer's alone: longer than sending one takes with every
 # retry (the transport retries for under a minute), short enough that a dead instance's
 # check-ins go out a few minutes late rather than never.
 REMINDER_LEASE = 300.0
-# How long an update being handled is the handler's alone, before a re-delivery may take it
-# over (its instance died mid-turn).
-UPDATE_LEASE = 120.0
-# How long handled update ids are remembered: Telegram gives up re-delivering an update
-# within a day, so two days of ids recognise every re-delivery.
-KEEP_UPDATES = 2 * 86400.0
-# Every this many update ids, the instance that claims one deletes the expired ids.
-EXPIRE_EVERY = 1000
-
-
-class Delivery(enum.Enum):
-    """What `claim_update` found."""
-
-    NEW = "new"    # first delivery (or its handler died): yours to handle, then finish_update
-    BUSY = "busy"  # another handler has it now: ask Telegram to deliver it again later
-    DONE = "done"  # handled already: acknowledge it and do nothing
+# How long handled update ids are remembered (their emptied inbox rows): Telegram keeps an
+# update for at most a day, so no re-delivery comes later.
+KEEP_UPDATES = 86400.0
 
 
 class ChatLock(Protocol):
@@ -133,16 +123,21 @@ class Storage(Protocol):
         """While handling `update_id` (in this task): every write committed meanwhile also
         marks it applied in the inbox, in the same transaction."""
 
-    def claim(self) -> None:
-        """Hold the store for this process alone until `close`; StoreError if another holds
-        it (one `serve` per store, until the adapter is ready for several instances)."""
+    def claim(self, alone: bool = True) -> bool:
+        """Hold the store for this `serve` until `close`: alone (long polling: Telegram
+        serves one getUpdates at a time), or shared with other instances (webhook) where the
+        backend allows several. StoreError if that cannot be: another holds it alone, or
+        (alone) anyone else holds it. True if this process now holds it alone (SQLite always:
+        one process holds the file)."""
 
     def wipe_log(self) -> bool:
         """Empty the database's own log of deleted rows where the store keeps one (SQLite's
         write-ahead log); False if it could not finish."""
 
-    def inbox_add(self, updates: Sequence[tuple[int, str]]) -> list[int]:
-        """Record fetched updates (id, JSON) in one transaction; the new ids, in order."""
+    def inbox_add(self, updates: Sequence[tuple[int, str]], owner: str = "", *,
+                  lease: float = INBOX_LEASE) -> list[int]:
+        """Record fetched updates (id, JSON) in one transaction, each `owner`'s for `lease`
+        seconds; the new ids, in order (one already recorded is a re-delivery: not new)."""
 
     def inbox(self) -> list[InboxRow]:
         """Every row of the inbox, in the order the updates came."""
@@ -153,6 +148,22 @@ class Storage(Protocol):
     def inbox_confirm(self, older_than: float | None = None) -> int:
         """Delete handled updates Telegram will not send again (all, or those received over
         `older_than` seconds ago); how many."""
+
+    def inbox_renew(self, owner: str, update_ids: Sequence[int], *,
+                    lease: float = INBOX_LEASE) -> int:
+        """Extend `owner`'s lease on these of its updates not yet done; how many."""
+
+    def inbox_take_over(self, owner: str, *, lease: float = INBOX_LEASE,
+                        everything: bool = False, limit: int = 1000) -> list[InboxRow]:
+        """Make `owner` the holder of up to `limit` updates not done whose lease has run out
+        (`everything`: every update not done, for a process that holds the store alone);
+        them, in the order they came."""
+
+    def inbox_start(self, update_id: int, owner: str, *,
+                    lease: float = INBOX_LEASE) -> bool | None:
+        """Claim a recorded update to handle it now: None if it is done or another owner's
+        lease on it runs (leave it), else whether it was applied already (a dead instance
+        committed part of it). An update that is not in the inbox: False (handle it)."""
 
     # ------------------------------------------------------------ several instances
 
@@ -169,15 +180,6 @@ class Storage(Protocol):
         """Claim up to `limit` due check-ins that nobody holds (or whose lease ran out),
         soonest first; concurrent claimers never get the same one."""
 
-    def claim_update(self, update_id: int, owner: str, *,
-                     lease: float = UPDATE_LEASE) -> Delivery:
-        """Whether to handle this delivery of an update (see Delivery)."""
-
-    def finish_update(self, update_id: int) -> None:
-        """The claimed update has been handled: later deliveries are DONE."""
-
-    def expire_updates(self, keep: float = KEEP_UPDATES) -> int:
-        """Forget update ids first seen over `keep` seconds ago; how many."""
 
 
 @contextlib.asynccontextmanager

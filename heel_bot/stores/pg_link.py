@@ -148,16 +148,6 @@ class Link:
         with self._errors(), self.pool.connection() as conn, conn.transaction():
             yield conn
 
-    def claim(self, claim: str, params: Params, lookup: str,
-              lookup_params: Params) -> tuple[bool, Any]:
-        """In one transaction: (True, None) if `claim` returns a row, else (False, the first
-        column of `lookup`'s row or None)."""
-        with self._errors(), self.pool.connection() as conn, conn.transaction():
-            if conn.execute(claim, params).fetchall():
-                return True, None
-            row = conn.execute(lookup, lookup_params).fetchone()
-            return False, row[0] if row else None
-
     # ------------------------------------------------------------ schema
 
     def version(self) -> int:

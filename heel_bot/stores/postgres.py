@@ -13,8 +13,8 @@ What several instances add (heel_bot/stores/api.py):
   its session and with it the lock;
 - check-ins are claimed with `FOR UPDATE SKIP LOCKED`, so concurrent claimers never wait for
   or take one another's rows, for a lease that another instance may take over once it ends;
-- update ids are claimed with an upsert that only a first delivery, or a delivery whose
-  handler's lease ran out, wins.
+- the inbox (heel_bot/stores/pg_inbox.py) is shared: a re-delivered update is recognised by
+  its UNIQUE update id, and the rows not done are leased to the instance that holds them.
 
 The database should be heel-bot's own: advisory locks on single bigint keys are chat ids.
 """
@@ -29,14 +29,7 @@ import psycopg
 from psycopg_pool import ConnectionPool
 
 from heel_bot.store import Reminder
-from heel_bot.stores.api import (
-    EXPIRE_EVERY,
-    KEEP_UPDATES,
-    REMINDER_LEASE,
-    UPDATE_LEASE,
-    ChatLock,
-    Delivery,
-)
+from heel_bot.stores.api import REMINDER_LEASE, ChatLock
 from heel_bot.stores.pg_inbox import PgInbox
 from heel_bot.stores.pg_link import Link
 
@@ -50,11 +43,6 @@ _CLAIM_DUE = ("UPDATE reminders SET claimed_by = %s, claimed_until = %s WHERE id
               "SELECT id FROM reminders WHERE due_at <= %s AND "
               "(claimed_until IS NULL OR claimed_until <= %s) ORDER BY due_at, id LIMIT %s "
               "FOR UPDATE SKIP LOCKED) RETURNING id, chat_id, due_at, days, created")
-_CLAIM_UPDATE = ("INSERT INTO updates_seen (update_id, seen, owner, lease_until) "
-                 "VALUES (%s, %s, %s, %s) ON CONFLICT (update_id) DO UPDATE SET "
-                 "owner = excluded.owner, lease_until = excluded.lease_until "
-                 "WHERE updates_seen.done IS NULL AND updates_seen.lease_until <= %s "
-                 "RETURNING update_id")
 
 
 def _reminders(rows: list[tuple[Any, ...]]) -> list[Reminder]:
@@ -238,25 +226,3 @@ class PgStore(PgInbox):
         """Claim due check-ins nobody holds, soonest first."""
         now = self._now()
         return _reminders(self._link.rows(_CLAIM_DUE, (owner, now + lease, now, now, limit)))
-
-    def claim_update(self, update_id: int, owner: str, *,
-                     lease: float = UPDATE_LEASE) -> Delivery:
-        """Whether to handle this delivery of an update (see Delivery)."""
-        now = self._now()
-        claimed, done = self._link.claim(_CLAIM_UPDATE, (update_id, now, owner, now + lease, now),
-                                         "SELECT done FROM updates_seen WHERE update_id = %s",
-                                         (update_id,))
-        if not claimed:
-            return Delivery.BUSY if done is None else Delivery.DONE
-        if update_id % EXPIRE_EVERY == 0:
-            self.expire_updates()
-        return Delivery.NEW
-
-    def finish_update(self, update_id: int) -> None:
-        """Later deliveries of the update are DONE."""
-        self._link.run("UPDATE updates_seen SET done = %s WHERE update_id = %s",
-                       (self._now(), update_id))
-
-    def expire_updates(self, keep: float = KEEP_UPDATES) -> int:
-        """Forget update ids first seen over `keep` seconds ago; how many."""
-        return self._link.run("DELETE FROM updates_seen WHERE seen < %s", (self._now() - keep,))

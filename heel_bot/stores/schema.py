@@ -146,6 +146,28 @@ MIGRATIONS: tuple[Migration, ...] = (
         sqlite=("ALTER TABLE conversations ADD COLUMN live INTEGER",),
         postgres=("ALTER TABLE conversations ADD COLUMN live BIGINT",),
     ),
+    Migration(
+        # Several instances share the inbox (issue 14): a row not done is one instance's
+        # (`owner`) until `lease_until`, which that instance keeps renewing while it lives; a
+        # dead instance's rows are taken over by another once the lease has run out. The
+        # inbox's own UNIQUE update_id recognises a re-delivered update, so the separate table
+        # of seen update ids (migration 4) goes. Handled rows are kept, emptied, for a day
+        # (`received`: when they go).
+        sqlite=(
+            "ALTER TABLE inbox ADD COLUMN owner TEXT",
+            "ALTER TABLE inbox ADD COLUMN lease_until REAL",
+            "CREATE INDEX inbox_open ON inbox (seq) WHERE done = 0",
+            "CREATE INDEX inbox_by_received ON inbox (received)",
+            "DROP TABLE updates_seen",
+        ),
+        postgres=(
+            "ALTER TABLE inbox ADD COLUMN owner TEXT",
+            "ALTER TABLE inbox ADD COLUMN lease_until DOUBLE PRECISION",
+            "CREATE INDEX inbox_open ON inbox (seq) WHERE done = 0",
+            "CREATE INDEX inbox_by_received ON inbox (received)",
+            "DROP TABLE updates_seen",
+        ),
+    ),
 )
 
 SQLITE: tuple[tuple[str, ...], ...] = tuple(m.sqlite for m in MIGRATIONS)

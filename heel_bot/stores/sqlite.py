@@ -16,14 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from heel_bot.store import BUSY_TIMEOUT, Reminder, Store
-from heel_bot.stores.api import (
-    EXPIRE_EVERY,
-    KEEP_UPDATES,
-    REMINDER_LEASE,
-    UPDATE_LEASE,
-    ChatLock,
-    Delivery,
-)
+from heel_bot.stores.api import REMINDER_LEASE, ChatLock
 
 _CLAIM_ONE = ("UPDATE reminders SET claimed_by = ?, claimed_until = ? WHERE id = ? AND "
               "(claimed_until IS NULL OR claimed_until <= ? OR claimed_by = ?) "
@@ -32,13 +25,6 @@ _CLAIM_DUE = ("UPDATE reminders SET claimed_by = ?, claimed_until = ? WHERE id I
               "SELECT id FROM reminders WHERE due_at <= ? AND "
               "(claimed_until IS NULL OR claimed_until <= ?) ORDER BY due_at, id LIMIT ?) "
               "RETURNING id, chat_id, due_at, days, created")
-# A first delivery inserts the row; a delivery whose handler's lease ran out (it died before
-# finishing) takes the row over; anything else leaves it and returns nothing.
-_CLAIM_UPDATE = ("INSERT INTO updates_seen (update_id, seen, owner, lease_until) "
-                 "VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO UPDATE SET "
-                 "owner = excluded.owner, lease_until = excluded.lease_until "
-                 "WHERE updates_seen.done IS NULL AND updates_seen.lease_until <= ? "
-                 "RETURNING update_id")
 
 
 def _reminders(rows: list[Any]) -> list[Reminder]:
@@ -101,28 +87,3 @@ class SqliteStore(Store):
         """Claim due check-ins nobody holds, soonest first."""
         now = self._now()
         return self._claim_rows(_CLAIM_DUE, (owner, now + lease, now, now, limit))
-
-    def claim_update(self, update_id: int, owner: str, *,
-                     lease: float = UPDATE_LEASE) -> Delivery:
-        """Whether to handle this delivery of an update (see Delivery)."""
-        now = self._now()
-        with self._transaction():
-            claimed = self._db.execute(_CLAIM_UPDATE, (update_id, now, owner, now + lease,
-                                                       now)).fetchall()
-            done = None if claimed else self._db.execute(
-                "SELECT done FROM updates_seen WHERE update_id = ?", (update_id,)).fetchone()
-        if not claimed:
-            return Delivery.BUSY if done is None or done[0] is None else Delivery.DONE
-        if update_id % EXPIRE_EVERY == 0:
-            self.expire_updates()
-        return Delivery.NEW
-
-    def finish_update(self, update_id: int) -> None:
-        """Later deliveries of the update are DONE."""
-        self._write("UPDATE updates_seen SET done = ? WHERE update_id = ?",
-                    (self._now(), update_id))
-
-    def expire_updates(self, keep: float = KEEP_UPDATES) -> int:
-        """Forget update ids first seen over `keep` seconds ago; how many."""
-        return self._write("DELETE FROM updates_seen WHERE seen < ?",
-                           (self._now() - keep,)).rowcount

@@ -50,7 +50,7 @@ from heel_bot.tg.pacing import ChatPacer
 from heel_bot.tg.presence import present
 from heel_bot.tg.privacy import Privacy
 from heel_bot.tg.reminders import Reminders
-from heel_bot.tg.serving import ALLOWED_UPDATES, Receiver, attach, run
+from heel_bot.tg.serving import ALLOWED_UPDATES, Receiver, attach, receiver_of, run
 from heel_bot.tg.transport import RetryingRequest
 from heel_bot.tg.typed import Typed
 
@@ -87,12 +87,15 @@ class Lifecycle:
         await present(app.bot, self.h.chats.c, routes.MENU)
         assert app.job_queue is not None
         scheduled = self.h.reminders.reschedule_all(app.job_queue)
+        if receiver_of(app).shared:  # other instances serve from the same store
+            self.h.reminders.start_sweep(app.job_queue)
         s = self.settings
         api = urlsplit(s.api_url).netloc if s.api_url else "api.telegram.org"
         how = (f"webhook {s.webhook_url} (listening on {s.listen}:{s.port}, secret required)"
                if s.webhook_url else "long polling")
+        shared = " (shared with other instances)" if receiver_of(app).shared else ""
         self.mode_line = (f"heel-bot @{app.bot.username} runs by {how} against {api}; store "
-                          f"{_store_name(s)}; {scheduled} check-in(s) scheduled")
+                          f"{_store_name(s)}{shared}; {scheduled} check-in(s) scheduled")
         log.info("%s", self.mode_line)
         if self.health is not None:
             await self.health.start(app.bot)
@@ -143,7 +146,8 @@ def _parts(settings: ServeConfig, engine: Engine, store: Storage, clock: Callabl
     inbox = Inbox(store, chats.resume)
     processor = ChatOrderedProcessor(max_concurrent_updates=IN_FLIGHT, around=inbox.handle,
                                      metrics=metrics)
-    reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock)
+    reminders = Reminders(chats, processor, day_seconds=settings.day_seconds, clock=clock,
+                          owner=inbox.owner)
     h = routes.Handlers(chats, Typed(chats, settings.deep_links), Buttons(chats), reminders,
                         Privacy(chats, reminders), Menus(chats, today))
     health = None if settings.health_port is None else Health(settings, store, metrics,
@@ -177,7 +181,8 @@ def build_application(
         .token(settings.token)
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .request(transport)
-        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep))
+        .rate_limiter(rate_limiter or ChatPacer(max_retries=5, sleep=sleep,
+                                                instances=settings.instances))
         .concurrent_updates(processor)
         .updater(None)  # updates come in through the inbox (heel_bot/tg/serving.py)
         .post_init(life.post_init)

@@ -2,7 +2,8 @@
 /metrics, in polling and in webhook mode alike (a server of its own, beside the webhook's).
 
 - /healthz: the process is up and its event loop answers (200, JSON).
-- /readyz: the store can be opened and read afresh, and the Bot API has answered within the
+- /readyz: the store can be opened and read afresh (an SQLite file) or answers a query (a
+  PostgreSQL database, named without its password), and the Bot API has answered within the
   last minute (200, else 503; JSON saying which). In webhook mode nothing may call the Bot
   API for a while, so when it has been quiet for `heartbeat` seconds a getMe keeps the answer
   true to life.
@@ -80,16 +81,17 @@ class Health:
                                "uptime_seconds": round(self.monotonic() - self._started, 1)})
 
     async def readyz(self) -> Page:
-        store: dict[str, Any] = {"ok": True}
+        # Which database: a file, or a PostgreSQL URL without its password.
+        store: dict[str, Any] = {"ok": True, "database": self.store.where}
         try:
             # A SQLite file is probed on a connection of its own (the bot's may be busy); a
-            # PostgreSQL store answers a query from its pool.
+            # PostgreSQL store answers a query on its tables from its pool.
             if isinstance(self.store, Store):
                 await asyncio.to_thread(store_side.probe, self.store.path)
             else:
                 await asyncio.to_thread(self.store.count)
         except StoreError as exc:
-            store = {"ok": False, "error": str(exc)}
+            store = {**store, "ok": False, "error": str(exc)}
         last = self.metrics.last_contact
         ago = None if last is None else round(self.monotonic() - last, 1)
         api = {"ok": ago is not None and ago <= READY_WITHIN, "answered_seconds_ago": ago}

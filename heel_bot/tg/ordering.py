@@ -80,6 +80,14 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 del self._users[chat_id]
                 del self._locks[chat_id]
 
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: int) -> AsyncIterator[None]:
+        """The chat's lock and one of the slots, as an update takes them (for a check-in:
+        it never interleaves with the chat's updates, and a burst of check-ins coming due
+        waits for slots instead of taking a database connection each)."""
+        async with self.chat_lock(chat_id), self._running:
+            yield
+
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         arrived = time.monotonic()
         chat_id = chat_id_of(update)

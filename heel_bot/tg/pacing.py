@@ -114,7 +114,9 @@ class ChatPacer(BaseRateLimiter[int]):
       bursts": a heel-bot turn is two messages (the question edited to show the answer, the
       next question sent), which then arrive together instead of a second apart.
     - A group's (negative chat id or @name): also at most `group_rate` per `group_period`.
-    - The whole bot's: at most `overall_rate` a second.
+    - The whole bot's: at most `overall_rate` a second, split evenly between `instances`
+      (several instances serving one bot, each pacing itself: at most `overall_rate //
+      instances` a second each, so that together they keep within it).
     - A 429: the call waits `retry_after` (+0.1 s), holding back only its own chat's later
       calls, and is tried again, up to `max_retries` times (a call's `rate_limit_args`, an int,
       overrides it); then the RetryAfter is raised.
@@ -125,10 +127,10 @@ class ChatPacer(BaseRateLimiter[int]):
     def __init__(self, *, per_chat_interval: float = 1.0, per_chat_burst: int = 3,
                  overall_rate: int = 30, group_rate: int = 20, group_period: float = 60.0,
                  max_retries: int = 5, clock: Clock = time.monotonic,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, instances: int = 1) -> None:
         self._chat_limit = (per_chat_burst, per_chat_burst * per_chat_interval)
         self._group_limit = (group_rate, group_period)
-        self._overall = Window(overall_rate, 1.0)
+        self._overall = Window(max(1, overall_rate // max(1, instances)), 1.0)
         self._max_retries = max_retries
         self._clock, self._sleep = clock, sleep
         self._chats: dict[int | str, _Chat] = {}

@@ -4,6 +4,11 @@ A booked check-in is a row in the store and a job on PTB's JobQueue (rescheduled
 store at start-up). When it is sent, the store remembers when the check was; the answer's day
 count comes from there, never from the button. What an answer leads to is the dialog's
 check-in rules (dialogs/checkin.yaml), applied by the engine.
+
+With several instances on one store, each schedules the check-ins it knows of, and one sends
+each: the job claims it (`claim_reminder`, a lease) inside the chat's turn before sending,
+and a sweep every few seconds claims the due check-ins nobody holds (booked by another
+instance, or held by one that died and whose lease ran out) and sends them here.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, JobQueue
 
 from heel_bot.store import Reminder, StoreError
+from heel_bot.stores.api import chat_turn
 from heel_bot.tg import codec
 from heel_bot.tg.buttons import Tap
 from heel_bot.tg.chats import Chats
@@ -29,14 +35,19 @@ log = logging.getLogger(__name__)
 
 Context: TypeAlias = ContextTypes.DEFAULT_TYPE
 MAX_REMINDERS = 5
+# With several instances: how often each claims the due check-ins nobody sends, and how many
+# at once (the rest wait for the next sweep).
+SWEEP_EVERY = 5.0
+SWEEP_BATCH = 50
 
 
 class Reminders:
     """Check-in reminders for every chat."""
 
     def __init__(self, chats: Chats, processor: ChatOrderedProcessor, *, day_seconds: float,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float], owner: str = "") -> None:
         self.chats = chats
+        self.owner = owner  # this instance, as the holder of the check-ins it claims
         self.store = chats.store
         self.processor = processor
         self.day_seconds = day_seconds
@@ -57,6 +68,25 @@ class Reminders:
         for rem in reminders:
             self.schedule(job_queue, rem)
         return len(reminders)
+
+    def start_sweep(self, job_queue: JobQueue[Any]) -> None:
+        """With several instances: claim and send due check-ins nobody sends, every few
+        seconds."""
+        job_queue.run_repeating(self.sweep, interval=SWEEP_EVERY, first=SWEEP_EVERY,
+                                name="reminder sweep")
+
+    async def sweep(self, context: Context) -> None:
+        """Claim the due check-ins nobody holds and send them (each by its own job, which
+        claims it again inside the chat's turn: it may have been cancelled meanwhile)."""
+        assert context.job_queue is not None
+        try:
+            claimed = self.store.claim_due_reminders(self.owner, limit=SWEEP_BATCH)
+        except StoreError as exc:
+            log.warning("due check-ins not swept: %s", exc)
+            return
+        for rem in claimed:
+            if not context.job_queue.get_jobs_by_name(f"reminder:{rem.id}"):
+                self.schedule(context.job_queue, rem, delay=0.0)
 
     @staticmethod
     def unschedule(job_queue: JobQueue[Any] | None, *reminder_ids: int) -> None:
@@ -137,9 +167,10 @@ class Reminders:
         job = context.job
         assert job is not None and job.chat_id is not None and isinstance(job.data, int)
         chat_id, rid = job.chat_id, job.data
-        async with self.processor.chat_lock(chat_id):
+        async with self.processor.slot(chat_id), chat_turn(self.store, chat_id):
             try:
-                rem = self.store.reminder(rid)
+                # None: cancelled, forgotten or sent meanwhile, or another instance sends it.
+                rem = self.store.claim_reminder(rid, self.owner)
             except StoreError as exc:
                 # The check-in is still booked: try again later, not only after a restart.
                 log.error("check-in %s for chat %s not sent: %s; trying again in %.0f s",
@@ -148,7 +179,7 @@ class Reminders:
                 context.job_queue.run_once(self.fire, when=self.day_seconds / 24, data=rid,
                                            chat_id=chat_id, name=f"reminder:{rid}")
                 return
-            if rem is not None:  # None: cancelled or forgotten meanwhile
+            if rem is not None:
                 await self._send_checkin(context, rem)
 
     async def _send_checkin(self, context: Context, rem: Reminder) -> None:

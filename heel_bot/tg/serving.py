@@ -27,6 +27,7 @@ from telegram.ext import Application
 
 from heel_bot.serve_config import ServeConfig
 from heel_bot.store import StoreError
+from heel_bot.stores.api import KEEP_UPDATES
 from heel_bot.tg.inbox import Inbox
 from heel_bot.tg.logs import REDACTOR
 from heel_bot.tg.polling import REFUSED, Poller
@@ -37,8 +38,11 @@ log = logging.getLogger(__name__)
 # Channel posts are not asked for: the bot has nothing to say in a channel.
 ALLOWED_UPDATES = ("message", "callback_query", "my_chat_member")
 # How long a webhook update is remembered once handled, so that a copy Telegram sends again
-# (when our 200 was lost) is recognised.
-WEBHOOK_MEMORY = 3600.0
+# (when our 200 was lost, maybe to another instance) is recognised: as long as Telegram keeps it.
+WEBHOOK_MEMORY = KEEP_UPDATES
+# With several instances, how often each renews its updates' leases (INBOX_LEASE, 30 s: renewed
+# six times within it) and takes over those of an instance that died.
+SWEEP_EVERY = 5.0
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -68,7 +72,9 @@ class Receiver:
     webhook: WebhookServer | None = None
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     fatal: str | None = None
+    shared: bool = False  # other instances serve from the same store (see `serving`)
     _task: asyncio.Task[None] | None = None
+    _sweep: asyncio.Task[None] | None = None
     _pruned: float = 0.0
 
 
@@ -88,19 +94,25 @@ def receiver_of(app: AnyApp) -> Receiver:
 @contextlib.asynccontextmanager
 async def serving(app: AnyApp, options: Options | None = None) -> AsyncIterator[Receiver]:
     """Serve `app` (built by `build_application`) until the block ends: claim the store, start
-    up, hand over what the last run left in the inbox, then poll or listen."""
+    up, hand over what the last run left in the inbox, then poll or listen.
+
+    Long polling holds the store alone (Telegram serves one getUpdates at a time); a webhook
+    shares it with other instances where the store allows (PostgreSQL), and then renews its
+    updates' leases and takes over a dead instance's updates every `SWEEP_EVERY` seconds."""
     options = options or Options()
     r = _RECEIVERS[app]
     r.stopping = asyncio.Event()
     try:
-        r.inbox.store.claim()
+        r.shared = not r.inbox.store.claim(alone=not r.settings.webhook_url)
         await app.initialize()
         if app.post_init:
             await app.post_init(app)
-        for update in r.inbox.left_over(app.bot):
+        for update in r.inbox.left_over(app.bot, alone=not r.shared):
             await app.update_queue.put(update)
         await (_listen(app, r, options) if r.settings.webhook_url else _poll(app, r, options))
         await app.start()
+        if r.shared:
+            r._sweep = asyncio.create_task(_sweep(app, r), name="heel-bot inbox sweep")
         yield r
     finally:
         await _stop_receiving(r)
@@ -108,6 +120,7 @@ async def serving(app: AnyApp, options: Options | None = None) -> AsyncIterator[
             await app.stop()
             if app.post_stop:
                 await app.post_stop(app)
+        await _stop_sweeping(r)
         await app.shutdown()
         if app.post_shutdown:
             await app.post_shutdown(app)
@@ -178,6 +191,28 @@ async def _accept(app: AnyApp, r: Receiver, body: bytes) -> int:
         except StoreError as exc:
             log.warning("handled updates not cleared from the inbox: %s", exc)
     return 200
+
+
+async def _sweep(app: AnyApp, r: Receiver) -> None:
+    """Renew this instance's leases, take over a dead instance's updates; while stopping, only
+    renew (the updates in hand are being finished)."""
+    while True:
+        await asyncio.sleep(SWEEP_EVERY)
+        try:
+            if r.stopping.is_set():
+                r.inbox.renew()
+                continue
+            for update in r.inbox.sweep(app.bot):
+                await app.update_queue.put(update)
+        except StoreError as exc:
+            log.warning("inbox leases not renewed: %s", exc)
+
+
+async def _stop_sweeping(r: Receiver) -> None:
+    if r._sweep is not None:
+        r._sweep.cancel()
+        await asyncio.gather(r._sweep, return_exceptions=True)
+        r._sweep = None
 
 
 async def _stop_receiving(r: Receiver) -> None:

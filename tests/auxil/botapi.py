@@ -76,6 +76,7 @@ from heel_bot.engine import Engine, State
 from heel_bot.model import Question
 from heel_bot.serve_config import ServeConfig
 from heel_bot.store import Store
+from heel_bot.stores.sqlite import SqliteStore
 
 DEFAULT_TOKEN = "123456789:AAHtest-Token_for_the_loopback_standin_0"
 
@@ -455,6 +456,11 @@ class BotAPIStandIn:
         self._updates.append(update)
         self._touch()
         return update
+
+    def next_update(self) -> dict[str, Any] | None:
+        """Take the oldest queued update, as Telegram's side of a test's own webhook front
+        end (tests/test_e2e_instances.py) delivers it; None if none is queued."""
+        return self._updates.pop(0) if self._updates else None
 
     def send_text(self, chat_id: int, text: str, *, chat_type: str = "private",
                   user_id: int | None = None) -> dict[str, Any]:
@@ -1651,14 +1657,14 @@ async def heel_bot(api: BotAPIStandIn, db: Path, engine: Engine, *, store: Store
     from heel_bot.tg.serving import Options, serving
 
     config = ServeConfig(token=api.token, api_url=api.base_url, db_path=db, **settings)
-    app = build_application(config, engine=engine, store=store or Store(db), **(build or {}))
+    app = build_application(config, engine=engine, store=store or SqliteStore(db), **(build or {}))
     async with serving(app, options or Options(poll_timeout=1)):
         yield app
 
 
 def stored(db: Path, chat_id: int) -> State | None:
     """The chat's conversation as the store holds it."""
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         raw = store.load(chat_id)
     finally:
@@ -1668,7 +1674,7 @@ def stored(db: Path, chat_id: int) -> State | None:
 
 def rows(db: Path, chat_id: int) -> int:
     """How many rows of the chat the store holds, in all tables."""
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         return store.chat_rows(chat_id)
     finally:
@@ -1677,7 +1683,7 @@ def rows(db: Path, chat_id: int) -> int:
 
 def reminders(db: Path, chat_id: int) -> int:
     """How many check-ins the chat has booked."""
-    store = Store(db)
+    store = SqliteStore(db)
     try:
         return len(store.reminders(chat_id))
     finally:
@@ -1843,7 +1849,7 @@ async def clocked_bot(api: BotAPIStandIn, db: Path, engine: Engine, clock: Clock
                       parts: dict[str, Any], day: float) -> AsyncIterator[tuple[Any, Store]]:
     """heel-bot with `clock` as its clock and its store's, and a "day" of `day` real seconds;
     yields the app and its store (closed by the app when it stops)."""
-    store = Store(db, clock=clock)
+    store = SqliteStore(db, clock=clock)
     async with heel_bot(api, db, engine, store=store, build={**parts, "clock": clock},
                         day_seconds=day) as app:
         yield app, store
