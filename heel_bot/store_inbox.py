@@ -54,6 +54,17 @@ class InboxRow:
     done: bool
 
 
+@contextlib.contextmanager
+def handling(update_id: int) -> Iterator[None]:
+    """Mark the writes committed in this block (in this task) as the handling of `update_id`:
+    each store then marks it applied in the inbox, in the write's own transaction."""
+    token = HANDLING.set(update_id)
+    try:
+        yield
+    finally:
+        HANDLING.reset(token)
+
+
 class DeliveryRows:
     """The inbox, the claim on the file and emptying the log: methods mixed into `Store` (which
     provides the connection and the transactions)."""
@@ -74,15 +85,10 @@ class DeliveryRows:
     def _explain(self, exc: sqlite3.Error) -> str:
         raise NotImplementedError  # pragma: no cover - Store's
 
-    @contextlib.contextmanager
-    def handling(self, update_id: int) -> Iterator[None]:
+    def handling(self, update_id: int) -> contextlib.AbstractContextManager[None]:
         """While handling the update `update_id` (in this task): every write committed meanwhile
         also marks it applied in the inbox, in the same transaction (see `inbox_add`)."""
-        token = HANDLING.set(update_id)
-        try:
-            yield
-        finally:
-            HANDLING.reset(token)
+        return handling(update_id)
 
     def wipe_log(self) -> bool:
         """Copy the write-ahead log into the file and empty it, so that deleted rows are not

@@ -18,13 +18,13 @@ never a chat id's single bigint key.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
 
 from heel_bot.store import StoreError
-from heel_bot.store_inbox import HANDLING, INBOX_LEASE, InboxRow
+from heel_bot.store_inbox import INBOX_LEASE, InboxRow, handling
 from heel_bot.stores.pg_link import Link
 
 SERVE_LOCK = (0x6865656C, 0x73657276)  # "heel", "serv"
@@ -44,15 +44,10 @@ class PgInbox:
     _now: Callable[[], float]
     _claim: psycopg.Connection[Any] | None = None
 
-    @contextlib.contextmanager
-    def handling(self, update_id: int) -> Iterator[None]:
+    def handling(self, update_id: int) -> contextlib.AbstractContextManager[None]:
         """While handling `update_id` (in this task): every write committed meanwhile also
-        marks it applied, in the same transaction."""
-        token = HANDLING.set(update_id)
-        try:
-            yield
-        finally:
-            HANDLING.reset(token)
+        marks it applied, in the same transaction (heel_bot/stores/pg_link.py)."""
+        return handling(update_id)
 
     def wipe_log(self) -> bool:
         """Nothing to do: PostgreSQL's write-ahead log is the server's (its retention is the
