@@ -12,7 +12,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
-from auxil.backends import Backend
+from auxil.backends import Backend, Clock
 
 from heel_bot.store import Reminder, StoreError
 from heel_bot.stores.api import (
@@ -25,16 +25,6 @@ from heel_bot.stores.api import (
 from heel_bot.stores.schema import MIGRATIONS, SCHEMA_VERSION
 
 TABLES = {"conversations", "reminders", "checkins", "inbox"}
-
-
-class Clock:
-    """A clock that stands still until the test moves it."""
-
-    def __init__(self, now: float = 1000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

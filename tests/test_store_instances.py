@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 
 import pytest
-from auxil.backends import Backend
+from auxil.backends import Backend, Clock
 
 from heel_bot.stores.api import INBOX_LEASE, REMINDER_LEASE, Storage, chat_turn
 from heel_bot.stores.postgres import PgStore
@@ -28,17 +28,9 @@ from heel_bot.stores.postgres import PgStore
 Instances = tuple[Storage, Storage]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(time.time())
 
 
 @pytest.fixture

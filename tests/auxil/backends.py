@@ -13,8 +13,15 @@ from typing import Any
 from heel_bot.stores.api import Storage
 from heel_bot.stores.schema import MIGRATIONS
 
-Clock = Callable[[], float]
 
+class Clock:
+    """A clock that stands still until the test moves it (`now` is Unix time)."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
 
 class SqliteBackend:
     """A store file in the test's folder."""
@@ -25,7 +32,7 @@ class SqliteBackend:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def open(self, clock: Clock = time.time) -> Storage:
+    def open(self, clock: Callable[[], float] = time.time) -> Storage:
         from heel_bot.stores.sqlite import SqliteStore
 
         return SqliteStore(self.path, clock=clock)
@@ -54,7 +61,6 @@ class SqliteBackend:
             db.execute(f"PRAGMA user_version = {version}")
             db.commit()
 
-
 class PgBackend:
     """A fresh schema on the test server."""
 
@@ -64,7 +70,7 @@ class PgBackend:
     def __init__(self, url: str) -> None:
         self.url = url
 
-    def open(self, clock: Clock = time.time) -> Storage:
+    def open(self, clock: Callable[[], float] = time.time) -> Storage:
         from heel_bot.stores.postgres import PgStore
 
         return PgStore(self.url, clock=clock)
@@ -95,6 +101,5 @@ class PgBackend:
                 conn.execute(statement)
             conn.execute("CREATE TABLE heel_bot_schema (version INTEGER NOT NULL)")
             conn.execute("INSERT INTO heel_bot_schema VALUES (%s)", (version,))
-
 
 Backend = SqliteBackend | PgBackend
