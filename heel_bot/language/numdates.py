@@ -45,7 +45,7 @@ def relative(m: Message, i: int) -> Found | None:
         got = date_at(m, k, since)
     except (ValueError, OverflowError):  # dates before year 1 or after 9999
         return None
-    if got is None:
+    if got is None or (since and m.trend_before(i)):
         return None
     lo, hi, v, j, needs_anchor = got
     if needs_anchor and not since and not m.onset_near(k) and not m.bare(k, j):

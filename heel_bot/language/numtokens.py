@@ -23,7 +23,9 @@ from heel_bot.language.numvocab import (
     FILLER,
     ONSET,
     SHOE_WORDS,
+    TREND_WORDS,
     VULGAR,
+    WAKER,
 )
 
 PAD = 8  # empty tokens either side, so lookups a few tokens away need no bounds checks
@@ -168,9 +170,16 @@ class Message:
         return not m or (m[0] >= first and m[-1] < last)
 
     def onset_near(self, k: int) -> bool:
-        """An onset word ("started", "since"...) within eight tokens before k, same sentence."""
+        """An onset word ("started", "since"...) within eight tokens before k, same sentence;
+        "it woke me" is the pain at night, not its onset."""
         t, s = self.t, self.sent[k]
-        return any(t[j] in ONSET and self.sent[j] == s for j in range(max(0, k - 8), k))
+        return any(t[j] in ONSET and self.sent[j] == s and t[j + 1] not in WAKER
+                   and not self.trend_before(j) for j in range(max(0, k - 8), k))
+
+    def trend_before(self, j: int) -> bool:
+        """Whether a change of the pain comes just before token j: "worse since Saturday",
+        "gone downhill since the race" date the change, not the start of the pain."""
+        return any(self.t[i] in TREND_WORDS for i in range(max(0, j - 3), j))
 
     def phrase_at(self, table: Phrases, j: int) -> tuple[str, int] | None:
         """The tag and end of the phrase of `table` (keyed by first word) at token j."""

@@ -138,6 +138,11 @@ ONSET = frozenset({"since", "started", "start", "starts", "starting", "began", "
                    "tweaked", "pulled", "strained", "twisted", "ever", "from",
                    "developed", "showed", "popped", "arrived", "woke", "felt", "fell",
                    "landed", "rolled", "snapped"})
+# "it woke me last night": the pain at night, not when it began.
+WAKER = frozenset({"me", "him", "her", "us", "them", "my"})
+# Words of a change in the pain: a date after them is when it changed, not when it began.
+TREND_WORDS = frozenset({"worse", "worsened", "worsening", "better", "improved", "improving",
+                         "downhill", "easier", "eased", "deteriorated"})
 FILLER = frozenset({
     "i", "i'm", "im", "i've", "ive", "i'd", "id", "think", "guess", "reckon", "maybe",
     "about", "around", "roughly", "approx", "approximately", "probably", "prob", "probs",

@@ -42,10 +42,19 @@ _NUMBERED = re.compile(r"(?:option |number |#)?([0-9]{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
 SHOES = "shoe_age"
+# Questions about the training, where a time typed alone is the training's ("doing 30 a week
+# for months", the shoes "a year old"), not how long it has hurt, unless the pain is named.
+TRAINING_TIME = frozenset({SHOES, "mileage_jump"})
 WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is given in time
 # Words of the pain itself: a duration typed at the shoe question counts as the pain's only
 # with one of them ("I've had them 6 months" is the shoes' age).
 _TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|ago|since)\b")
+# A time said of something other than the pain, just before it: "been running 10 years",
+# "type 2 since 2015", "married for years".
+_OTHER_TIME = re.compile(r"\b(?:running|run|jogging|racing|training|runner|diabetic|diabetes|"
+                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|there|sat|sitting)"
+                         r"(?:\s+(?:for|since|about|around|over|nearly|almost|like|the|last|"
+                         r"past|a|few|many|several|couple|of|\d+))*\s*$")
 _PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
                    r"injur\w*|heel|foot)\b")
 
@@ -169,10 +178,11 @@ class Understander:
         """The mentions of slots, but durations that are not the pain's: the time an increase
         took ("in two weeks"), a person's age ("healthy man, 38 years"), the shoes' age (at the
         shoe question, unless the pain is named: "a few months old")."""
-        shoes = question is not None and question.slot == SHOES and not _PAIN.search(
+        shoes = question is not None and question.slot in TRAINING_TIME and not _PAIN.search(
             reading.cleaned)
         return [m for m in reading.mentions if m.slot != EMERGENCY and not (
-            m.slot == "duration" and (shoes or _within((m.start, m.end), nums.worked)))]
+            m.slot == "duration" and (shoes or _within((m.start, m.end), nums.worked)
+                                      or _other_time(reading.cleaned, m.start)))]
 
     def _exact(self, q: Question, cleaned: str, typed: str) -> str | None:
         """The option a message names outright: its number (as typed, before any
@@ -259,10 +269,12 @@ class Understander:
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
-            if q.kind == AGE:
+            if q.kind == AGE or (q.kind == DURATION and _other_time(cleaned, q.span[0])):
                 worked.append(q.span)
+                if q.kind == DURATION:
+                    continue
             if _within(q.span, training.spans) or (
-                    asked == SHOES and q.kind == DURATION and not _PAIN.search(cleaned)):
+                    asked in TRAINING_TIME and q.kind == DURATION and not _PAIN.search(cleaned)):
                 continue  # the time an increase took, the shoes' age: not the pain's
             found = numbers.slot_value(q)
             if found is None:
@@ -382,6 +394,11 @@ def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool]
     for m in mentions:
         where[m.slot] = (*where.get(m.slot, ()), (m.start, m.end, m.negated))
     return where
+
+
+def _other_time(cleaned: str, at: int) -> bool:
+    """Whether the time at offset `at` is said of something other than the pain."""
+    return bool(_OTHER_TIME.search(cleaned[max(0, at - 40):at]))
 
 
 def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
