@@ -38,7 +38,8 @@ MAX_FORMS = 512  # phrases one pattern may expand to
 CONTEXT_KINDS = ("negated", "reassured", "possible", "unknown", "other", "hypothetical")
 DIRECTIONS = ("forward", "backward", "both")
 WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "acknowledge",
-              "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore")
+              "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore",
+              "twice_negated")
 TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", *WORD_LISTS,
             "context", "typos")
 VALUE_KEYS = ("anywhere", "asked", "unclear", "unclear_asked", "negated")

@@ -221,8 +221,9 @@ def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
     confirm rather than take it. "No, but I can feel a dent" is a dent."""
     said, contrasted = ev.clear[best], ev.after.get(best, False)
     for b in bares:
-        if b.kind in HEDGES and b.start <= said and not contrasted:
-            return True
+        leaning = {LIKELY_NO: meaning.get(NO), LIKELY_YES: meaning.get(YES)}.get(b.kind)
+        if b.kind in HEDGES and b.start <= said and not contrasted and leaning != best:
+            return True  # (but "not really, I'm hopping everywhere" leans the way it says)
         if b.kind == NO and meaning.get(NO) != best and (b.start > said or not contrasted):
             return True
     return False

@@ -135,6 +135,7 @@ class Understander:
         self.qualifying = words_re((*lexicon.wordlist("contrast"),
                                      *lexicon.wordlist("qualifiers")))
         self.topic = words_re(lexicon.wordlist("topic"))
+        self.twice = words_re(lexicon.wordlist("twice_negated"))
         self.asking = words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
                                 if t.kind == "hypothetical" and t.text.startswith(START))
         self.needs = {slot: words_re(words) for slot, words in lexicon.needs.items()}
@@ -203,6 +204,11 @@ class Understander:
         named = self._exact(q, reading.cleaned, typed)
         if named is not None:
             return named, [], True
+        if self.twice and self.twice.search(reading.cleaned):  # "not that it doesn't tingle"
+            if slot in self.careful:
+                return None, [slot], True
+            if set(self.vocab.slots[slot]) == {"yes", "no"}:
+                return "yes", [], True
         # A hedge of a number hedges the number, not the answer ("maybe 6 weeks ago").
         bares = [b for b in self.bare.read(reading)
                  if not (b.kind in HEDGES and nums.inside(b.start))]
