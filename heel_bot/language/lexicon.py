@@ -42,6 +42,7 @@ WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "a
               "twice_negated")
 TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", *WORD_LISTS,
             "context", "typos")
+UNCLEAR = "unclear"  # a combination's meaning when its values leave the answer open
 VALUE_KEYS = ("anywhere", "asked", "unclear", "unclear_asked", "negated")
 _GROUP = re.compile(r"\(([^()]*)\)")
 _MARKER = re.compile(r"<[^<>]*>")
@@ -196,9 +197,12 @@ def _read_combine(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Combination, ...]
             continue
         values = [r.member(v, f"value of {slot}", vocab.slots[slot])
                   for v in r.seq(cm["values"], "values")]
-        means = r.member(cm["means"], f"value of {slot}", vocab.slots[slot])
+        # `means: unclear`: said together they leave the question open ("stiff first thing
+        # but it doesn't ease" is neither answer to the morning question).
+        means = r.member(cm["means"], f"value of {slot}", (*vocab.slots[slot], UNCLEAR))
         if means is not None and all(values) and len(values) > 1:
-            out.append(Combination(slot, frozenset(v for v in values if v), means))
+            out.append(Combination(slot, frozenset(v for v in values if v),
+                                   None if means == UNCLEAR else means))
     return tuple(out)
 
 

@@ -39,11 +39,11 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Combination:
-    """Two or more values of one slot said together that mean one value."""
+    """Two or more values of one slot said together that mean one value (None: neither)."""
 
     slot: str
     values: frozenset[str]
-    means: str
+    means: str | None
 
 
 @dataclass(frozen=True)
