@@ -94,11 +94,18 @@ def test_a_doubted_denial_of_a_red_flag_is_confirmed(
     assert confirmed(read(engine, text, question), slot)
 
 
+def test_a_no_taken_back_for_the_sign_takes_the_sign(engine: Engine) -> None:
+    # "wait" and "actually" correct what came before them (policy rule 2: what follows counts).
+    u = read(engine, "nope, none. wait, actually my toes do tingle sometimes", "numbness")
+    assert u.answer == "yes"
+    assert read(engine, "no — actually yeah, getting up off the sofa is grim",
+                "morning_pain").answer == "yes"
+
+
 @pytest.mark.parametrize(("question", "text"), [
     ("infection_signs", "no, but it looks angry and blotchy"),  # after "but": unread
     ("rest_pain", "not really, a bit when I first lie down"),  # a qualifier: unread
     ("rest_pain", "no it wakes me at night"),  # a no and the sign, no contrast between
-    ("numbness", "nope, none. wait, actually my toes do tingle sometimes"),  # taken back
 ])
 def test_a_no_with_more_said_than_read_is_confirmed(
         engine: Engine, question: str, text: str) -> None:

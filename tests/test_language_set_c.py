@@ -26,13 +26,22 @@ def read(engine: Engine, text: str, question: str | None = None) -> Understandin
 
 @pytest.mark.parametrize(("question", "text", "slot"), [
     (None, "hi, asking for my wife. she's 41, can't remember hurting it", "injury"),
-    ("heel_squeeze", "nothing sharp just a dull ache", "heel_squeeze"),
+    ("heel_squeeze", "sore when I squeeze it", "heel_squeeze"),
     ("rest_pain", "not at night, but it aches sitting at my desk", "rest_pain"),
 ])
 def test_a_hedged_or_half_said_sign_is_confirmed(engine: Engine, question: str | None,
                                                  text: str, slot: str) -> None:
     u = read(engine, text, question)
     assert slot in u.confirm and slot not in u.facts
+
+
+@pytest.mark.parametrize("text", ["nothing sharp just a dull ache", "tender but not sharp",
+                                  "no, just a dull ache when I squeeze",
+                                  "did the squeeze test, nothing sharp"])
+def test_tenderness_with_the_sharp_pain_denied_is_the_squeeze_question_s_no(
+        engine: Engine, text: str) -> None:
+    # Relabelled for sets D-G: their four annotators all read these as the question's no.
+    assert read(engine, text, "heel_squeeze").answer == "no"
 
 
 def test_a_bare_no_after_a_contrast_is_read(engine: Engine) -> None:

@@ -175,6 +175,9 @@ class Policy:
             worse = [v for v in values if ev.clear.get(v, -1) > ev.bare_at
                      and self.rank(slot, v)[0] < self.rank(slot, ev.bare)[0]]
             return worse[0] if len(worse) == 1 else ev.bare
+        later = [v for v in values if ev.after.get(v) and v != ev.bare]
+        if ev.bare is not None and len(later) == 1:
+            return later[0]  # a bare answer taken back ("no — actually yeah, getting up is grim")
         if len(values) > 1:
             return self._settle(slot, values, ev)
         if len(ev.denied) == 1:
@@ -221,7 +224,7 @@ def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
     confirm rather than take it. "No, but I can feel a dent" is a dent."""
     said, contrasted = ev.clear[best], ev.after.get(best, False)
     for b in bares:
-        leaning = {LIKELY_NO: meaning.get(NO), LIKELY_YES: meaning.get(YES)}.get(b.kind)
+        leaning = meaning.get(NO) if b.kind == LIKELY_NO else None
         if b.kind in HEDGES and b.start <= said and not contrasted and leaning != best:
             return True  # (but "not really, I'm hopping everywhere" leans the way it says)
         if b.kind == NO and meaning.get(NO) != best and (b.start > said or not contrasted):
