@@ -70,3 +70,20 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
     assert a.rate(a.right, a.cases) >= 0.95, "\n".join(a.wrong)
     assert a.rate(a.not_understood, a.should_understand) <= 0.05
     assert a.rate(a.offtopic_recorded, a.offtopic) <= 0.03
+
+
+@pytest.mark.parametrize(("name", "floor"), [("set_d.yaml", 0.88), ("set_e.yaml", 0.85),
+                                             ("set_f.yaml", 0.89), ("set_g.yaml", 0.89)])
+def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
+    # Sets D-G (tests/language/blind/), written blind for this session's round of issue 9 and
+    # scored once before any tuning (docs/language.md). They lose no red flag; their accuracy,
+    # still short of the 95% target, is held at or above where the fixes left it.
+    cases = corpus.read_cases([CORPUS / "blind" / name])
+    assert len(cases) >= 250
+    a = corpus.judge(engine.bundle, engine.language, cases)["all"]
+    assert a.red_flags_lost == []
+    assert a.rate(a.right, a.cases) >= floor, "\n".join(a.wrong)
+    assert a.rate(a.not_understood, a.should_understand) <= 0.05
+    # Each has about 16 off-topic messages: one recorded is 6%. Set D's "ok" to "how bad is
+    # it?" is read as mild (its annotator called it off-topic); no other may record anything.
+    assert a.offtopic_recorded <= 1
