@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 
+from heel_bot.engine import Engine
 from heel_bot.language import numtraining
 from heel_bot.language.numbers import Quantity, find_quantities, slot_value
 
@@ -128,3 +129,64 @@ def test_easy_after_a_shoe_distance_is_no_easy_run() -> None:
     got = find_quantities("1200 km easy", today=TODAY, expect="shoe_age")
     assert [slot_value(q) for q in got] == [("shoe_age", "over_500_miles")]
     assert find_quantities("about 2 years old", today=TODAY, expect="shoe_age") == []
+
+
+# ------------------------------------------------------- blind sets D-G (today: Wed 14 May)
+
+def durations(text: str, expect: str | None = None) -> list[tuple[str, str] | None]:
+    return [slot_value(q) for q in find_quantities(text, today=TODAY, expect=expect)
+            if q.kind == "duration"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("since tuesday last week", "1_to_3_weeks"),  # Tuesday 6 May: 8 days
+    ("since Tuesday of last week", "1_to_3_weeks"),
+    ("since last week tuesday", "1_to_3_weeks"),
+    ("since last Tuesday", "1_to_3_weeks"),  # Tuesday was yesterday: last week's, 8 days
+    ("since last Friday", "under_1_week"),  # later in the week than today: 5 days
+    ("since last Wednesday", "1_to_3_weeks"),  # today's weekday: a week
+    ("since last Monday", None),  # 2 or 9 days, as English speakers differ
+    ("since tuesday", "under_1_week"),  # the most recent Tuesday: yesterday
+    ("since sat", "under_1_week"), ("since last thurs", "under_1_week"),
+    ("since fri", "under_1_week"), ("since tues", "under_1_week"),
+    ("since the marathon in April", None),  # any day of April: 14 to 43 days
+    ("it started in March", "over_3_weeks"),  # 44 to 74 days
+    ("it started in May", None),  # 0 to 13 days
+    ("3 weeks+", "over_3_weeks"), ("3+ weeks", "over_3_weeks"), ("6wks+", "over_3_weeks"),
+    ("Did a 100k at the weekend and now the bottom of my heel feels bruised", "under_1_week"),
+    ("Ran a half marathon on Sunday, now the whole heel hurts", "under_1_week"),
+    ("ran a 10k on Sunday and it has hurt ever since", "under_1_week"),
+])
+def test_dates_and_durations_of_blind_sets_d_to_g(text: str, want: str | None) -> None:
+    assert durations(text) == [("duration", want) if want else None]
+
+
+@pytest.mark.parametrize("text", [
+    "I sat down on the sun lounger",  # abbreviations need "since", "last", "on"...
+    "I run 3 times one week",  # a rate
+    "I ran 10 miles on Sunday",  # nothing says the pain followed it
+    "went back to running on Saturday and now it's worse than ever",  # a change, not the start
+])
+def test_no_duration_in_blind_sets_d_to_g(text: str) -> None:
+    assert durations(text) == []
+
+
+def test_a_rate_is_no_duration_but_the_shoes_ran_800_km() -> None:
+    text = "I run 3 times one week, heel pain under the foot. the shoes already run 800km"
+    got = [slot_value(q) for q in find_quantities(text, today=TODAY)]
+    assert got == [("shoe_age", "300_to_500_miles")]  # 800 km: 497 miles
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "want"), [
+    ("injury", "No pop, no fall, nothing. It's been there since March", "duration",
+     "over_3_weeks"),
+    ("deformity", "there's a bump at the back of my heel, it's been there for years",
+     "duration", None),  # the bump's time, not the pain's
+    ("duration", "heel pain x 3 weeks", "duration", "1_to_3_weeks"),  # "x": for
+])
+def test_understood_in_blind_sets_d_to_g(engine: Engine, question: str | None, text: str,
+                                         slot: str, want: str | None) -> None:
+    q = engine.dialog.questions[question] if question else None
+    u = engine.language.understand(text, q, {}, today=TODAY)
+    got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
+    assert got == want

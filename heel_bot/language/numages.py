@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from heel_bot.language.numhedges import ATLEAST, finish, hedges_before, prev_index
+from heel_bot.language.numhedges import OVER, finish, hedges_before, prev_index
 from heel_bot.language.numtokens import PAD, Found, Message, Reading
 from heel_bot.language.numvocab import (
     AGE,
@@ -105,7 +105,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if r.vague or (m.nums[i] is None and t[i] in ("a", "an")):
         return None
     if t[r.end] == "+":
-        r.tags.append(ATLEAST)
+        r.tags.append(OVER)  # "500+": more than 500
         r.end += 1
     nxt = t[r.end]
     got = born(m, r)

@@ -80,6 +80,12 @@ MONTHS = {name: i for i, names in enumerate(
     start=1) for name in names.split()}
 WEEKDAYS = {d: i for i, d in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+# Abbreviated weekdays are read only after "since", "from", "last", "on" or "past" ("since
+# sat"): alone they are words ("I sat", "the sun", "wed").
+WEEKDAY_ABBR = {d: i for i, names in enumerate(
+    ("mon", "tue tues", "wed weds", "thu thur thurs", "fri", "sat", "sun"))
+    for d in names.split()}
+WEEKDAY_ABBR_AFTER = frozenset({"since", "from", "last", "on", "past"})
 DECADES = {"teens": (13.0, 19.0), "twenties": (20.0, 29.0), "thirties": (30.0, 39.0),
            "forties": (40.0, 49.0), "fourties": (40.0, 49.0), "fifties": (50.0, 59.0),
            "sixties": (60.0, 69.0), "seventies": (70.0, 79.0), "eighties": (80.0, 89.0),
@@ -167,6 +173,8 @@ RATE_PREV = frozenset({"times", "time", "twice", "once", "thrice", "x", "percent
                        "workout", "laps", "rounds", "steps", "nights", "classes", "hills",
                        "intervals", "%", "days", "hours", "minutes", "mins", "min"}) | set(
     UNITS)
+# "3 times one week", "3 x one week" (but "heel pain x 3 weeks": for 3 weeks)
+COUNTS = frozenset({"times", "time", "twice", "once", "thrice"})
 RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "/", "p", "a-"})
 RATE_AFTER = frozenset({"weekly", "daily", "monthly", "yearly", "annually", "pw", "pm",
                         "nightly", "everyday"})
@@ -214,6 +222,7 @@ RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "t
 # A message with none of these words and no digits holds no quantity.
 TRIGGERS = frozenset(
     set(ONES) | set(TEENS) | set(TENS) | set(VAGUE) | set(VULGAR) | set(HALVES)
-    | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(DIST_WORDS) | set(TIME_WORDS)
+    | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
+    | set(TIME_WORDS)
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade"})

@@ -50,11 +50,13 @@ WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is g
 # with one of them ("I've had them 6 months" is the shoes' age).
 _TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|ago|since)\b")
 # A time said of something other than the pain, just before it: "been running 10 years",
-# "type 2 since 2015", "married for years".
+# "type 2 since 2015", "married for years", a lump (`_THING`) "been there for years".
 _OTHER_TIME = re.compile(r"\b(?:running|run|jogging|racing|training|runner|diabetic|diabetes|"
-                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|there|sat|sitting)"
+                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|(?P<there>there)|sat|"
+                         r"sitting)"
                          r"(?:\s+(?:for|since|about|around|over|nearly|almost|like|the|last|"
                          r"past|a|few|many|several|couple|of|\d+))*\s*$")
+_THING = re.compile(r"\b(?:bump|lump|spur|bony|knot|swelling|callus|cyst|nodule|scar|wart)s?\b")
 _PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
                    r"injur\w*|heel|foot)\b")
 
@@ -397,8 +399,10 @@ def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool]
 
 
 def _other_time(cleaned: str, at: int) -> bool:
-    """Whether the time at offset `at` is said of something other than the pain."""
-    return bool(_OTHER_TIME.search(cleaned[max(0, at - 40):at]))
+    """Whether the time at offset `at` is said of something other than the pain ("it's been
+    there since March" is the pain's when no lump or bump is named)."""
+    found = _OTHER_TIME.search(cleaned[max(0, at - 40):at])
+    return found is not None and not (found["there"] and not _THING.search(cleaned))
 
 
 def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
