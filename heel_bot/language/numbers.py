@@ -33,9 +33,9 @@ What is read
   days" 8.5–11.5; "about a week" and "about 3 weeks" straddle a bound and give no value),
   "at_least" (over, more than, just over, "or more", "+": "over 3 weeks" and "3+ weeks" / "3
   weeks+" / "500+" exclude the number itself, "at least 3 weeks" and "3 weeks or more" include
-  it), "at_most" (under, less than, not even, up to, "or less", "not 16 yet"), "nearly" (nearly, almost: just under the number, down to 15% below
-  it). Vague counts ("a few") are hedged "approx". A number denied without "yet" ("not 13,
-  I'm 31") is not read.
+  it), "at_most" (under, less than, not even, up to, "or less", "not 16 yet"), "nearly"
+  (nearly, almost: just under the number, down to 15% below it). Vague counts ("a few") are
+  hedged "approx". A number denied without "yet" ("not 13, I'm 31") is not read.
 - Relative dates (durations up to `today`): "yesterday" 1, "today"/"this morning"/"tonight" 0,
   "last night" 0–1, "the other day" 2–6, "last week" the previous Monday–Sunday, "last month"
   and "last year" the previous calendar month or year, "this week"/"this month" so far,
@@ -44,7 +44,8 @@ What is read
   week": the previous calendar week's; "last Tuesday": the previous week's when Tuesday was
   yesterday or is later in the week than today, else both readings, which straddle a week),
   "in April" (any day of it), "since March" (the 1st of the most recent March not after
-  today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3 March" / "since March 3rd" / "since March 2024"),
+  today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3
+  March" / "since March 3rd" / "since March 2024"),
   "since the start of the month / year / week", "since 2022" (1 January), "since Christmas /
   New Year / Easter / Halloween / Thanksgiving", "N weeks ago" (also "back", "before 2 weeks"),
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
