@@ -83,6 +83,15 @@ def test_shoes_only_when_asked_or_said() -> None:
     ("12, f, gymnast", "under_16"),
     ("writing for my husband, 58, type 1 diabetic", "16_plus"),
     ("my son, 9, has heel pain", "under_16"),
+    # blind sets D-G
+    ("T2 diabetic, 57, heel pain bottom middle like a bruise, 2 wks", "16_plus"),
+    ("heel pain 6 months, no injury, not diabetic, 38", "16_plus"),
+    ("no pop no fall nothing, just sore. 45M", "16_plus"),
+    ("32F marathoner, upped my miles a lot", "16_plus"),
+    ("about 6 weeks now. 41M, not diabetic", "16_plus"),
+    ("heel pain, 45, diabetic", "16_plus"),
+    ("V45 at my club", "16_plus"), ("V45 masters runner", "16_plus"), ("V45 😅", "16_plus"),
+    ("M50 masters, heel pain", "16_plus"), ("VW40", "16_plus"),
 ])
 def test_profile_ages(text: str, want: str) -> None:
     ages = [slot_value(q) for q in find_quantities(text, today=TODAY) if q.kind == "age"]
@@ -94,6 +103,10 @@ def test_profile_ages(text: str, want: str) -> None:
     "my shoes are a year old",
     "7, it's bad",  # a score, not a profile
     "Been running 20 yrs, heel pain last 2 wks",
+    "stuck on the M50 for an hour, heel aching",  # a road, not a masters category
+    "pain is 7, 8 on a bad day",
+    "I did 45M, heel hurts",  # no clause starts before it
+    "parkrun pb 25, heel sore",
 ])
 def test_no_age(text: str) -> None:
     assert [q for q in find_quantities(text, today=TODAY) if q.kind == "age"] == []
@@ -190,3 +203,19 @@ def test_understood_in_blind_sets_d_to_g(engine: Engine, question: str | None, t
     u = engine.language.understand(text, q, {}, today=TODAY)
     got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
     assert got == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("old git, 61 😂", "16_plus"),  # an emoji ends the clause
+    ("I'm 16 — wait no, 15, my birthday's not till August", "under_16"),  # corrected
+])
+def test_ages_at_the_age_question(text: str, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect="age_group")
+    assert [slot_value(q) for q in found] == [("age_group", want)]
+
+
+def test_a_self_correction_keeps_the_later_quantity() -> None:
+    found = find_quantities("3 weeks, sorry, 4 weeks", today=TODAY)
+    assert [q.value for q in found] == [28.0]
+    both = find_quantities("I'm 40 and my son is 12", today=TODAY)
+    assert [q.value for q in both] == [40.0, 12.0]

@@ -114,6 +114,14 @@ PROFILE_NEXT = frozenset({*SEXES, "diabetic", "type", "runner", "mum", "mom", "d
                           "healthy", "fit", "overweight", "teacher", "nurse", "office",
                           "keen", "amateur", "club", "recreational", "otherwise", "former",
                           "ex"})
+# What may end the clause before an age in a profile ("T2 diabetic, 57, ...", "not diabetic, 38").
+PROFILE_BEFORE = frozenset({*SEXES, "diabetic", "diabetes", "runner", "marathoner", "ultrarunner",
+                            "retired", "healthy", "fit", "overweight", "mum", "mom", "dad",
+                            "vegan", "vegetarian", "smoker", "smoke"})
+# Age categories of clubs and races: V45 (veterans), M50 / W40 / F55 (masters), VM40, VW35...
+CATEGORY_LETTERS = frozenset({"v", "m", "f", "w", "vm", "vw", "vf", "mv", "fv", "wv"})
+CATEGORY_WORDS = frozenset({"masters", "master", "vet", "vets", "veteran", "veterans", "category",
+                            "club", "age", "group", "agegroup"})
 AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
                       "turning",
                       "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",
