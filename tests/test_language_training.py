@@ -15,8 +15,9 @@ from heel_bot.language.numbers import Quantity, find_quantities, slot_value
 TODAY = datetime.date(2025, 5, 14)  # a Wednesday
 
 
-def training(text: str, *, shoes: bool = True) -> numtraining.Training:
-    return numtraining.read(text.lower(), today=TODAY, shoes=shoes)
+def training(text: str, *, shoes: bool = True, asked: str | None = None
+             ) -> numtraining.Training:
+    return numtraining.read(text.lower(), today=TODAY, shoes=shoes, asked=asked)
 
 
 @pytest.mark.parametrize(("text", "jump"), [
@@ -196,6 +197,16 @@ def test_a_rate_is_no_duration_but_the_shoes_ran_800_km() -> None:
     ("deformity", "there's a bump at the back of my heel, it's been there for years",
      "duration", None),  # the bump's time, not the pain's
     ("duration", "heel pain x 3 weeks", "duration", "1_to_3_weeks"),  # "x": for
+    ("shoe_age", "two marathons and a training block, so prob 500+", "shoe_age",
+     "over_500_miles"),  # "500+": over 500, its own clause
+    ("shoe_age", "idk maybe 250?", "shoe_age", "under_300_miles"),  # a number with a hedge
+    ("shoe_age", "dunno, 250ish?", "shoe_age", "under_300_miles"),
+    ("shoe_age", "dunno, about a year old?", "shoe_age", "unsure"),  # time alone + dunno
+    ("shoe_age", "about a year old", "shoe_age", None),
+    ("shoe_age", "brand new, 2 weeks old", "shoe_age", "under_300_miles"),
+    ("mileage_jump", "Not really, only last week I doubled because of holiday",
+     "mileage_jump", "yes"),
+    ("mileage_jump", "30 km to 32 km", "mileage_jump", "no"),
 ])
 def test_understood_in_blind_sets_d_to_g(engine: Engine, question: str | None, text: str,
                                          slot: str, want: str | None) -> None:
@@ -219,3 +230,61 @@ def test_a_self_correction_keeps_the_later_quantity() -> None:
     assert [q.value for q in found] == [28.0]
     both = find_quantities("I'm 40 and my son is 12", today=TODAY)
     assert [q.value for q in both] == [40.0, 12.0]
+
+
+@pytest.mark.parametrize(("text", "asked", "jump"), [
+    ("from 3 runs a week to 6", None, "yes"),
+    ("30 km to 32 km", None, "no"),  # both with a unit: 7%
+    ("Strava says 20 → 25 → 35 the last three weeks", "mileage_jump", "yes"),
+    ("Strava says 20 → 25 → 35 the last three weeks", None, None),  # arrows: at the question
+    ("Marathon block, peak week was 70mpw, up from 45 the week before", None, "yes"),
+    ("40 miles a week, up from 38", None, "no"),
+    ("no, well actually I added a 15 mile long run on top of my usual 20, so yeah", None, "yes"),
+    ("added 2 miles to my usual 30 miles", None, "no"),
+    ("Not really, only last week I doubled because of holiday", "mileage_jump", "yes"),
+    ("no, I never doubled it", "mileage_jump", None),
+    ("the pain doubled", None, None),  # a doubling counts only at the question
+    ("I've done maybe 35-40 miles a week", None, None),  # a range, no increase
+    ("from 3 days to 5 days", None, None),  # counts need "a week"
+])
+def test_weekly_increases_of_blind_sets_d_to_g(text: str, asked: str | None,
+                                              jump: str | None) -> None:
+    assert training(text, asked=asked).jump == jump
+
+
+def shoes_value(text: str, *, asked: str | None = "shoe_age") -> str | None:
+    got = training(text, asked=asked).shoes
+    found = slot_value(_miles(*got)) if got is not None else None
+    return found[1] if found else None
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # time x weekly distance, read at its central value give or take 10%
+    ("bought them in january, I do about 20 miles a week", "300_to_500_miles"),  # ≈ 337
+    ("bought em in january, run bout 20 miles a week", "300_to_500_miles"),
+    ("had them since last summer, I do about 20 miles a week in them", "over_500_miles"),
+    ("ok so I bought them in January for marathon training and I've done maybe 35-40 miles a "
+     "week in them since, apart from a couple of weeks off with covid", "over_500_miles"),
+    ("about 6 months, 20 miles a week", None),  # ≈ 521: too near 500
+    ("8 months, 40mpw", "over_500_miles"),
+    # time x runs a week: every run length from 2 to 15 miles must agree
+    ("2 years old, run 3x a week in them", "over_500_miles"),
+    ("3 weeks old, run 3 times a week", "under_300_miles"),
+    ("6 months old, run twice a week", None),
+    # races
+    ("about 40 parkruns in them", "under_300_miles"),
+    ("12 marathons in them", "300_to_500_miles"),
+    ("two marathons and a training block", None),  # at least 52 miles
+    ("20 marathons", "over_500_miles"),  # at least 524 miles
+    # a time alone, at the shoe question: only when even 140 miles a week stays under 300
+    ("brand new, 2 weeks old", "under_300_miles"),
+    ("a year old", None), ("3 weeks old", None),
+])
+def test_shoe_distances_of_blind_sets_d_to_g(text: str, want: str | None) -> None:
+    assert shoes_value(text) == want
+
+
+def test_shoe_time_alone_and_races_only_at_the_question() -> None:
+    assert shoes_value("new shoes, pain for 2 weeks", asked=None) is None
+    assert shoes_value("I've run 2 marathons, new shoes", asked=None) is None
+    assert shoes_value("about 40 parkruns in these shoes", asked=None) == "under_300_miles"

@@ -20,6 +20,7 @@ from heel_bot.language.numvocab import (
     CATEGORY_LETTERS,
     CATEGORY_WORDS,
     CLAUSE_EDGE,
+    CLAUSE_LEADS,
     DECADE_MODS,
     DECADES,
     DISTANCE,
@@ -177,7 +178,7 @@ def category(m: Message, r: Reading) -> Found | None:
 
 def _bare_answer(m: Message, r: Reading) -> Found | None:
     """A number that is the whole answer, read in the unit of the slot asked (`expect`)."""
-    if m.expect is None or not m.bare(r.first, r.end):
+    if m.expect is None or not (m.bare(r.first, r.end) or _own_clause(m, r)):
         return None
     if m.expect == DISTANCE:
         pass  # miles: the shoe question's options are in miles first ("Over 500 miles (800 km)")
@@ -186,6 +187,15 @@ def _bare_answer(m: Message, r: Reading) -> Found | None:
             return None
         r.high *= MONTH
     return finish(m, m.expect, r)
+
+
+def _own_clause(m: Message, r: Reading) -> bool:
+    """At the shoe question, a number of 20 or more that is its own last clause, hedges and
+    "so" aside: "two marathons and a training block, so prob 500+"."""
+    if m.expect != DISTANCE or r.value < 20:
+        return False
+    p = m.prev_skipping(hedges_before(m, r.first, 0)[1], CLAUSE_LEADS)
+    return m.t[p] in CLAUSE_EDGE and all(edge(m.t[k]) for k in range(r.end, m.n))
 
 
 def future_age(m: Message, j: int) -> bool:

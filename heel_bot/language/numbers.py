@@ -68,8 +68,10 @@ What is read
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
   that slot's unit: years; miles or km (the question offers both, so "600" is 373–600 miles
   and gives no value); days to months (only up to 100). For "age_group" a number standing as its
-  own clause ("retired, 71", "45, diabetic") is an age; for "shoe_age" "k" needs no shoe words
-  and a duration is the shoes' age, not the pain's.
+  own clause ("retired, 71", "45, diabetic") is an age; for "shoe_age" "k" needs no shoe words,
+  a number of 20 or more ending the message as its own clause is a distance ("two marathons and
+  a block, so prob 500+"; "idk" and "dunno" are filler: "dunno, 250ish?") and a duration is
+  the shoes' age, not the pain's.
 
 What is not read (documented choices)
 - Counts and rates: "3 times a week", "3 times one week", "10% a week", "30 miles a week", "3

@@ -172,7 +172,9 @@ FILLER = frozenset({
     "honestly", "hard", "tell", "mmm", "ah", "oh", "any", "of", "these", "those",
     "by", "currently", "upwards", "up", "to", "with", "est", "ya", "yea",
     "got", "get", "put", "clocked", "logged", "mileage", "miles", "km", "k", "earlier",
-    "easy", "easily", "definitely", "def", "surely", "pretty", "new", "quite", "very"})
+    "easy", "easily", "definitely", "def", "surely", "pretty", "new", "quite", "very",
+    "idk", "dunno", "donno", "idek", "unsure", "don't", "dont", "know", "idea", "clue",
+    "guesstimate"})  # "idk maybe 250?", "don't know, 250ish?"
 
 # ---------------------------------------------------------------------------- what a number is not
 
@@ -223,6 +225,10 @@ BOUNDARY_TOKENS = frozenset(".!?;")
 CLAUSE_EDGE = frozenset({"", ",", ".", ";", "!", "?", "(", ")", ":", "-", "/", "&"})
 ATTRIBUTIVE = frozenset({"a", "an", "my", "his", "her", "our", "their", "this", "that",
                          "your"})
+# Words that may open a clause before a number that answers on its own ("..., so prob 500+").
+CLAUSE_LEADS = frozenset({"so", "then", "thus", "overall", "total", "in", "say", "i'd", "id",
+                          "i", "guess", "reckon", "think", "would", "be", "it's", "its",
+                          "probably", "prob", "probs"})
 BETWEEN = frozenset({"between", "betwen", "btwn", "inbetween"})
 RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "the", "early",
                              "mid", "late", "middle", "end", "start", "beginning", "earlier"})

@@ -224,8 +224,10 @@ class Understander:
         if single is None and nums.straddles(slot):
             return None, [], said
         value = single or self.policy.plain_value(slot, ev)
-        if single is None and nums.shoe_time and value == WORN_SHOES:
-            return None, [], said  # "pretty old, over a year": a time alone says no distance
+        if single is None and nums.shoe_time and WORN_SHOES in ev.clear and value in (
+                WORN_SHOES, None):
+            # "pretty old, over a year": a time alone says no distance ("dunno, a year old?")
+            return "unsure" if "unsure" in ev.clear else None, [], said
         return value, [], said
 
     # ------------------------------------------------------------ volunteered facts
@@ -264,7 +266,8 @@ class Understander:
         expect = asked if asked in _KINDS.values() else None
         shoe_words = self.needs.get(SHOES)
         training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
-                                    or bool(shoe_words and shoe_words.search(cleaned)))
+                                    or bool(shoe_words and shoe_words.search(cleaned)),
+                                    asked=asked)
         seen: set[str] = set()
         spans: list[tuple[int, int]] = list(training.spans)
         worked = list(training.spans)
@@ -287,7 +290,7 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
-        _add_training(cleaned, training, readings, quotes, seen)
+        numtraining.record(cleaned, training, readings, quotes, seen)
         # The shoes' age in time alone ("a few months old", "over a year"): no distance.
         shoe_time = asked == SHOES and SHOES not in seen and bool(_TIME.search(cleaned))
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
@@ -355,28 +358,6 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
-
-
-def _add_training(cleaned: str, training: numtraining.Training,
-                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
-                  seen: set[str]) -> None:
-    """The weekly increase and the shoes' distance worked out (numtraining.py)."""
-    at = training.spans[0] if training.spans else (0, 0)
-    if training.jump is not None:
-        readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
-        quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
-    if training.shoes is not None:
-        low, high = training.shoes
-        q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
-        found = numbers.slot_value(q)
-        seen.add(SHOES)
-        if found is None:
-            readings[SHOES] = [("", 0)]  # worked out, but it straddles: no value
-        else:
-            first = min(a for a, _ in training.spans)
-            readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
-            last = max(b for _, b in training.spans)
-            quotes[SHOES] = cleaned[first:last]
 
 
 def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
