@@ -74,7 +74,8 @@ DURATIONS = [
     ("about a week", None), ("about 2 weeks", W13), ("about 3 weeks", None),
     ("roughly 6 weeks", O3), ("maybe 10 days", W13), ("around 5 days", U1), ("~6 weeks", O3),
     ("6-ish weeks", O3), ("6ish weeks", O3), ("6 weeks or so", O3), ("6 weeks+", O3),
-    ("3+ weeks", None), ("at least 3 weeks", None), ("3 weeks at least", None),
+    ("3+ weeks", O3), ("3 weeks+", O3), ("6wks+", O3), ("at least 3 weeks", None),
+    ("3 weeks at least", None), ("3 weeks or more", None),
     ("up to 3 weeks", None), ("6 weeks tops", None), ("2 weeks or more", None),
     # said in sentences
     ("I'm diabetic and it's been 6 weeks", O3), ("it's been hurting for 2 months", O3),
@@ -141,7 +142,7 @@ DISTANCES = [
     ("800 kilometers", MID), ("a hundred miles", LT300), ("one hundred and twenty miles", LT300),
     ("a few hundred miles", None), ("couple hundred km", LT300), ("1k miles", GT500),
     ("1,000 km", GT500), ("about 1000 km", GT500), ("more than 500 miles", GT500),
-    ("well over 500 miles", GT500), ("under 300 miles", LT300), ("500+ miles", None),
+    ("well over 500 miles", GT500), ("under 300 miles", LT300), ("500+ miles", GT500),
     ("roughly 450 miles", MID), ("500-600 miles", None), ("between 300 and 400 miles", MID),
     ("my shoes have about 600 miles on them", GT500), ("they've done 900 km", GT500),
     ("I ran 900 km in them", GT500),
@@ -238,7 +239,10 @@ def test_only_the_quantities_are_read_from_a_sentence() -> None:
     assert [slot_value(q) for q in found] == [("age_group", "under_16"), ("duration", W13)]
     # A distance that is not the shoes' is still reported; the caller uses it only when the
     # question was about shoes or the message mentions them (heel_bot/language/understand.py).
-    assert slots("I ran 10 miles yesterday and now my heel hurts") == [("shoe_age", LT300)]
+    assert slots("I ran 10 miles yesterday, my heel hurts") == [("shoe_age", LT300)]
+    # "... and now it hurts": the pain followed the run, so the date dates it.
+    assert slots("I ran 10 miles yesterday and now my heel hurts") == [
+        ("shoe_age", LT300), ("duration", U1)]
 
 
 # ---------------------------------------------------------------- hedges and text

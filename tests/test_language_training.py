@@ -8,14 +8,16 @@ import datetime
 
 import pytest
 
+from heel_bot.engine import Engine
 from heel_bot.language import numtraining
 from heel_bot.language.numbers import Quantity, find_quantities, slot_value
 
 TODAY = datetime.date(2025, 5, 14)  # a Wednesday
 
 
-def training(text: str, *, shoes: bool = True) -> numtraining.Training:
-    return numtraining.read(text.lower(), today=TODAY, shoes=shoes)
+def training(text: str, *, shoes: bool = True, asked: str | None = None
+             ) -> numtraining.Training:
+    return numtraining.read(text.lower(), today=TODAY, shoes=shoes, asked=asked)
 
 
 @pytest.mark.parametrize(("text", "jump"), [
@@ -82,6 +84,15 @@ def test_shoes_only_when_asked_or_said() -> None:
     ("12, f, gymnast", "under_16"),
     ("writing for my husband, 58, type 1 diabetic", "16_plus"),
     ("my son, 9, has heel pain", "under_16"),
+    # blind sets D-G
+    ("T2 diabetic, 57, heel pain bottom middle like a bruise, 2 wks", "16_plus"),
+    ("heel pain 6 months, no injury, not diabetic, 38", "16_plus"),
+    ("no pop no fall nothing, just sore. 45M", "16_plus"),
+    ("32F marathoner, upped my miles a lot", "16_plus"),
+    ("about 6 weeks now. 41M, not diabetic", "16_plus"),
+    ("heel pain, 45, diabetic", "16_plus"),
+    ("V45 at my club", "16_plus"), ("V45 masters runner", "16_plus"), ("V45 😅", "16_plus"),
+    ("M50 masters, heel pain", "16_plus"), ("VW40", "16_plus"),
 ])
 def test_profile_ages(text: str, want: str) -> None:
     ages = [slot_value(q) for q in find_quantities(text, today=TODAY) if q.kind == "age"]
@@ -93,6 +104,10 @@ def test_profile_ages(text: str, want: str) -> None:
     "my shoes are a year old",
     "7, it's bad",  # a score, not a profile
     "Been running 20 yrs, heel pain last 2 wks",
+    "stuck on the M50 for an hour, heel aching",  # a road, not a masters category
+    "pain is 7, 8 on a bad day",
+    "I did 45M, heel hurts",  # no clause starts before it
+    "parkrun pb 25, heel sore",
 ])
 def test_no_age(text: str) -> None:
     assert [q for q in find_quantities(text, today=TODAY) if q.kind == "age"] == []
@@ -128,3 +143,148 @@ def test_easy_after_a_shoe_distance_is_no_easy_run() -> None:
     got = find_quantities("1200 km easy", today=TODAY, expect="shoe_age")
     assert [slot_value(q) for q in got] == [("shoe_age", "over_500_miles")]
     assert find_quantities("about 2 years old", today=TODAY, expect="shoe_age") == []
+
+
+# ------------------------------------------------------- blind sets D-G (today: Wed 14 May)
+
+def durations(text: str, expect: str | None = None) -> list[tuple[str, str] | None]:
+    return [slot_value(q) for q in find_quantities(text, today=TODAY, expect=expect)
+            if q.kind == "duration"]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("since tuesday last week", "1_to_3_weeks"),  # Tuesday 6 May: 8 days
+    ("since Tuesday of last week", "1_to_3_weeks"),
+    ("since last week tuesday", "1_to_3_weeks"),
+    ("since last Tuesday", "1_to_3_weeks"),  # Tuesday was yesterday: last week's, 8 days
+    ("since last Friday", "under_1_week"),  # later in the week than today: 5 days
+    ("since last Wednesday", "1_to_3_weeks"),  # today's weekday: a week
+    ("since last Monday", None),  # 2 or 9 days, as English speakers differ
+    ("since tuesday", "under_1_week"),  # the most recent Tuesday: yesterday
+    ("since sat", "under_1_week"), ("since last thurs", "under_1_week"),
+    ("since fri", "under_1_week"), ("since tues", "under_1_week"),
+    ("since the marathon in April", None),  # any day of April: 14 to 43 days
+    ("it started in March", "over_3_weeks"),  # 44 to 74 days
+    ("it started in May", None),  # 0 to 13 days
+    ("3 weeks+", "over_3_weeks"), ("3+ weeks", "over_3_weeks"), ("6wks+", "over_3_weeks"),
+    ("Did a 100k at the weekend and now the bottom of my heel feels bruised", "under_1_week"),
+    ("Ran a half marathon on Sunday, now the whole heel hurts", "under_1_week"),
+    ("ran a 10k on Sunday and it has hurt ever since", "under_1_week"),
+])
+def test_dates_and_durations_of_blind_sets_d_to_g(text: str, want: str | None) -> None:
+    assert durations(text) == [("duration", want) if want else None]
+
+
+@pytest.mark.parametrize("text", [
+    "I sat down on the sun lounger",  # abbreviations need "since", "last", "on"...
+    "I run 3 times one week",  # a rate
+    "I ran 10 miles on Sunday",  # nothing says the pain followed it
+    "went back to running on Saturday and now it's worse than ever",  # a change, not the start
+])
+def test_no_duration_in_blind_sets_d_to_g(text: str) -> None:
+    assert durations(text) == []
+
+
+def test_a_rate_is_no_duration_but_the_shoes_ran_800_km() -> None:
+    text = "I run 3 times one week, heel pain under the foot. the shoes already run 800km"
+    got = [slot_value(q) for q in find_quantities(text, today=TODAY)]
+    assert got == [("shoe_age", "300_to_500_miles")]  # 800 km: 497 miles
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "want"), [
+    ("injury", "No pop, no fall, nothing. It's been there since March", "duration",
+     "over_3_weeks"),
+    ("deformity", "there's a bump at the back of my heel, it's been there for years",
+     "duration", None),  # the bump's time, not the pain's
+    ("duration", "heel pain x 3 weeks", "duration", "1_to_3_weeks"),  # "x": for
+    ("shoe_age", "two marathons and a training block, so prob 500+", "shoe_age",
+     "over_500_miles"),  # "500+": over 500, its own clause
+    ("shoe_age", "idk maybe 250?", "shoe_age", "under_300_miles"),  # a number with a hedge
+    ("shoe_age", "dunno, 250ish?", "shoe_age", "under_300_miles"),
+    ("shoe_age", "dunno, about a year old?", "shoe_age", "unsure"),  # time alone + dunno
+    ("shoe_age", "about a year old", "shoe_age", None),
+    ("shoe_age", "brand new, 2 weeks old", "shoe_age", "under_300_miles"),
+    ("mileage_jump", "Not really, only last week I doubled because of holiday",
+     "mileage_jump", "yes"),
+    ("mileage_jump", "30 km to 32 km", "mileage_jump", "no"),
+])
+def test_understood_in_blind_sets_d_to_g(engine: Engine, question: str | None, text: str,
+                                         slot: str, want: str | None) -> None:
+    q = engine.dialog.questions[question] if question else None
+    u = engine.language.understand(text, q, {}, today=TODAY)
+    got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
+    assert got == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("old git, 61 😂", "16_plus"),  # an emoji ends the clause
+    ("I'm 16 — wait no, 15, my birthday's not till August", "under_16"),  # corrected
+])
+def test_ages_at_the_age_question(text: str, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect="age_group")
+    assert [slot_value(q) for q in found] == [("age_group", want)]
+
+
+def test_a_self_correction_keeps_the_later_quantity() -> None:
+    found = find_quantities("3 weeks, sorry, 4 weeks", today=TODAY)
+    assert [q.value for q in found] == [28.0]
+    both = find_quantities("I'm 40 and my son is 12", today=TODAY)
+    assert [q.value for q in both] == [40.0, 12.0]
+
+
+@pytest.mark.parametrize(("text", "asked", "jump"), [
+    ("from 3 runs a week to 6", None, "yes"),
+    ("30 km to 32 km", None, "no"),  # both with a unit: 7%
+    ("Strava says 20 → 25 → 35 the last three weeks", "mileage_jump", "yes"),
+    ("Strava says 20 → 25 → 35 the last three weeks", None, None),  # arrows: at the question
+    ("Marathon block, peak week was 70mpw, up from 45 the week before", None, "yes"),
+    ("40 miles a week, up from 38", None, "no"),
+    ("no, well actually I added a 15 mile long run on top of my usual 20, so yeah", None, "yes"),
+    ("added 2 miles to my usual 30 miles", None, "no"),
+    ("Not really, only last week I doubled because of holiday", "mileage_jump", "yes"),
+    ("no, I never doubled it", "mileage_jump", None),
+    ("the pain doubled", None, None),  # a doubling counts only at the question
+    ("I've done maybe 35-40 miles a week", None, None),  # a range, no increase
+    ("from 3 days to 5 days", None, None),  # counts need "a week"
+])
+def test_weekly_increases_of_blind_sets_d_to_g(text: str, asked: str | None,
+                                              jump: str | None) -> None:
+    assert training(text, asked=asked).jump == jump
+
+
+def shoes_value(text: str, *, asked: str | None = "shoe_age") -> str | None:
+    got = training(text, asked=asked).shoes
+    found = slot_value(_miles(*got)) if got is not None else None
+    return found[1] if found else None
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    # time x weekly distance, read at its central value give or take 10%
+    ("bought them in january, I do about 20 miles a week", "300_to_500_miles"),  # ≈ 337
+    ("bought em in january, run bout 20 miles a week", "300_to_500_miles"),
+    ("had them since last summer, I do about 20 miles a week in them", "over_500_miles"),
+    ("ok so I bought them in January for marathon training and I've done maybe 35-40 miles a "
+     "week in them since, apart from a couple of weeks off with covid", "over_500_miles"),
+    ("about 6 months, 20 miles a week", None),  # ≈ 521: too near 500
+    ("8 months, 40mpw", "over_500_miles"),
+    # time x runs a week: every run length from 2 to 15 miles must agree
+    ("2 years old, run 3x a week in them", "over_500_miles"),
+    ("3 weeks old, run 3 times a week", "under_300_miles"),
+    ("6 months old, run twice a week", None),
+    # races
+    ("about 40 parkruns in them", "under_300_miles"),
+    ("12 marathons in them", "300_to_500_miles"),
+    ("two marathons and a training block", None),  # at least 52 miles
+    ("20 marathons", "over_500_miles"),  # at least 524 miles
+    # a time alone, at the shoe question: only when even 140 miles a week stays under 300
+    ("brand new, 2 weeks old", "under_300_miles"),
+    ("a year old", None), ("3 weeks old", None),
+])
+def test_shoe_distances_of_blind_sets_d_to_g(text: str, want: str | None) -> None:
+    assert shoes_value(text) == want
+
+
+def test_shoe_time_alone_and_races_only_at_the_question() -> None:
+    assert shoes_value("new shoes, pain for 2 weeks", asked=None) is None
+    assert shoes_value("I've run 2 marathons, new shoes", asked=None) is None
+    assert shoes_value("about 40 parkruns in these shoes", asked=None) == "under_300_miles"

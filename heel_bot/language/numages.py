@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import math
 
-from heel_bot.language.numhedges import ATLEAST, finish, hedges_before, prev_index
+from heel_bot.language.numhedges import OVER, finish, hedges_before, prev_index
 from heel_bot.language.numtokens import PAD, Found, Message, Reading
 from heel_bot.language.numvocab import (
     AGE,
     AGE_NEXT,
     AGE_NEXT_SYMBOLS,
     AGE_SKIP,
+    CATEGORY_LETTERS,
+    CATEGORY_WORDS,
     CLAUSE_EDGE,
+    CLAUSE_LEADS,
     DECADE_MODS,
     DECADES,
     DISTANCE,
@@ -30,6 +33,7 @@ from heel_bot.language.numvocab import (
     ORDINALS,
     PEOPLE,
     PERSON_LEADS,
+    PROFILE_BEFORE,
     PROFILE_NEXT,
     SEXES,
     TENS,
@@ -105,10 +109,10 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if r.vague or (m.nums[i] is None and t[i] in ("a", "an")):
         return None
     if t[r.end] == "+":
-        r.tags.append(ATLEAST)
+        r.tags.append(OVER)  # "500+": more than 500
         r.end += 1
     nxt = t[r.end]
-    got = born(m, r)
+    got = born(m, r) or category(m, r)
     if got is not None:
         return got
     turning = t[prev_index(m, i)] == "turning"
@@ -121,7 +125,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
-    alone = t[i - 1] in CLAUSE_EDGE and (nxt in CLAUSE_EDGE or nxt in AGE_NEXT)
+    alone = t[i - 1] in CLAUSE_EDGE and (edge(nxt) or nxt in AGE_NEXT)
     if alone and 1 <= r.value < 100 and m.nums[i] is not None:
         got = _profile_age(m, r)
         if got is not None:
@@ -138,22 +142,43 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     t, i, nxt = m.t, r.first, m.t[r.end]
     if t[i - 1] == "," and t[i - 2] in PEOPLE and nxt in (",", ".", "", ";", ")"):
         return finish(m, AGE, r)  # "writing for my husband, 58, ...", "my son, 9, ..."
-    if r.value < 10:
+    if r.value < 10 or r.value != int(r.value):
         return None
-    if nxt in SEXES and t[r.end + 1] in CLAUSE_EDGE and (
-            len(nxt) > 1 or t[i - 1] in ("", ",", "(")):
+    after = t[r.end + 1]
+    if nxt in SEXES and (edge(after) or (after in PROFILE_NEXT and m.ends[i] == m.starts[r.end])
+                         ) and (len(nxt) > 1 or t[i - 1] in ("", ",", "(", ".", ";", "!")):
         r.end += 1
-        return finish(m, AGE, r)  # "Runner, 32F, ...", "52 M, ..."
-    if nxt == "," and t[r.end + 1] in SEXES and t[r.end + 2] in CLAUSE_EDGE:
+        return finish(m, AGE, r)  # "Runner, 32F, ...", "52 M, ...", "sore. 45M", "32F marathoner"
+    if nxt == "," and after in SEXES and edge(t[r.end + 2]):
         return finish(m, AGE, r)  # "Runner, 29, F."
-    if nxt == "," and t[i - 1] in ("", ".", "!", ";") and t[r.end + 1] in PROFILE_NEXT:
-        return finish(m, AGE, r)  # "45, diabetic, ..." opening a sentence
+    if nxt == "," and t[i - 1] in ("", ".", "!", ";", ",") and after in PROFILE_NEXT:
+        return finish(m, AGE, r)  # "45, diabetic, ...", "heel pain, 45, diabetic"
+    if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
+        return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
     return None
+
+
+def edge(w: str) -> bool:
+    """Whether token `w` ends a clause: punctuation, the end, an emoji ("61 😂")."""
+    return w in CLAUSE_EDGE or (len(w) == 1 and not w.isalnum() and w not in "'%$£€+*#@")
+
+
+def category(m: Message, r: Reading) -> Found | None:
+    """A veterans' or masters' age category: "V45" (45 to 49), "M50", "F55", "W40", "VM40"; the
+    letters M, F and W only at the age question or with "masters", "vet", "club"..."""
+    t, i = m.t, r.first
+    letters = t[i - 1]
+    if (letters not in CATEGORY_LETTERS or m.ends[i - 1] != m.starts[i] or len(t[i]) != 2
+            or r.value % 5 or not 35 <= r.value <= 95 or m.t[r.end] in ("-", "/")):
+        return None
+    if "v" not in letters and m.expect != AGE and CATEGORY_WORDS.isdisjoint(m.t[PAD:m.n]):
+        return None  # "the M50" (a road), "W40" (a lubricant?)
+    return Found(AGE, r.value + 2, r.value, r.value + 4, i - 1, r.end, "")
 
 
 def _bare_answer(m: Message, r: Reading) -> Found | None:
     """A number that is the whole answer, read in the unit of the slot asked (`expect`)."""
-    if m.expect is None or not m.bare(r.first, r.end):
+    if m.expect is None or not (m.bare(r.first, r.end) or _own_clause(m, r)):
         return None
     if m.expect == DISTANCE:
         pass  # miles: the shoe question's options are in miles first ("Over 500 miles (800 km)")
@@ -162,6 +187,15 @@ def _bare_answer(m: Message, r: Reading) -> Found | None:
             return None
         r.high *= MONTH
     return finish(m, m.expect, r)
+
+
+def _own_clause(m: Message, r: Reading) -> bool:
+    """At the shoe question, a number of 20 or more that is its own last clause, hedges and
+    "so" aside: "two marathons and a training block, so prob 500+"."""
+    if m.expect != DISTANCE or r.value < 20:
+        return False
+    p = m.prev_skipping(hedges_before(m, r.first, 0)[1], CLAUSE_LEADS)
+    return m.t[p] in CLAUSE_EDGE and all(edge(m.t[k]) for k in range(r.end, m.n))
 
 
 def future_age(m: Message, j: int) -> bool:

@@ -31,40 +31,51 @@ What is read
   "-ish", "or so": the range widens by 15% either side, but by no more than half the step the
   number was rounded to, so "about 40 days" is 35–45, "about 750 km" 725–775 km, "about 10
   days" 8.5–11.5; "about a week" and "about 3 weeks" straddle a bound and give no value),
-  "at_least" (over, more than, just over, "or more", "+": "over 3 weeks" excludes 21 days itself,
-  "at least 3 weeks" and "3+ weeks" include it), "at_most" (under, less than, not even, up to,
-  "or less", "not 16 yet"), "nearly" (nearly, almost: just under the number, down to 15% below
-  it). Vague counts ("a few") are hedged "approx". A number denied without "yet" ("not 13,
-  I'm 31") is not read.
+  "at_least" (over, more than, just over, "or more", "+": "over 3 weeks" and "3+ weeks" / "3
+  weeks+" / "500+" exclude the number itself, "at least 3 weeks" and "3 weeks or more" include
+  it), "at_most" (under, less than, not even, up to, "or less", "not 16 yet"), "nearly"
+  (nearly, almost: just under the number, down to 15% below it). Vague counts ("a few") are
+  hedged "approx". A number denied without "yet" ("not 13, I'm 31") is not read.
 - Relative dates (durations up to `today`): "yesterday" 1, "today"/"this morning"/"tonight" 0,
   "last night" 0–1, "the other day" 2–6, "last week" the previous Monday–Sunday, "last month"
   and "last year" the previous calendar month or year, "this week"/"this month" so far,
-  "last weekend", weekdays ("since Monday": the most recent past Monday), "since March" (the
-  1st of the most recent March not after today; "mid March" the 15th, "late March" the 22nd,
-  "end of March" its last day; "since 3 March" / "since March 3rd" / "since March 2024"),
+  "last weekend", "at the weekend", weekdays ("since Monday": the most recent past Monday;
+  "since sat", "last thurs": abbreviated after since / from / last / on / past; "Tuesday last
+  week": the previous calendar week's; "last Tuesday": the previous week's when Tuesday was
+  yesterday or is later in the week than today, else both readings, which straddle a week),
+  "in April" (any day of it), "since March" (the 1st of the most recent March not after
+  today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3
+  March" / "since March 3rd" / "since March 2024"),
   "since the start of the month / year / week", "since 2022" (1 January), "since Christmas /
   New Year / Easter / Halloween / Thanksgiving", "N weeks ago" (also "back", "before 2 weeks"),
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
   days). A date word counts only after "since"/"from", within 8 words after an onset word
-  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...) or when it is
-  the whole answer: "I ran 10 miles yesterday" says nothing about how long it has hurt.
+  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...), before "(and)
+  now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"), or
+  when it is the whole answer: "I ran 10 miles yesterday" says nothing about how long it has
+  hurt.
 - Ages: "I'm 13", "im 13", "I am 13", "she's eleven", "he is 12", "my son is 12", "my son
   Alfie is 10", "my daughter's 10", "my son (9)", "age 9", "aged 9", "just turned 16", "13 years
   old", "13-year-old", "13yo", "13 y/o", "I have 35 years", "Runner, 32F", "born in 2012" (12–13),
   "16 next month" / "turning 16" (15), school years ("year 9" UK 13–14, "8th grade" US 13–14,
   after "in" or as the whole answer), decades with "in my/his/her" or early/mid/late ("in my
   forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and "it was mid 30s today"
-  are not ages), "a teenager" after "I'm / she's" (13–19). A number alone ("forty") is no age
-  unless the caller says which question it answers (`expect=`).
+  are not ages), "a teenager" after "I'm / she's" (13–19), profiles ("45M", "32F marathoner",
+  "T2 diabetic, 57, ...", "..., not diabetic, 38"), club categories ("V45" 45–49; "M50", "W40"
+  only at the age question or with "masters", "vet", "club"...). A number alone ("forty") is
+  no age unless the caller says which question it answers (`expect=`). A self-correction ("I'm
+  16 - wait no, 15", "3 weeks, sorry, 4") keeps the later quantity of the kind.
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
   that slot's unit: years; miles or km (the question offers both, so "600" is 373–600 miles
   and gives no value); days to months (only up to 100). For "age_group" a number standing as its
-  own clause ("retired, 71", "45, diabetic") is an age; for "shoe_age" "k" needs no shoe words
-  and a duration is the shoes' age, not the pain's.
+  own clause ("retired, 71", "45, diabetic") is an age; for "shoe_age" "k" needs no shoe words,
+  a number of 20 or more ending the message as its own clause is a distance ("two marathons and
+  a block, so prob 500+"; "idk" and "dunno" are filler: "dunno, 250ish?") and a duration is
+  the shoes' age, not the pain's.
 
 What is not read (documented choices)
-- Counts and rates: "3 times a week", "10% a week", "30 miles a week", "3 days per week",
-  "5 sets", "at 7am", "size 9 shoes", "every 2 weeks", "7/10 pain", minutes.
+- Counts and rates: "3 times a week", "3 times one week", "10% a week", "30 miles a week", "3
+  days per week", "5 sets", "at 7am", "size 9 shoes", "every 2 weeks", "7/10 pain", minutes.
 - The future: "marathon in 3 weeks", "in a month", "next 2 weeks", "3 weeks from now", "3 weeks
   away/out/to go", "in 3 weeks' time"; narrative offsets ("3 weeks later", "3 weeks before the
   race"). "It hurt for 3 days after a hard landing" is read (3 days).

@@ -21,6 +21,8 @@ from heel_bot.language.numvocab import (
     ORDINALS,
     SPANS,
     UNITS,
+    WEEKDAY_ABBR,
+    WEEKDAY_ABBR_AFTER,
     WEEKDAYS,
     YEAR,
 )
@@ -48,7 +50,8 @@ def relative(m: Message, i: int) -> Found | None:
     if got is None or (since and m.trend_before(i)):
         return None
     lo, hi, v, j, needs_anchor = got
-    if needs_anchor and not since and not m.onset_near(k) and not m.bare(k, j):
+    if (needs_anchor and not since and not m.onset_near(k) and not m.onset_after(j)
+            and not m.bare(k, j)):
         return None
     return Found(DURATION, v, lo, hi, i if since else k, j, "")
 
@@ -72,9 +75,9 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         today = m.today
         hi = float(today.weekday() if nxt == "week" else today.day - 1)
         return 0.0, hi, hi / 2, k + 2, True
-    if w in WEEKDAYS:
-        back = (m.today.weekday() - WEEKDAYS[w]) % 7 or 7
-        return float(back), float(back), float(back), k + 1, True
+    day = weekday_at(m, k)
+    if day is not None:
+        return _weekday(m, day, k + 1)
     if (w == "the" and nxt == "weekend") or w == "weekend":
         end = k + (2 if w == "the" else 1)
         if w == "weekend" and t[k - 1] not in ("last", "past"):
@@ -123,6 +126,9 @@ def last(m: Message, k: int) -> DateRead | None:
     if what == "night":
         return 0.0, 1.0, 1.0, k + 2, True
     if what == "week":
+        day = weekday_at(m, k + 2)
+        if day is not None:  # "last week Tuesday"
+            return _in_week_before(m, day, k + 3)
         wd = today.weekday()
         lo, hi = float(wd + 1), float(wd + 7)
         return lo, hi, min(max(7.0, lo), hi), k + 2, True
@@ -137,10 +143,49 @@ def last(m: Message, k: int) -> DateRead | None:
         return lo, hi, min(max(YEAR, lo), hi), k + 2, True
     if what == "weekend":
         return weekend(m, k + 2, previous=True)
-    if what in WEEKDAYS:
-        back = (today.weekday() - WEEKDAYS[what]) % 7 or 7
-        return float(back), float(back), float(back), k + 2, True
+    day = weekday_at(m, k + 1)
+    if day is None:
+        return None
+    # "last Tuesday": the Tuesday of the previous week when Tuesday was yesterday (one would
+    # say "yesterday" otherwise: said on a Wednesday it is 8 days back) or is later in the week
+    # than today (its most recent one is then last week's anyway: on a Wednesday "last Friday"
+    # is 5 days back); the same weekday as today is a week back. A weekday earlier this week
+    # but not yesterday ("last Monday" on a Wednesday) is read both ways by English speakers:
+    # 2 or 9 days, a range that straddles a week and gives no value.
+    back = (today.weekday() - day) % 7 or 7
+    if back == 1:
+        back = 8
+    elif back <= today.weekday():
+        return float(back), float(back + 7), float(back + 7), k + 2, True
+    return float(back), float(back), float(back), k + 2, True
+
+
+def weekday_at(m: Message, k: int) -> int | None:
+    """The weekday named at token k (Monday 0): in full, or abbreviated after "since", "last",
+    "on"... ("since sat")."""
+    w = m.t[k]
+    if w in WEEKDAYS:
+        return WEEKDAYS[w]
+    if w in WEEKDAY_ABBR and m.t[k - 1] in WEEKDAY_ABBR_AFTER:
+        return WEEKDAY_ABBR[w]
     return None
+
+
+def _weekday(m: Message, day: int, end: int) -> DateRead:
+    """ "Tuesday": its most recent one before today; "Tuesday last week", "Tuesday of last
+    week", "Tuesday the week before": the previous week's."""
+    t = m.t
+    for words in (("last", "week"), ("of", "last", "week"), ("the", "week", "before")):
+        if tuple(t[end:end + len(words)]) == words:
+            return _in_week_before(m, day, end + len(words))
+    back = (m.today.weekday() - day) % 7 or 7
+    return float(back), float(back), float(back), end, True
+
+
+def _in_week_before(m: Message, day: int, end: int) -> DateRead:
+    """Weekday `day` of the calendar week (Monday to Sunday) before this one."""
+    back = float(m.today.weekday() - day + 7)
+    return back, back, back, end, True
 
 
 def weekend(m: Message, end: int, *, previous: bool) -> DateRead:
@@ -245,8 +290,26 @@ def month_date(m: Message, k: int, since: bool) -> DateRead | None:
             "in", "of", "since", "from", "-"):
         return None  # "I may...": abbreviations and May need "since"/"in"
     month = MONTHS[t[j]]
+    whole = j == k and t[k - 1] == "in" and not since  # "the marathon in April"
     day, year, j = _after_month(m, j + 1, day)
+    if whole and day is None:
+        return _whole_month(m, month, year, j)
     return _dated(m, month, where if day is None else day, year, j)
+
+
+def _whole_month(m: Message, month: int, year: int | None, j: int) -> DateRead | None:
+    """ "in April": any day of the most recent April begun by today (or of April `year`),
+    from its last day (or today) back to its first."""
+    today = m.today
+    for y in [year] if year is not None else [today.year, today.year - 1]:
+        if not 1 <= y <= 9999:
+            return None
+        first = datetime.date(y, month, 1)
+        if first <= today:
+            last = first.replace(day=calendar.monthrange(y, month)[1])
+            lo, hi = days_since(m, min(last, today)), days_since(m, first)
+            return lo, hi, (lo + hi) / 2, j, True
+    return None
 
 
 def _after_month(m: Message, j: int, day: float | None

@@ -64,10 +64,13 @@ BEFORE = _phrases({
     HEDGE_NEARLY: "nearly, almost, close on, coming up on, coming up to, approaching, "
                   "not far off, getting on for, just shy of, shy of, nearly about",
 })
+# "3 weeks+", "500+ miles": more than the number, as those who write it mean ("3 weeks or
+# more" and "at least 3 weeks" include it).
 AFTER = _first_word({
     HEDGE_APPROX: "or so, ish, - ish, give or take, roughly, approx, approximately, "
                   "or thereabouts, thereabouts, or something",
-    ATLEAST: "+, plus, or more, or longer, or over, at least, minimum, min, and counting, "
+    OVER: "+, plus",
+    ATLEAST: "or more, or longer, or over, at least, minimum, min, and counting, "
              "and more, or above, or even more, at the least, or longer than that",
     ATMOST: "or less, or under, or fewer, or shorter, at most, max, maximum, tops, at the most, "
             "or below",
@@ -75,7 +78,7 @@ AFTER = _first_word({
 # Between a number and its unit: "6ish weeks", "500+ miles", "40-odd miles", "6 or so weeks".
 MIDDLE = _first_word({
     HEDGE_APPROX: "ish, - ish, odd, - odd, or so, something, - something",
-    ATLEAST: "+, plus, - plus",
+    OVER: "+, plus, - plus",
 })
 _HEDGE_TAG = {HEDGE_APPROX: HEDGE_APPROX, OVER: HEDGE_AT_LEAST, ATLEAST: HEDGE_AT_LEAST,
               UNDER: HEDGE_AT_MOST, ATMOST: HEDGE_AT_MOST, HEDGE_NEARLY: HEDGE_NEARLY}

@@ -22,6 +22,11 @@ from heel_bot.language.numvocab import (
     UNITS,
 )
 
+# Words of a self-correction between two quantities: the later one is meant ("I'm 16 - wait
+# no, 15", "3 weeks, sorry, 4").
+CORRECTIONS = frozenset({"wait", "sorry", "mean", "correction", "actually", "scratch", "oops",
+                         "rather", "*"})
+
 
 class Scan(Message):
     """One message, tokenised (`Scan(text, today, expect)`); `run` finds its quantities."""
@@ -63,7 +68,7 @@ class Scan(Message):
             found.append(got)
             self.floor = got.last
             i = max(got.last, i + 1)
-        return merge(t, found)
+        return corrected(t, merge(t, found))
 
 
 def merge(t: list[str], found: list[Found]) -> list[Found]:
@@ -81,5 +86,17 @@ def merge(t: list[str], found: list[Found]) -> list[Found]:
                 out[-1] = Found(p.kind, mid, low, high, p.first, f.last,
                                 p.hedge or f.hedge)
                 continue
+        out.append(f)
+    return out
+
+
+def corrected(t: list[str], found: list[Found]) -> list[Found]:
+    """`found` without a quantity corrected by the next of its kind a few words on."""
+    out = list[Found]()
+    for f in found:
+        if out and out[-1].kind == f.kind and f.first - out[-1].last <= 6 and any(
+                t[k] in CORRECTIONS for k in range(out[-1].last, f.first)):
+            out[-1] = f
+            continue
         out.append(f)
     return out

@@ -176,6 +176,20 @@ class Message:
         return any(t[j] in ONSET and self.sent[j] == s and t[j + 1] not in WAKER
                    and not self.trend_before(j) for j in range(max(0, k - 8), k))
 
+    def onset_after(self, j: int) -> bool:
+        """Whether the words from token j say the pain followed what was dated: "ran a half on
+        Sunday, now the heel hurts", "did a 100k at the weekend and now...", "... and it's
+        hurt ever since" (the onset word after the date)."""
+        t = self.t
+        k = j
+        while t[k] in (",", "and", "&", "-", "but", "so") and k < j + 3:
+            k += 1
+        if t[k] == "now":  # but "... and now it's worse": a change, not the start
+            return not any(t[x] in TREND_WORDS for x in range(k + 1, k + 5))
+        return any(t[x] == "since" and (t[x - 1] == "ever" or t[x + 1] in (
+            "then", "", ".", "!", ",", ";")) for x in range(j, min(j + 6, self.n))
+            if self.sent[x] == self.sent[j - 1])
+
     def trend_before(self, j: int) -> bool:
         """Whether a change of the pain comes just before token j: "worse since Saturday",
         "gone downhill since the race" date the change, not the start of the pain."""

@@ -23,6 +23,7 @@ from heel_bot.language.numvocab import (
     ATTRIBUTIVE,
     CLAUSE_EDGE,
     CLINICAL,
+    COUNTS,
     DIST_AFTER_BAD,
     DIST_ARTICLES,
     DIST_BEFORE_BAD,
@@ -186,6 +187,8 @@ def not_pain_duration(m: Message, i: int, j: int) -> bool:
     prev = t[p]
     if t[i] in ("a", "an", "per") and (prev in RATE_PREV or m.nums[p] is not None):
         return True  # "3 times a week", "10% a week", "30 miles a week"
+    if prev in COUNTS or (prev == "x" and m.nums[p - 1] is not None):
+        return True  # "I run 3 times one week": a rate
     if prev in FUTURE_BEFORE:
         return True  # "in 3 weeks", "next 2 weeks", "every 2 weeks"
     if prev in RUN_BEFORE or (prev == "for" and (
@@ -239,7 +242,8 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
     first_word = t[i]
     if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
         return None  # "a 10K race", "my 20 mile long run"
-    if t[p] in DIST_BEFORE_BAD or t[p] in TIME_WORDS or (
+    shoes_ran = t[p] in RUN_VERBS and _shoes_before(t, p)  # "the shoes already run 800km"
+    if t[p] in DIST_BEFORE_BAD or (t[p] in TIME_WORDS and not shoes_ran) or (
             t[p] == "at" and not m.shoe_context(i)):
         return None  # "after 5 miles it hurts", "$800k"
     if first_word in ("a", "an") and t[i + 1] in UNITS and not m.shoe_context(i):

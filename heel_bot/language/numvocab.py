@@ -80,6 +80,12 @@ MONTHS = {name: i for i, names in enumerate(
     start=1) for name in names.split()}
 WEEKDAYS = {d: i for i, d in enumerate(
     ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))}
+# Abbreviated weekdays are read only after "since", "from", "last", "on" or "past" ("since
+# sat"): alone they are words ("I sat", "the sun", "wed").
+WEEKDAY_ABBR = {d: i for i, names in enumerate(
+    ("mon", "tue tues", "wed weds", "thu thur thurs", "fri", "sat", "sun"))
+    for d in names.split()}
+WEEKDAY_ABBR_AFTER = frozenset({"since", "from", "last", "on", "past"})
 DECADES = {"teens": (13.0, 19.0), "twenties": (20.0, 29.0), "thirties": (30.0, 39.0),
            "forties": (40.0, 49.0), "fourties": (40.0, 49.0), "fifties": (50.0, 59.0),
            "sixties": (60.0, 69.0), "seventies": (70.0, 79.0), "eighties": (80.0, 89.0),
@@ -108,6 +114,14 @@ PROFILE_NEXT = frozenset({*SEXES, "diabetic", "type", "runner", "mum", "mom", "d
                           "healthy", "fit", "overweight", "teacher", "nurse", "office",
                           "keen", "amateur", "club", "recreational", "otherwise", "former",
                           "ex"})
+# What may end the clause before an age in a profile ("T2 diabetic, 57, ...", "not diabetic, 38").
+PROFILE_BEFORE = frozenset({*SEXES, "diabetic", "diabetes", "runner", "marathoner", "ultrarunner",
+                            "retired", "healthy", "fit", "overweight", "mum", "mom", "dad",
+                            "vegan", "vegetarian", "smoker", "smoke"})
+# Age categories of clubs and races: V45 (veterans), M50 / W40 / F55 (masters), VM40, VW35...
+CATEGORY_LETTERS = frozenset({"v", "m", "f", "w", "vm", "vw", "vf", "mv", "fv", "wv"})
+CATEGORY_WORDS = frozenset({"masters", "master", "vet", "vets", "veteran", "veterans", "category",
+                            "club", "age", "group", "agegroup"})
 AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
                       "turning",
                       "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",
@@ -158,7 +172,9 @@ FILLER = frozenset({
     "honestly", "hard", "tell", "mmm", "ah", "oh", "any", "of", "these", "those",
     "by", "currently", "upwards", "up", "to", "with", "est", "ya", "yea",
     "got", "get", "put", "clocked", "logged", "mileage", "miles", "km", "k", "earlier",
-    "easy", "easily", "definitely", "def", "surely", "pretty", "new", "quite", "very"})
+    "easy", "easily", "definitely", "def", "surely", "pretty", "new", "quite", "very",
+    "idk", "dunno", "donno", "idek", "unsure", "don't", "dont", "know", "idea", "clue",
+    "guesstimate"})  # "idk maybe 250?", "don't know, 250ish?"
 
 # ---------------------------------------------------------------------------- what a number is not
 
@@ -167,6 +183,8 @@ RATE_PREV = frozenset({"times", "time", "twice", "once", "thrice", "x", "percent
                        "workout", "laps", "rounds", "steps", "nights", "classes", "hills",
                        "intervals", "%", "days", "hours", "minutes", "mins", "min"}) | set(
     UNITS)
+# "3 times one week", "3 x one week" (but "heel pain x 3 weeks": for 3 weeks)
+COUNTS = frozenset({"times", "time", "twice", "once", "thrice"})
 RATE_WORDS = frozenset({"a", "an", "per", "each", "every", "/", "p", "a-"})
 RATE_AFTER = frozenset({"weekly", "daily", "monthly", "yearly", "annually", "pw", "pm",
                         "nightly", "everyday"})
@@ -207,6 +225,10 @@ BOUNDARY_TOKENS = frozenset(".!?;")
 CLAUSE_EDGE = frozenset({"", ",", ".", ";", "!", "?", "(", ")", ":", "-", "/", "&"})
 ATTRIBUTIVE = frozenset({"a", "an", "my", "his", "her", "our", "their", "this", "that",
                          "your"})
+# Words that may open a clause before a number that answers on its own ("..., so prob 500+").
+CLAUSE_LEADS = frozenset({"so", "then", "thus", "overall", "total", "in", "say", "i'd", "id",
+                          "i", "guess", "reckon", "think", "would", "be", "it's", "its",
+                          "probably", "prob", "probs"})
 BETWEEN = frozenset({"between", "betwen", "btwn", "inbetween"})
 RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "the", "early",
                              "mid", "late", "middle", "end", "start", "beginning", "earlier"})
@@ -214,6 +236,7 @@ RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "t
 # A message with none of these words and no digits holds no quantity.
 TRIGGERS = frozenset(
     set(ONES) | set(TEENS) | set(TENS) | set(VAGUE) | set(VULGAR) | set(HALVES)
-    | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(DIST_WORDS) | set(TIME_WORDS)
+    | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
+    | set(TIME_WORDS)
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade"})

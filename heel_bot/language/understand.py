@@ -50,11 +50,13 @@ WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is g
 # with one of them ("I've had them 6 months" is the shoes' age).
 _TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|ago|since)\b")
 # A time said of something other than the pain, just before it: "been running 10 years",
-# "type 2 since 2015", "married for years".
+# "type 2 since 2015", "married for years", a lump (`_THING`) "been there for years".
 _OTHER_TIME = re.compile(r"\b(?:running|run|jogging|racing|training|runner|diabetic|diabetes|"
-                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|there|sat|sitting)"
+                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|(?P<there>there)|sat|"
+                         r"sitting)"
                          r"(?:\s+(?:for|since|about|around|over|nearly|almost|like|the|last|"
                          r"past|a|few|many|several|couple|of|\d+))*\s*$")
+_THING = re.compile(r"\b(?:bump|lump|spur|bony|knot|swelling|callus|cyst|nodule|scar|wart)s?\b")
 _PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
                    r"injur\w*|heel|foot)\b")
 
@@ -228,8 +230,10 @@ class Understander:
         if single is None and nums.straddles(slot):
             return None, [], said
         value = single or self.policy.plain_value(slot, ev)
-        if single is None and nums.shoe_time and value == WORN_SHOES:
-            return None, [], said  # "pretty old, over a year": a time alone says no distance
+        if single is None and nums.shoe_time and WORN_SHOES in ev.clear and value in (
+                WORN_SHOES, None):
+            # "pretty old, over a year": a time alone says no distance ("dunno, a year old?")
+            return "unsure" if "unsure" in ev.clear else None, [], said
         return value, [], said
 
     # ------------------------------------------------------------ volunteered facts
@@ -268,7 +272,8 @@ class Understander:
         expect = asked if asked in _KINDS.values() else None
         shoe_words = self.needs.get(SHOES)
         training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
-                                    or bool(shoe_words and shoe_words.search(cleaned)))
+                                    or bool(shoe_words and shoe_words.search(cleaned)),
+                                    asked=asked)
         seen: set[str] = set()
         spans: list[tuple[int, int]] = list(training.spans)
         worked = list(training.spans)
@@ -291,7 +296,7 @@ class Understander:
                 continue  # e.g. a distance, but not said of the shoes
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
-        _add_training(cleaned, training, readings, quotes, seen)
+        numtraining.record(cleaned, training, readings, quotes, seen)
         # The shoes' age in time alone ("a few months old", "over a year"): no distance.
         shoe_time = asked == SHOES and SHOES not in seen and bool(_TIME.search(cleaned))
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
@@ -361,28 +366,6 @@ class Understander:
                                      < self.policy.rank(slot, answered[slot]))
 
 
-def _add_training(cleaned: str, training: numtraining.Training,
-                  readings: dict[str, list[tuple[str, int]]], quotes: dict[str, str],
-                  seen: set[str]) -> None:
-    """The weekly increase and the shoes' distance worked out (numtraining.py)."""
-    at = training.spans[0] if training.spans else (0, 0)
-    if training.jump is not None:
-        readings.setdefault("mileage_jump", []).append((training.jump, at[0]))
-        quotes.setdefault("mileage_jump", cleaned[at[0]:at[1]])
-    if training.shoes is not None:
-        low, high = training.shoes
-        q = numbers.Quantity(DISTANCE, (low + high) / 2, low, high, "")
-        found = numbers.slot_value(q)
-        seen.add(SHOES)
-        if found is None:
-            readings[SHOES] = [("", 0)]  # worked out, but it straddles: no value
-        else:
-            first = min(a for a, _ in training.spans)
-            readings[SHOES] = [(found[1], first)]  # the worked-out distance says it all
-            last = max(b for _, b in training.spans)
-            quotes[SHOES] = cleaned[first:last]
-
-
 def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
             sources: Mapping[str, str]) -> dict[str, str]:
     """Slot -> the words each fact came from (an implied fact: its source's words)."""
@@ -403,8 +386,10 @@ def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool]
 
 
 def _other_time(cleaned: str, at: int) -> bool:
-    """Whether the time at offset `at` is said of something other than the pain."""
-    return bool(_OTHER_TIME.search(cleaned[max(0, at - 40):at]))
+    """Whether the time at offset `at` is said of something other than the pain ("it's been
+    there since March" is the pain's when no lump or bump is named)."""
+    found = _OTHER_TIME.search(cleaned[max(0, at - 40):at])
+    return found is not None and not (found["there"] and not _THING.search(cleaned))
 
 
 def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
