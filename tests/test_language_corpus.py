@@ -72,8 +72,8 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
     assert a.rate(a.offtopic_recorded, a.offtopic) <= 0.03
 
 
-@pytest.mark.parametrize(("name", "floor"), [("set_d.yaml", 0.88), ("set_e.yaml", 0.85),
-                                             ("set_f.yaml", 0.89), ("set_g.yaml", 0.89)])
+@pytest.mark.parametrize(("name", "floor"), [("set_d.yaml", 0.92), ("set_e.yaml", 0.89),
+                                             ("set_f.yaml", 0.93), ("set_g.yaml", 0.93)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
     # Sets D-G (tests/language/blind/), written blind for this session's round of issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag; their accuracy,

@@ -26,6 +26,7 @@ from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
+from heel_bot.language.paintime import PAIN, TIME, other_time, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
 from heel_bot.language.words import START, Language, Sense, words_re
 from heel_bot.model import Bundle, Lexicon, Question
@@ -46,21 +47,6 @@ SHOES = "shoe_age"
 # for months", the shoes "a year old"), not how long it has hurt, unless the pain is named.
 TRAINING_TIME = frozenset({SHOES, "mileage_jump"})
 WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is given in time
-# Words of the pain itself: a duration typed at the shoe question counts as the pain's only
-# with one of them ("I've had them 6 months" is the shoes' age).
-_TIME = re.compile(r"\b(?:days?|weeks?|wks?|months?|mos?|mths?|years?|yrs?|ago|since)\b")
-# A time said of something other than the pain, just before it: "been running 10 years",
-# "type 2 since 2015", "married for years", a lump (`_THING`) "been there for years".
-_OTHER_TIME = re.compile(r"\b(?:running|run|jogging|racing|training|runner|diabetic|diabetes|"
-                         r"type (?:1|2|one|two|i|ii)|t[12]d?m?|married|(?P<there>there)|sat|"
-                         r"sitting)"
-                         r"(?:\s+(?:for|since|about|around|over|nearly|almost|like|the|last|"
-                         r"past|a|few|many|several|couple|of|\d+))*\s*$")
-_THING = re.compile(r"\b(?:bump|lump|spur|bony|knot|swelling|callus|cyst|nodule|scar|wart)s?\b")
-_PAIN = re.compile(r"\b(?:pain|hurt|hurts|hurting|hurted|sore|ache|aches|aching|started|began|"
-                   r"injur\w*|heel|foot)\b")
-
-
 @dataclass(frozen=True)
 class Understanding:
     """What one message would record, and what must be confirmed first."""
@@ -181,11 +167,11 @@ class Understander:
         """The mentions of slots, but durations that are not the pain's: the time an increase
         took ("in two weeks"), a person's age ("healthy man, 38 years"), the shoes' age (at the
         shoe question, unless the pain is named: "a few months old")."""
-        shoes = question is not None and question.slot in TRAINING_TIME and not _PAIN.search(
+        shoes = question is not None and question.slot in TRAINING_TIME and not PAIN.search(
             reading.cleaned)
         return [m for m in reading.mentions if m.slot != EMERGENCY and not (
-            m.slot == "duration" and (shoes or _within((m.start, m.end), nums.worked)
-                                      or _other_time(reading.cleaned, m.start)))]
+            m.slot == "duration" and (shoes or within((m.start, m.end), nums.worked)
+                                      or other_time(reading.cleaned, m.start)))]
 
     def _exact(self, q: Question, cleaned: str, typed: str) -> str | None:
         """The option a message names outright: its number (as typed, before any
@@ -207,10 +193,7 @@ class Understander:
         if named is not None:
             return named, [], True
         if self.twice and self.twice.search(reading.cleaned):  # "not that it doesn't tingle"
-            if slot in self.careful:
-                return None, [slot], True
-            if set(self.vocab.slots[slot]) == {"yes", "no"}:
-                return "yes", [], True
+            return _twice_negated(slot, slot in self.careful, self.vocab.slots[slot])
         # A hedge of a number hedges the number, not the answer ("maybe 6 weeks ago").
         bares = [b for b in self.bare.read(reading)
                  if not (b.kind in HEDGES and nums.inside(b.start))]
@@ -280,12 +263,12 @@ class Understander:
         for q in numbers.find_quantities(cleaned, today=today, expect=expect):
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
-            if q.kind == AGE or (q.kind == DURATION and _other_time(cleaned, q.span[0])):
+            if q.kind == AGE or (q.kind == DURATION and other_time(cleaned, q.span[0])):
                 worked.append(q.span)
                 if q.kind == DURATION:
                     continue
-            if _within(q.span, training.spans) or (
-                    asked in TRAINING_TIME and q.kind == DURATION and not _PAIN.search(cleaned)):
+            if within(q.span, training.spans) or (
+                    asked in TRAINING_TIME and q.kind == DURATION and not PAIN.search(cleaned)):
                 continue  # the time an increase took, the shoes' age: not the pain's
             found = numbers.slot_value(q)
             if found is None:
@@ -298,7 +281,7 @@ class Understander:
             quotes.setdefault(slot, q.text)
         numtraining.record(cleaned, training, readings, quotes, seen)
         # The shoes' age in time alone ("a few months old", "over a year"): no distance.
-        shoe_time = asked == SHOES and SHOES not in seen and bool(_TIME.search(cleaned))
+        shoe_time = asked == SHOES and SHOES not in seen and bool(TIME.search(cleaned))
         return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
                         tuple(spans), tuple(worked), shoe_time)
 
@@ -385,15 +368,12 @@ def _where(mentions: Iterable[Mention]) -> dict[str, tuple[tuple[int, int, bool]
     return where
 
 
-def _other_time(cleaned: str, at: int) -> bool:
-    """Whether the time at offset `at` is said of something other than the pain ("it's been
-    there since March" is the pain's when no lump or bump is named)."""
-    found = _OTHER_TIME.search(cleaned[max(0, at - 40):at])
-    return found is not None and not (found["there"] and not _THING.search(cleaned))
-
-
-def _within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= span[0] and span[1] <= b for a, b in spans)
+def _twice_negated(slot: str, careful: bool, values: tuple[str, ...]
+                   ) -> tuple[str | None, list[str], bool]:
+    """A denial of a denial: a red flag is confirmed; a yes/no question's answer is yes."""
+    if careful:
+        return None, [slot], True
+    return ("yes" if set(values) == {"yes", "no"} else None), [], True
 
 
 def _labels(q: Question, texts: Mapping[str, str]) -> dict[str, str]:
