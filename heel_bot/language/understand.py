@@ -47,6 +47,8 @@ SHOES = "shoe_age"
 # for months", the shoes "a year old"), not how long it has hurt, unless the pain is named.
 TRAINING_TIME = frozenset({SHOES, "mileage_jump"})
 WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is given in time
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What one message would record, and what must be confirmed first."""
