@@ -112,8 +112,12 @@ def test_worn_out_shoes_by_their_distance_are_a_hard_surface_yes(engine: Engine)
     u = read(engine, "no, though my shoes have done about 600 miles", "hard_surface")
     assert u.answer == "yes" and u.facts["shoe_age"] == "over_500_miles"
     assert u.quotes["hard_surface"] == u.quotes["shoe_age"]  # the read-back quotes the shoes
+    # Said elsewhere, the distance is the shoes' only (sets D-G's annotators never added the
+    # hard-surface answer): that question is still asked.
     opening = read(engine, "my shoes have 900 km on them")
-    assert opening.facts.get("hard_surface") == "yes"
+    assert opening.facts.get("shoe_age") == "over_500_miles"
+    assert "hard_surface" not in opening.facts
+    assert "hard_surface" not in read(engine, "about 600 miles", "shoe_age").facts
     assert read(engine, "no", "hard_surface").answer == "no"
 
 

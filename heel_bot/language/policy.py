@@ -245,14 +245,15 @@ def urgency(bundle: Bundle) -> dict[tuple[str, str], int]:
 
 def implied(implies: Sequence[Implication], facts: dict[str, str], answer: str | None,
             question: Question | None) -> tuple[str | None, dict[str, str]]:
-    """Adds to `facts` the values the facts imply (they win over what is said of that slot:
-    "no hard ground, but my shoes have done 600 miles" is a yes); the asked slot's answer, and
-    each implied slot's source slot (its words are the ones to quote)."""
+    """Adds to `facts` the values the facts imply for the asked question (they win over what
+    is said of that slot: "no hard ground, but my shoes have done 600 miles" is a yes); the
+    asked slot's answer, and each implied slot's source slot (its words are the ones to quote).
+    Said at another question, the distance is the shoes' only: the implied question is still
+    asked, the way the sets' annotators read it."""
     sources: dict[str, str] = {}
     for i in implies:
-        if facts.get(i.slot) == i.value:
-            facts[i.then_slot] = i.then_value
+        if facts.get(i.slot) == i.value and question is not None and (
+                question.slot == i.then_slot):
+            facts[i.then_slot] = answer = i.then_value
             sources[i.then_slot] = i.slot
-            if question is not None and question.slot == i.then_slot:
-                answer = i.then_value
     return answer, sources
