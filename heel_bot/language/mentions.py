@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Set
+from dataclasses import dataclass, replace
 
 MAX_INPUT = 500  # characters read; longer messages are cut, never rejected
 EMERGENCY = "EMERGENCY"  # the label of emergency signs (they have no slot of their own)
 IGNORE = "IGNORE"  # the label of phrases that mean nothing here ("oh snap", "good morning")
+# A sign said, then asked about: it is said with doubt ("i stubbed it? does that count lol").
+_COUNTS = re.compile(r"\b(?:does|do|would|will) (?:that|this|it) count\b")
 _CONTROL = re.compile(
     r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -60,3 +63,25 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[: MAX_INPUT * 2])[:MAX_INPUT]
     text = _CONTROL.sub(" ", text).casefold().replace("’", "'").replace("‘", "'")
     return " ".join(text.split())
+
+
+def questioned(cleaned: str, mentions: list[Mention], careful: Set[str],
+               asking: re.Pattern[str] | None) -> list[Mention]:
+    """A statement that ends in "?" (or is asked about: "does that count") is said with doubt
+    ("there's like a little dip when I run my finger down it?"): a red flag (a `careful` slot)
+    affirmed in it is confirmed, not taken. A question asked back (`asking`: "..., is that
+    related?") leaves what was said as it was."""
+    text = cleaned.rstrip()
+    counts = _COUNTS.search(text)
+    if counts:
+        return [replace(m, uncertain=True) if m.slot in careful and m.clear
+                and m.start < counts.start() else m for m in mentions]
+    if not text.endswith("?"):
+        return mentions
+    body = text.rstrip("?")
+    start = max(body.rfind(c) for c in ".!…") + 1
+    clause = max(body.rfind(c) for c in ".!…,;") + 1
+    if asking and (asking.match(text[start:].strip()) or asking.match(text[clause:].strip())):
+        return mentions
+    return [replace(m, uncertain=True) if m.slot in careful and m.start >= start
+            and m.clear else m for m in mentions]

@@ -148,8 +148,11 @@ class Policy:
                 return best, False  # "my mum is diabetic, not me"
             if feared or (calm and (ev.doubt or ev.asked_doubt)):
                 return None, True
-            if not calm and _second_thoughts(best, ev, bares, self.bare.get(slot, {})):
-                return None, True
+            denied = (best in ev.negated and not ev.after.get(best)
+                      and set(self.slots[slot]) != {"yes", "no"})
+            if not calm and (denied or _second_thoughts(best, ev, bares,
+                                                        self.bare.get(slot, {}))):
+                return None, True  # said and denied ("came down awkwardly, didn't fall")
             return best, False
         if ev.doubt or ev.asked_doubt or ev.unknown:
             return None, True

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
-from heel_bot.language.mentions import EMERGENCY, Mention, Reading
+from heel_bot.language.mentions import EMERGENCY, Mention, Reading, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.paintime import PAIN, TIME, other_time, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
@@ -138,7 +138,8 @@ class Understander:
         reading = self.pipeline.read(text, question.slot if question else None)
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
         nums = self._numbers(reading.cleaned, question, today)
-        mentions = self._questioned(reading.cleaned, self._mentions(reading, nums, question))
+        mentions = questioned(reading.cleaned, self._mentions(reading, nums, question),
+                              self.careful, self.asking)
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
@@ -288,21 +289,6 @@ class Understander:
                         tuple(spans), tuple(worked), shoe_time)
 
     # ------------------------------------------------------------ helpers
-
-    def _questioned(self, cleaned: str, mentions: list[Mention]) -> list[Mention]:
-        """A statement that ends in "?" is said with doubt ("there's like a little dip when I
-        run my finger down it?"): a red flag affirmed in it is confirmed, not taken."""
-        text = cleaned.rstrip()
-        if not text.endswith("?"):
-            return mentions
-        body = text.rstrip("?")
-        start = max(body.rfind(c) for c in ".!…") + 1
-        clause = max(body.rfind(c) for c in ".!…,;") + 1
-        if self.asking and (self.asking.match(text[start:].strip())
-                            or self.asking.match(text[clause:].strip())):
-            return mentions  # a question asked back ("..., is that related?")
-        return [replace(m, uncertain=True) if m.slot in self.careful and m.start >= start
-                and m.clear else m for m in mentions]
 
     def _last_contrast(self, cleaned: str) -> int | None:
         found = list(self.contrast.finditer(cleaned)) if self.contrast else []
