@@ -207,6 +207,8 @@ class Understander:
             ev.clear.setdefault(counted, at)
             ev.after.setdefault(counted, contrast is not None and at > contrast)
         said = bool(bares) or ev.any() or bool(nums.seen)
+        if slot == _KINDS[AGE] and nums.single(slot):  # "a junior in high school, 17"
+            return nums.single(slot), [], said
         if slot in self.careful:
             value, ask = self.policy.careful_value(slot, ev, bares)
             if value == self.policy.reassuring(slot) and self._unread(reading, nums):
