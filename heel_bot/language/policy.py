@@ -179,7 +179,8 @@ class Policy:
                      and self.rank(slot, v)[0] < self.rank(slot, ev.bare)[0]]
             return worse[0] if len(worse) == 1 else ev.bare
         later = [v for v in values if ev.after.get(v) and v != ev.bare]
-        if ev.bare is not None and len(later) == 1:
+        combined = any(c.slot == slot and values == c.values for c in self.combine)
+        if ev.bare is not None and len(later) == 1 and not (combined and later[0] == "no"):
             return later[0]  # a bare answer taken back ("no — actually yeah, getting up is grim")
         if len(values) > 1:
             return self._settle(slot, values, ev)
