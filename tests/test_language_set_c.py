@@ -131,3 +131,15 @@ def test_the_lexicon_reads_its_implications_and_reports_a_wrong_one(bundle: Bund
     r = Reader()
     read_language(r, parse(broken, "language.yaml"), bundle.vocabulary)
     assert any("hard_surfce" in str(p) for p in r.problems), r.problems
+
+
+def test_a_trigger_listed_twice_with_different_settings_is_reported(bundle: Bundle) -> None:
+    # medspaCy's ConText keeps one rule per phrase: "kinda" forward and "kinda" backward with
+    # a scope of 3 was read forward only, silently.
+    text = (DIALOGS / "language.yaml").read_text(encoding="utf-8")
+    was = "    backward: [{phrase: exactly, max_scope: 2},"
+    broken = text.replace(was, was.replace("[", "[{phrase: maybe, max_scope: 3}, "), 1)
+    assert broken != text
+    r = Reader()
+    read_language(r, parse(broken, "language.yaml"), bundle.vocabulary)
+    assert any("'maybe'" in str(p) and "max_scope" in str(p) for p in r.problems), r.problems

@@ -247,7 +247,20 @@ def _read_context(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Trigger, ...]:
     for kind in ("pseudo", "terminate"):
         if kind in cm:
             out += [Trigger(p, kind, "") for p in _expanded_strings(r, cm[kind], kind)]
+    _check_settings(r, cm, out)
     return tuple(out)
+
+
+def _check_settings(r: Reader, cm: dict[str, Y], triggers: list[Trigger]) -> None:
+    """One phrase of one kind has one set of settings: ConText keeps one rule per phrase, so a
+    phrase listed both ways with different slots or scopes would be read one way only."""
+    seen: dict[tuple[str, str], tuple[tuple[str, ...], int | None]] = {}
+    for t in triggers:
+        settings = (t.slots, t.max_scope)
+        if seen.setdefault((t.kind, t.text), settings) != settings and t.kind in cm:
+            r.fail(cm[t.kind].mark, f"context {t.kind} phrase {t.text!r} is listed with "
+                   "different slots or max_scope; list it once with one set of settings (a "
+                   "phrase in both directions looks both ways)")
 
 
 def _triggers(r: Reader, y: Y, kind: str, direction: str, vocab: Vocabulary) -> list[Trigger]:
