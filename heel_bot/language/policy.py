@@ -97,8 +97,9 @@ class Policy:
                 ev.doubt.setdefault(m.value, m.start)
             return
         meant = self.denial.get((slot, m.value))
-        if m.negated and m.value == self.reassuring(slot) and set(m.deniers) <= self.agreeing:
-            m = replace(m, negated=False)  # "nah, looks fine": the no agrees
+        if m.negated and set(m.deniers) <= self.agreeing and (
+                m.value == self.reassuring(slot) or self.bare.get(slot, {}).get(NO) == m.value):
+            m = replace(m, negated=False)  # "nah, looks fine", "no, can't put it down": agrees
         if m.negated:
             if careful and (m.uncertain or m.unknown):
                 ev.doubt.setdefault(m.value, m.start)  # "I don't think it's red": confirm
