@@ -109,8 +109,9 @@ class BareReader:
             return None
         at = start + offset
         for kind in (*HEDGES, NO, YES, ACK):
-            if core in self.words[kind]:
-                return (kind, at) if not _inside(at, at + len(core), taken) else None
+            if core in self.words[kind]:  # a hedge counts even over a sign's words
+                return (kind, at) if kind in HEDGES or not _inside(at, at + len(core),
+                                                                    taken) else None
         for kind in (LIKELY_NO, LIKELY_YES, UNSURE):  # "i don't think so" before "i think"
             hit = _find(core, self.words[kind])
             if hit is not None:
