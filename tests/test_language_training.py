@@ -288,3 +288,23 @@ def test_shoe_time_alone_and_races_only_at_the_question() -> None:
     assert shoes_value("new shoes, pain for 2 weeks", asked=None) is None
     assert shoes_value("I've run 2 marathons, new shoes", asked=None) is None
     assert shoes_value("about 40 parkruns in these shoes", asked=None) == "under_300_miles"
+
+
+# ---------------------------------------------------------------- blind sets H-K
+
+@pytest.mark.parametrize(("text", "want"), [
+    # days a week: running most days, or wearing them every day (at least a mile of walking)
+    ("had them two years, run in them most days", "over_500_miles"),  # ≥ 4 × 2 mi × 104 wk
+    ("had them about two years and I run most days", "over_500_miles"),
+    ("they're like 3 years old and I wear them every day", "over_500_miles"),
+    ("had them 6 months, run most days", None),  # 208 to 2,340 miles
+    ("had them 2 weeks, wear them daily", "under_300_miles"),
+    ("I wear them every day", None),  # no time
+    # a holiday dates the purchase: 1 January to 14 May is 19 weeks, × 20 ≈ 380
+    ("bought them right after New Year's and I do about 20 miles a week", "300_to_500_miles"),
+    ("got them for christmas, 30 miles a week", "over_500_miles"),  # 20 weeks × 30
+    ("got them at easter, about 20 miles a week", "under_300_miles"),  # 20 April: 3.4 weeks
+    ("got them for Christmas", None),  # a time alone
+])
+def test_shoe_distances_of_blind_sets_h_to_k(text: str, want: str | None) -> None:
+    assert shoes_value(text.lower()) == want

@@ -211,15 +211,15 @@ def holiday(m: Message, k: int) -> DateRead | None:
     elif w == "halloween":
         month, day = 10, 31
     elif w == "easter":
-        e = _easter(today.year)
+        e = easter(today.year)
         if e > today:
-            e = _easter(today.year - 1)
+            e = easter(today.year - 1)
         d = days_since(m, e)
         return d, d, d, j, True
     elif w == "thanksgiving":
-        tg = _thanksgiving(today.year)
+        tg = thanksgiving(today.year)
         if tg > today:
-            tg = _thanksgiving(today.year - 1)
+            tg = thanksgiving(today.year - 1)
         d = days_since(m, tg)
         return d, d, d, j, True
     else:
@@ -366,7 +366,7 @@ def _day_of_month(m: Message, day: float, j: int) -> DateRead | None:
     return None
 
 
-def _easter(year: int) -> datetime.date:
+def easter(year: int) -> datetime.date:
     """Western Easter Sunday (anonymous Gregorian algorithm)."""
     a, b, c = year % 19, year // 100, year % 100
     d, e = b // 4, b % 4
@@ -381,7 +381,7 @@ def _easter(year: int) -> datetime.date:
     return datetime.date(year, month, day)
 
 
-def _thanksgiving(year: int) -> datetime.date:
+def thanksgiving(year: int) -> datetime.date:
     """US Thanksgiving: the fourth Thursday of November."""
     first = datetime.date(year, 11, 1)
     return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)
