@@ -308,3 +308,26 @@ def test_shoe_time_alone_and_races_only_at_the_question() -> None:
 ])
 def test_shoe_distances_of_blind_sets_h_to_k(text: str, want: str | None) -> None:
     assert shoes_value(text.lower()) == want
+
+
+@pytest.mark.parametrize(("text", "asked", "jump"), [
+    ("went from zero to 20 miles a week in a month", None, "yes"),  # from nothing: a jump
+    ("went 20 to 35 miles", None, "yes"),  # "went" as "from"
+    ("upped it 30 to 32 miles a week", None, "no"),
+    ("Been doing 5 miles a day instead of my usual 2", None, "yes"),
+    ("running 30 miles a week instead of 28", None, "no"),  # 7%
+    ("3 sets instead of 2", None, None),  # no distance or rate
+    ("10% or so, I follow the rule", "mileage_jump", "no"),  # straddles, but the rule says no
+    ("I stick to the 10% rule", None, "no"),
+    ("I don't follow the 10% rule", "mileage_jump", None),
+    ("I follow the rule", None, None),  # which rule? only at the question
+    ("10 percent ish", "mileage_jump", None),  # right on the line
+    ("maybe 20%", "mileage_jump", "yes"),  # a percentage at the question is weekly
+    ("15% tops", "mileage_jump", None),  # up to 15%
+    ("10% max", "mileage_jump", "no"),
+    ("I run 80% on roads", "mileage_jump", None),  # not an increase
+    ("about 20% a month", "mileage_jump", None),  # not weekly
+])
+def test_weekly_increases_of_blind_sets_h_to_k(text: str, asked: str | None,
+                                              jump: str | None) -> None:
+    assert training(text, asked=asked).jump == jump
