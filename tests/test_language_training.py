@@ -331,3 +331,48 @@ def test_shoe_distances_of_blind_sets_h_to_k(text: str, want: str | None) -> Non
 def test_weekly_increases_of_blind_sets_h_to_k(text: str, asked: str | None,
                                               jump: str | None) -> None:
     assert training(text, asked=asked).jump == jump
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("since my birthday, April 2nd", "over_3_weeks"),  # "since my ...": still an onset
+    ("since my birthday on April 2nd", "over_3_weeks"),
+    ("it woke me last night", None),  # the pain at night, not its onset (still so)
+    # an onset word up to twelve words back, with no comma between
+    ("Felt a pop in the back of my ankle playing pickleball yesterday", "under_1_week"),
+    ("Felt a pop, then I kept on playing and went home and we had dinner yesterday", None),
+    # seasons, after since / from / last / this / the
+    ("on and off since last summer", "over_3_weeks"),  # June to August 2024
+    ("came on slowly over the winter", "over_3_weeks"),  # ended 28 February
+    ("since last fall", "over_3_weeks"),
+])
+def test_dates_and_durations_of_blind_sets_h_to_k(text: str, want: str | None) -> None:
+    assert durations(text) == ([("duration", want)] if want else [])
+
+
+def test_a_season_begun_straddles() -> None:
+    assert [(q.low, q.high) for q in find_quantities("since spring", today=TODAY)] == [
+        (0.0, 74.0)]  # 1 March to today
+
+
+@pytest.mark.parametrize("text", [
+    "no fall or anything, sore since",  # a fall, not autumn
+    "sore since the fall",  # the fall: the accident
+    "the summer heat",
+])
+def test_no_season_in_blind_sets_h_to_k(text: str) -> None:
+    assert durations(text) == []
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "want"), [
+    ("duration", "6 or 7 days", "duration", None),  # straddles 7 days: "days" decides nothing
+    ("duration", "a few days", "duration", "under_1_week"),
+    (None, "Felt a pop in the back of my ankle playing pickleball yesterday, can still walk "
+     "but limping bad", "duration", "under_1_week"),
+])
+def test_understood_durations_of_blind_sets_h_to_k(engine: Engine, question: str | None,
+                                                   text: str, slot: str, want: str | None
+                                                   ) -> None:
+    q = engine.dialog.questions[question] if question else None
+    u = engine.language.understand(text, q, {}, today=TODAY)
+    got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
+    assert got == want

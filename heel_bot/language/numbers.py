@@ -47,10 +47,13 @@ What is read
   today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3
   March" / "since March 3rd" / "since March 2024"),
   "since the start of the month / year / week", "since 2022" (1 January), "since Christmas /
-  New Year / Easter / Halloween / Thanksgiving", "N weeks ago" (also "back", "before 2 weeks"),
+  New Year / Easter / Halloween / Thanksgiving", seasons after since / from / last / this / the
+  ("since last summer": the latest one over; "last fall", not "since the fall"), "N weeks ago"
+  (also "back", "before 2 weeks"),
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
   days). A date word counts only after "since"/"from", within 8 words after an onset word
-  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...), before "(and)
+  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...; 12 with no
+  comma between: "felt a pop in the back of my ankle playing pickleball yesterday"), before "(and)
   now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"), or
   when it is the whole answer: "I ran 10 miles yesterday" says nothing about how long it has
   hurt.

@@ -29,7 +29,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from heel_bot.language.numdates import easter, thanksgiving
+from heel_bot.language.numcalendar import holiday, latest_month, season
 from heel_bot.language.numrates import DIST, HEDGE, NUM, TIME, WEEKLY, compiled, number, unit
 from heel_bot.language.numvocab import KM_PER_MILE, MONTHS
 
@@ -66,7 +66,6 @@ _HOLIDAY = (
     rf"\b{_OWNERS}\b[^.;!?]{{0,30}}?\b(?:in|since|from|at|for|after|around|over|on)\s+"
     r"(?:the\s+)?(?P<day>new year'?s?|christmas|xmas|easter|thanksgiving|halloween|"
     r"black friday)\b")
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
 _OFF = r"\s+(?:off|out|away|of rest|of no running|break)\b"  # "a couple of weeks off"
 _RACES = (
     rf"(?P<n>{HEDGE}{NUM})\s+(?P<race>park ?runs?|half[- ]?marathons?|halfs|halves|"
@@ -175,49 +174,19 @@ def _time(text: str, today: datetime.date, taken: list[Span]) -> tuple[float, fl
         return n[0] * days + half, n[2] * days + half, m.span()
     month = compiled(_IN_MONTH).search(text)
     if month is not None:
-        first = _latest(today, MONTHS[month["month"]], 1)
+        first = latest_month(today, MONTHS[month["month"]], 1)
         last = first if month["prep"] in ("since", "from") else first.replace(
             day=calendar.monthrange(first.year, first.month)[1])  # "since March": its 1st
         return _back(today, first, last, month.span())
-    season = compiled(_SEASON).search(text)
-    if season is not None:
-        first = _latest(today, _SEASONS[season["season"]], 3 if season["which"] == "last" else 0)
-        end = first.month + 3  # a season is three months
-        last = datetime.date(first.year + (end > 12), (end - 1) % 12 + 1, 1) - datetime.timedelta(
-            days=1)
-        return _back(today, first, last, season.span())
-    holiday = compiled(_HOLIDAY).search(text)
-    if holiday is not None:
-        day = _holiday(today, holiday["day"])
-        return _back(today, day, day, holiday.span())
+    got = compiled(_SEASON).search(text)
+    if got is not None:
+        first, last = season(today, got["season"], got["which"] or "")
+        return _back(today, first, last, got.span())
+    got = compiled(_HOLIDAY).search(text)
+    if got is not None:
+        day = holiday(today, got["day"])
+        return _back(today, day, day, got.span())
     return None
-
-
-def _holiday(today: datetime.date, name: str) -> datetime.date:
-    """The latest day of holiday `name` ("new year's", "easter"...) not after today."""
-    for year in (today.year, today.year - 1):
-        if name == "easter":
-            day = easter(year)
-        elif name in ("thanksgiving", "black friday"):
-            day = thanksgiving(year) + datetime.timedelta(days=name != "thanksgiving")
-        elif name.startswith("new"):
-            day = datetime.date(year, 1, 1)
-        else:
-            day = datetime.date(year, 10, 31) if name == "halloween" else datetime.date(
-                year, 12, 25)
-        if day <= today:
-            return day
-    return day
-
-
-def _latest(today: datetime.date, month: int, over: int) -> datetime.date:
-    """The 1st of the latest `month` begun at least `over` months before this one ("last
-    summer": the latest summer begun three months ago or more, so over by now)."""
-    year = today.year
-    while (today.year - year) * 12 + today.month - month < over or (
-            datetime.date(year, month, 1) > today):
-        year -= 1
-    return datetime.date(year, month, 1)
 
 
 def _back(today: datetime.date, first: datetime.date, last: datetime.date, span: Span

@@ -239,4 +239,5 @@ TRIGGERS = frozenset(
     | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
     | set(TIME_WORDS)
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
-       "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade"})
+       "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
+       "spring", "summer", "autumn", "fall", "winter"})
