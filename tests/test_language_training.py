@@ -376,3 +376,29 @@ def test_understood_durations_of_blind_sets_h_to_k(engine: Engine, question: str
     u = engine.language.understand(text, q, {}, today=TODAY)
     got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
     assert got == want
+
+
+@pytest.mark.parametrize(("text", "expect", "want"), [
+    ("born in '88", None, "16_plus"),  # 1988 (2088 is yet to come)
+    ("born in '12", None, "under_16"),  # 2012
+    ("born '05", None, "16_plus"),  # 19 or 20
+    ("nope. 34 and healthy", None, "16_plus"),  # "and" + a profile word, as "34, healthy"
+    ("no, 45 and fit", None, "16_plus"),
+    ("Walker, 55, no diabetes, no injury", None, "16_plus"),  # a role, as "Runner, 32F"
+    ("old enough to know better 😅 (52)", "age_group", "16_plus"),
+    ("retired, 67, still doing parkrun every week", "age_group", "16_plus"),
+])
+def test_ages_of_blind_sets_h_to_k(text: str, expect: str | None, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect=expect)
+    assert [slot_value(q) for q in found] == [("age_group", want)]
+
+
+@pytest.mark.parametrize("text", ["ran 10 and healthy", "born in 88 degree heat"])
+def test_no_age_in_blind_sets_h_to_k(text: str) -> None:
+    assert [q for q in find_quantities(text, today=TODAY) if q.kind == "age"] == []
+
+
+def test_an_age_volunteered_at_the_diabetes_question(engine: Engine) -> None:
+    u = engine.language.understand("nope. 34 and healthy", engine.dialog.questions["diabetes"],
+                                   {}, today=TODAY)
+    assert (u.answer, u.facts.get("age_group")) == ("no", "16_plus")

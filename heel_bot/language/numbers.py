@@ -60,14 +60,15 @@ What is read
 - Ages: "I'm 13", "im 13", "I am 13", "she's eleven", "he is 12", "my son is 12", "my son
   Alfie is 10", "my daughter's 10", "my son (9)", "age 9", "aged 9", "just turned 16", "13 years
   old", "13-year-old", "13yo", "13 y/o", "I have 35 years", "Runner, 32F", "born in 2012" (12–13),
-  "16 next month" / "turning 16" (15), school years ("year 9" UK 13–14, "8th grade" US 13–14,
-  after "in" or as the whole answer), decades with "in my/his/her" or early/mid/late ("in my
-  forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and "it was mid 30s today"
-  are not ages), "a teenager" after "I'm / she's" (13–19), profiles ("45M", "32F marathoner",
-  "T2 diabetic, 57, ...", "..., not diabetic, 38"), club categories ("V45" 45–49; "M50", "W40"
-  only at the age question or with "masters", "vet", "club"...). A number alone ("forty") is
-  no age unless the caller says which question it answers (`expect=`). A self-correction ("I'm
-  16 - wait no, 15", "3 weeks, sorry, 4") keeps the later quantity of the kind.
+  "born in '88", "16 next month" / "turning 16" (15), school years ("year 9" UK 13–14, "8th
+  grade" US 13–14, after "in" or as the whole answer), decades with "in my/his/her" or
+  early/mid/late ("in my forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and
+  "it was mid 30s today" are not ages), "a teenager" after "I'm / she's" (13–19), profiles
+  ("45M", "32F marathoner", "T2 diabetic, 57, ...", "..., not diabetic, 38", "Walker, 55, ...",
+  "34 and healthy"), club categories ("V45" 45–49; "M50", "W40" only at the age question or
+  with "masters", "vet", "club"...). A number alone ("forty") is no age unless the caller says
+  which question it answers (`expect=`). A self-correction ("I'm 16 - wait no, 15", "3 weeks,
+  sorry, 4") keeps the later quantity of the kind.
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
   that slot's unit: years; miles or km (the question offers both, so "600" is 373–600 miles
   and gives no value); days to months (only up to 100). For "age_group" a number standing as its
