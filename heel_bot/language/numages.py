@@ -1,9 +1,9 @@
 """Ages, for the number reader (heel_bot/language/numbers.py), and numbers without a unit.
 
 Who a number is said of ("I'm", "she's", "my son is", "aged"), age suffixes ("13yo", "13 years
-old"), "born in 2012", "16 next month", school years ("year 9", "8th grade"), decades of life
-("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "my son (9)"; and a
-bare number read in the unit of the slot asked (`expect=`).
+old"), "born in 2012" or "'88", "16 next month", school years ("year 9", "8th grade"), decades
+of life ("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "34 and
+healthy", "my son (9)"; and a bare number read in the unit of the slot asked (`expect=`).
 """
 
 from __future__ import annotations
