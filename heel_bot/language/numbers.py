@@ -103,8 +103,9 @@ How it is built: this module is the public entry (`Quantity`, `find_quantities`,
 `read_number`); the reading is done by a few private modules, each importing only those below
 it: numvocab (the words: number words, units, calendar and context words), numtokens (the
 message as tokens, `Message`), numhedges ("about", "over", "at least": the range they mean),
-numwords (numbers in digits and words), numdates (dates as durations), numages (ages, and bare
-numbers), numunits (numbers with units) and numscan (the scan over the message, `Scan`).
+numwords (numbers in digits and words), numcalendar (holidays, seasons), numdates (dates as
+durations), numages (ages, and bare numbers), numunits (numbers with units) and numscan (the
+scan over the message, `Scan`).
 """
 
 from __future__ import annotations
