@@ -288,3 +288,117 @@ def test_shoe_time_alone_and_races_only_at_the_question() -> None:
     assert shoes_value("new shoes, pain for 2 weeks", asked=None) is None
     assert shoes_value("I've run 2 marathons, new shoes", asked=None) is None
     assert shoes_value("about 40 parkruns in these shoes", asked=None) == "under_300_miles"
+
+
+# ---------------------------------------------------------------- blind sets H-K
+
+@pytest.mark.parametrize(("text", "want"), [
+    # days a week: running most days, or wearing them every day (at least a mile of walking)
+    ("had them two years, run in them most days", "over_500_miles"),  # ≥ 4 × 2 mi × 104 wk
+    ("had them about two years and I run most days", "over_500_miles"),
+    ("they're like 3 years old and I wear them every day", "over_500_miles"),
+    ("had them 6 months, run most days", None),  # 208 to 2,340 miles
+    ("had them 2 weeks, wear them daily", "under_300_miles"),
+    ("I wear them every day", None),  # no time
+    # a holiday dates the purchase: 1 January to 14 May is 19 weeks, × 20 ≈ 380
+    ("bought them right after New Year's and I do about 20 miles a week", "300_to_500_miles"),
+    ("got them for christmas, 30 miles a week", "over_500_miles"),  # 20 weeks × 30
+    ("got them at easter, about 20 miles a week", "under_300_miles"),  # 20 April: 3.4 weeks
+    ("got them for Christmas", None),  # a time alone
+])
+def test_shoe_distances_of_blind_sets_h_to_k(text: str, want: str | None) -> None:
+    assert shoes_value(text.lower()) == want
+
+
+@pytest.mark.parametrize(("text", "asked", "jump"), [
+    ("went from zero to 20 miles a week in a month", None, "yes"),  # from nothing: a jump
+    ("went 20 to 35 miles", None, "yes"),  # "went" as "from"
+    ("upped it 30 to 32 miles a week", None, "no"),
+    ("Been doing 5 miles a day instead of my usual 2", None, "yes"),
+    ("running 30 miles a week instead of 28", None, "no"),  # 7%
+    ("3 sets instead of 2", None, None),  # no distance or rate
+    ("10% or so, I follow the rule", "mileage_jump", "no"),  # straddles, but the rule says no
+    ("I stick to the 10% rule", None, "no"),
+    ("I don't follow the 10% rule", "mileage_jump", None),
+    ("I follow the rule", None, None),  # which rule? only at the question
+    ("10 percent ish", "mileage_jump", None),  # right on the line
+    ("maybe 20%", "mileage_jump", "yes"),  # a percentage at the question is weekly
+    ("15% tops", "mileage_jump", None),  # up to 15%
+    ("10% max", "mileage_jump", "no"),
+    ("I run 80% on roads", "mileage_jump", None),  # not an increase
+    ("about 20% a month", "mileage_jump", None),  # not weekly
+])
+def test_weekly_increases_of_blind_sets_h_to_k(text: str, asked: str | None,
+                                              jump: str | None) -> None:
+    assert training(text, asked=asked).jump == jump
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("since my birthday, April 2nd", "over_3_weeks"),  # "since my ...": still an onset
+    ("since my birthday on April 2nd", "over_3_weeks"),
+    ("it woke me last night", None),  # the pain at night, not its onset (still so)
+    # an onset word up to twelve words back, with no comma between
+    ("Felt a pop in the back of my ankle playing pickleball yesterday", "under_1_week"),
+    ("Felt a pop, then I kept on playing and went home and we had dinner yesterday", None),
+    # seasons, after since / from / last / this / the
+    ("on and off since last summer", "over_3_weeks"),  # June to August 2024
+    ("came on slowly over the winter", "over_3_weeks"),  # ended 28 February
+    ("since last fall", "over_3_weeks"),
+])
+def test_dates_and_durations_of_blind_sets_h_to_k(text: str, want: str | None) -> None:
+    assert durations(text) == ([("duration", want)] if want else [])
+
+
+def test_a_season_begun_straddles() -> None:
+    assert [(q.low, q.high) for q in find_quantities("since spring", today=TODAY)] == [
+        (0.0, 74.0)]  # 1 March to today
+
+
+@pytest.mark.parametrize("text", [
+    "no fall or anything, sore since",  # a fall, not autumn
+    "sore since the fall",  # the fall: the accident
+    "the summer heat",
+])
+def test_no_season_in_blind_sets_h_to_k(text: str) -> None:
+    assert durations(text) == []
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "want"), [
+    ("duration", "6 or 7 days", "duration", None),  # straddles 7 days: "days" decides nothing
+    ("duration", "a few days", "duration", "under_1_week"),
+    (None, "Felt a pop in the back of my ankle playing pickleball yesterday, can still walk "
+     "but limping bad", "duration", "under_1_week"),
+])
+def test_understood_durations_of_blind_sets_h_to_k(engine: Engine, question: str | None,
+                                                   text: str, slot: str, want: str | None
+                                                   ) -> None:
+    q = engine.dialog.questions[question] if question else None
+    u = engine.language.understand(text, q, {}, today=TODAY)
+    got = u.answer if q is not None and q.slot == slot else u.facts.get(slot)
+    assert got == want
+
+
+@pytest.mark.parametrize(("text", "expect", "want"), [
+    ("born in '88", None, "16_plus"),  # 1988 (2088 is yet to come)
+    ("born in '12", None, "under_16"),  # 2012
+    ("born '05", None, "16_plus"),  # 19 or 20
+    ("nope. 34 and healthy", None, "16_plus"),  # "and" + a profile word, as "34, healthy"
+    ("no, 45 and fit", None, "16_plus"),
+    ("Walker, 55, no diabetes, no injury", None, "16_plus"),  # a role, as "Runner, 32F"
+    ("old enough to know better 😅 (52)", "age_group", "16_plus"),
+    ("retired, 67, still doing parkrun every week", "age_group", "16_plus"),
+])
+def test_ages_of_blind_sets_h_to_k(text: str, expect: str | None, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect=expect)
+    assert [slot_value(q) for q in found] == [("age_group", want)]
+
+
+@pytest.mark.parametrize("text", ["ran 10 and healthy", "born in 88 degree heat"])
+def test_no_age_in_blind_sets_h_to_k(text: str) -> None:
+    assert [q for q in find_quantities(text, today=TODAY) if q.kind == "age"] == []
+
+
+def test_an_age_volunteered_at_the_diabetes_question(engine: Engine) -> None:
+    u = engine.language.understand("nope. 34 and healthy", engine.dialog.questions["diabetes"],
+                                   {}, today=TODAY)
+    assert (u.answer, u.facts.get("age_group")) == ("no", "16_plus")

@@ -1,9 +1,9 @@
 """Ages, for the number reader (heel_bot/language/numbers.py), and numbers without a unit.
 
 Who a number is said of ("I'm", "she's", "my son is", "aged"), age suffixes ("13yo", "13 years
-old"), "born in 2012", "16 next month", school years ("year 9", "8th grade"), decades of life
-("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "my son (9)"; and a
-bare number read in the unit of the slot asked (`expect=`).
+old"), "born in 2012" or "'88", "16 next month", school years ("year 9", "8th grade"), decades
+of life ("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "34 and
+healthy", "my son (9)"; and a bare number read in the unit of the slot asked (`expect=`).
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)  # "Runner, 32F, ...", "52 M, ...", "sore. 45M", "32F marathoner"
     if nxt == "," and after in SEXES and edge(t[r.end + 2]):
         return finish(m, AGE, r)  # "Runner, 29, F."
-    if nxt == "," and t[i - 1] in ("", ".", "!", ";", ",") and after in PROFILE_NEXT:
-        return finish(m, AGE, r)  # "45, diabetic, ...", "heel pain, 45, diabetic"
+    if nxt in (",", "and") and t[i - 1] in ("", ".", "!", ";", ",") and after in PROFILE_NEXT:
+        return finish(m, AGE, r)  # "45, diabetic, ...", "heel pain, 45, diabetic", "34 and fit"
     if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
         return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
     return None
@@ -215,12 +215,17 @@ def future_age(m: Message, j: int) -> bool:
 
 
 def born(m: Message, r: Reading) -> Found | None:
-    """ "born in 2012", "born 1990": an age of (this year - year - 1) to (this year - year)."""
+    """ "born in 2012", "born 1990", "born in '88" (the latest such year not after this one):
+    an age of (this year - year - 1) to (this year - year)."""
     t, i = m.t, r.first
-    p = i - 1 if t[i - 1] != "in" else i - 2
+    short = t[i - 1] == "'" and len(t[i]) == 2  # "'88"
+    p = i - 1 - short
+    p -= t[p] == "in"
     year = r.value
-    if t[p] != "born" or len(t[i]) != 4 or year != int(year):
+    if t[p] != "born" or len(t[i]) != 4 - 2 * short or year != int(year):
         return None
+    if short:
+        year += 2000 if 2000 + year <= m.today.year else 1900
     try:
         age = m.today.year - year
     except (ValueError, OverflowError):  # pragma: no cover

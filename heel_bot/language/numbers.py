@@ -47,24 +47,28 @@ What is read
   today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3
   March" / "since March 3rd" / "since March 2024"),
   "since the start of the month / year / week", "since 2022" (1 January), "since Christmas /
-  New Year / Easter / Halloween / Thanksgiving", "N weeks ago" (also "back", "before 2 weeks"),
+  New Year / Easter / Halloween / Thanksgiving", seasons after since / from / last / this / the
+  ("since last summer": the latest one over; "last fall", not "since the fall"), "N weeks ago"
+  (also "back", "before 2 weeks"),
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
   days). A date word counts only after "since"/"from", within 8 words after an onset word
-  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...), before "(and)
+  ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...; 12 with no
+  comma between: "felt a pop in the back of my ankle playing pickleball yesterday"), before "(and)
   now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"), or
   when it is the whole answer: "I ran 10 miles yesterday" says nothing about how long it has
   hurt.
 - Ages: "I'm 13", "im 13", "I am 13", "she's eleven", "he is 12", "my son is 12", "my son
   Alfie is 10", "my daughter's 10", "my son (9)", "age 9", "aged 9", "just turned 16", "13 years
   old", "13-year-old", "13yo", "13 y/o", "I have 35 years", "Runner, 32F", "born in 2012" (12–13),
-  "16 next month" / "turning 16" (15), school years ("year 9" UK 13–14, "8th grade" US 13–14,
-  after "in" or as the whole answer), decades with "in my/his/her" or early/mid/late ("in my
-  forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and "it was mid 30s today"
-  are not ages), "a teenager" after "I'm / she's" (13–19), profiles ("45M", "32F marathoner",
-  "T2 diabetic, 57, ...", "..., not diabetic, 38"), club categories ("V45" 45–49; "M50", "W40"
-  only at the age question or with "masters", "vet", "club"...). A number alone ("forty") is
-  no age unless the caller says which question it answers (`expect=`). A self-correction ("I'm
-  16 - wait no, 15", "3 weeks, sorry, 4") keeps the later quantity of the kind.
+  "born in '88", "16 next month" / "turning 16" (15), school years ("year 9" UK 13–14, "8th
+  grade" US 13–14, after "in" or as the whole answer), decades with "in my/his/her" or
+  early/mid/late ("in my forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and
+  "it was mid 30s today" are not ages), "a teenager" after "I'm / she's" (13–19), profiles
+  ("45M", "32F marathoner", "T2 diabetic, 57, ...", "..., not diabetic, 38", "Walker, 55, ...",
+  "34 and healthy"), club categories ("V45" 45–49; "M50", "W40" only at the age question or
+  with "masters", "vet", "club"...). A number alone ("forty") is no age unless the caller says
+  which question it answers (`expect=`). A self-correction ("I'm 16 - wait no, 15", "3 weeks,
+  sorry, 4") keeps the later quantity of the kind.
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
   that slot's unit: years; miles or km (the question offers both, so "600" is 373–600 miles
   and gives no value); days to months (only up to 100). For "age_group" a number standing as its
@@ -99,8 +103,9 @@ How it is built: this module is the public entry (`Quantity`, `find_quantities`,
 `read_number`); the reading is done by a few private modules, each importing only those below
 it: numvocab (the words: number words, units, calendar and context words), numtokens (the
 message as tokens, `Message`), numhedges ("about", "over", "at least": the range they mean),
-numwords (numbers in digits and words), numdates (dates as durations), numages (ages, and bare
-numbers), numunits (numbers with units) and numscan (the scan over the message, `Scan`).
+numwords (numbers in digits and words), numcalendar (holidays, seasons), numdates (dates as
+durations), numages (ages, and bare numbers), numunits (numbers with units) and numscan (the
+scan over the message, `Scan`).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 Relative days ("yesterday", "the other day", "last night"), calendar periods ("last week",
 "this month", "last weekend", "since Monday"), months and days ("since March", "mid March",
 "the end of March", "since 3 March 2024"), years ("since 2022"), holidays ("since Christmas",
-"New Year", "Easter", "Halloween", "Thanksgiving") and the start of a period ("since the start
-of the month"): each as a duration in days up to the message's `today`.
+"New Year", "Easter", "Halloween", "Thanksgiving"; the days are numcalendar's), seasons ("since
+last summer") and the start of a period ("since the start of the month"): each as a duration in
+days up to the message's `today`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from heel_bot.language.numcalendar import SEASONS, easter, season, thanksgiving
 from heel_bot.language.numtokens import Found, Message
 from heel_bot.language.numvocab import (
     AMBIGUOUS_MONTHS,
@@ -70,7 +72,7 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         if got is not None:
             return got
     if w == "last":
-        return last(m, k)
+        return last(m, k) or seasonal(m, k)
     if w == "this" and nxt in ("week", "month"):
         today = m.today
         hi = float(today.weekday() if nxt == "week" else today.day - 1)
@@ -90,7 +92,7 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         if 1900 <= year <= today.year and year == int(year) and len(w) == 4:
             d = days_since(m, datetime.date(int(year), 1, 1))
             return d, d, d, k + 1, False
-    got = holiday(m, k)
+    got = holiday(m, k) or seasonal(m, k)
     if got is not None:
         return got
     return month_date(m, k, since)
@@ -211,15 +213,15 @@ def holiday(m: Message, k: int) -> DateRead | None:
     elif w == "halloween":
         month, day = 10, 31
     elif w == "easter":
-        e = _easter(today.year)
+        e = easter(today.year)
         if e > today:
-            e = _easter(today.year - 1)
+            e = easter(today.year - 1)
         d = days_since(m, e)
         return d, d, d, j, True
     elif w == "thanksgiving":
-        tg = _thanksgiving(today.year)
+        tg = thanksgiving(today.year)
         if tg > today:
-            tg = _thanksgiving(today.year - 1)
+            tg = thanksgiving(today.year - 1)
         d = days_since(m, tg)
         return d, d, d, j, True
     else:
@@ -230,6 +232,20 @@ def holiday(m: Message, k: int) -> DateRead | None:
     year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
     d = days_since(m, datetime.date(year, month, day))
     return d, d, d, j, True
+
+
+def seasonal(m: Message, k: int) -> DateRead | None:
+    """ "last summer" (the latest one over by now), "the winter", "since spring": from the
+    season's last day (or today) back to its first. Not "no fall", "since the fall" (a fall)."""
+    t = m.t
+    which = t[k] if t[k] in ("last", "this", "the", "past") else ""
+    j = k + bool(which)
+    if t[j] not in SEASONS or not (which or t[k - 1] in ("since", "from")) or (
+            t[j] == "fall" and which not in ("last", "this", "past")):
+        return None
+    first, end = season(m.today, t[j], which)
+    lo, hi = days_since(m, min(end, m.today)), days_since(m, first)
+    return lo, hi, (lo + hi) / 2, j + 1, True
 
 
 def this_period(m: Message, j: int, where: int) -> DateRead | None:
@@ -364,24 +380,3 @@ def _day_of_month(m: Message, day: float, j: int) -> DateRead | None:
                 return x, x, x, j, True
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return None
-
-
-def _easter(year: int) -> datetime.date:
-    """Western Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * el) // 451
-    month = (h + el - 7 * m + 114) // 31
-    day = (h + el - 7 * m + 114) % 31 + 1
-    return datetime.date(year, month, day)
-
-
-def _thanksgiving(year: int) -> datetime.date:
-    """US Thanksgiving: the fourth Thursday of November."""
-    first = datetime.date(year, 11, 1)
-    return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)

@@ -7,7 +7,12 @@
   14 May) is about 17 weeks × 20 ≈ 340 miles, 300–500; "about 6 months, 20 miles a week"
   (≈ 520) is too near 500 to say. With no unit ("30 a week") both miles and km are tried.
 - A time and runs a week: "2 years old, run 3x a week": each run between `RUN_MILES`, so a value
-  only when every such length gives the same one (≈ 310 runs: over 500 miles).
+  only when every such length gives the same one (≈ 310 runs: over 500 miles). So are days a
+  week ("had them two years, run in them most days": 4–6 runs a week; "every day", "daily":
+  6–7), and days of wear ("3 years old and I wear them every day": each day at least
+  `WEAR_MILES`, walking).
+- Holidays date the purchase like months: "bought them right after New Year's" (1 January),
+  "got them for Christmas", "since Easter".
 - A time alone, at the shoe question: only when even `MAX_WEEKLY` miles a week stays under 300
   ("2 weeks old"); else it says nothing of the distance ("a year old").
 - Races: "about 40 parkruns in them" (5 km each, with warm-ups up to half as far again), "two
@@ -24,11 +29,13 @@ import math
 import re
 from dataclasses import dataclass
 
+from heel_bot.language.numcalendar import holiday, latest_month, season
 from heel_bot.language.numrates import DIST, HEDGE, NUM, TIME, WEEKLY, compiled, number, unit
 from heel_bot.language.numvocab import KM_PER_MILE, MONTHS
 
 MARGIN = 0.10  # a worked-out distance: its central value, give or take 10%
 RUN_MILES = (2.0, 15.0)  # the shortest and longest plausible average run
+WEAR_MILES = (1.0, 15.0)  # a day in shoes worn (not run in): at least a mile of walking
 MAX_WEEKLY = 140.0  # miles a week no runner goes beyond
 RACE_MILES = {"parkrun": 5 / KM_PER_MILE, "5k": 5 / KM_PER_MILE, "10k": 10 / KM_PER_MILE,
               "half": 13.1, "marathon": 26.2}
@@ -40,6 +47,14 @@ _RATE = (
 _RUNS = (
     rf"(?:\b(?P<n>{NUM})\s*(?:x|times|runs?|sessions?)|\b(?P<word>once|twice|thrice))"
     r"\s*(?:a|per|each|every|/)\s*(?:week|wk)\b")
+# "run in them most days", "I wear them every day": days a week (low, high), by the words
+_DAYS_A_WEEK = {"most days": (4, 6), "every day": (6, 7), "everyday": (6, 7), "daily": (6, 7),
+                "every single day": (7, 7), "nearly every day": (5, 7),
+                "almost every day": (5, 7), "pretty much every day": (5, 7)}
+_DAILY = (
+    r"\b(?P<verb>run|runs|running|ran|wear|wears|wearing|wore|walk|walks|walking|use|uses|"
+    r"using|used)(?:\s+(?:in\s+)?(?:them|these|those|'?em|it))?\s+(?P<freq>"
+    + "|".join(sorted(_DAYS_A_WEEK, key=len, reverse=True)) + r")\b")
 _OWNERS = r"(?:bought|got|had|have had|purchased|new|pair|them|these|em|wearing)"
 _IN_MONTH = (
     rf"\b{_OWNERS}\b[^.;!?]{{0,30}}?\b(?P<prep>in|since|from|at "
@@ -47,7 +62,10 @@ _IN_MONTH = (
 _SEASON = (
     rf"\b{_OWNERS}\b[^.;!?]{{0,30}}?\b(?:in|since|from|over)\s+(?:the\s+)?"
     r"(?P<which>last|this|past)?\s*(?P<season>spring|summer|autumn|fall|winter)\b")
-_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
+_HOLIDAY = (
+    rf"\b{_OWNERS}\b[^.;!?]{{0,30}}?\b(?:in|since|from|at|for|after|around|over|on)\s+"
+    r"(?:the\s+)?(?P<day>new year'?s?|christmas|xmas|easter|thanksgiving|halloween|"
+    r"black friday)\b")
 _OFF = r"\s+(?:off|out|away|of rest|of no running|break)\b"  # "a couple of weeks off"
 _RACES = (
     rf"(?P<n>{HEDGE}{NUM})\s+(?P<race>park ?runs?|half[- ]?marathons?|halfs|halves|"
@@ -73,9 +91,8 @@ def read(text: str, today: datetime.date, taken: list[Span], *, asked: bool) -> 
     increase's own weekly distances); `asked`: at the shoe question."""
     rate = next((r for r in compiled(_RATE).finditer(text) if not overlaps(r.span(), taken)),
                 None)
-    runs = next((r for r in compiled(_RUNS).finditer(text) if not overlaps(r.span(), taken)),
-                None)
-    used = [*taken, *(m.span() for m in (rate, runs) if m is not None)]
+    runs = _outings(text, taken)
+    used = [*taken, *([rate.span()] if rate else []), *([runs[2]] if runs else [])]
     time = _time(text, today, used)
     if time is not None and rate is not None:
         weekly = _weekly_miles(rate)
@@ -84,17 +101,37 @@ def read(text: str, today: datetime.date, taken: list[Span], *, asked: bool) -> 
             lo, hi = min(weekly) * mid * (1 - MARGIN), max(weekly) * mid * (1 + MARGIN)
             return Shoes(lo, hi, (rate.span(), time[2]))
     if time is not None and runs is not None:
-        per_week = number(runs["n"]) if runs["n"] else None
-        n = per_week[1] if per_week else {"once": 1, "twice": 2, "thrice": 3}.get(
-            runs["word"] or "", 0)
-        if n:
-            return Shoes(time[0] / 7 * n * RUN_MILES[0], time[1] / 7 * n * RUN_MILES[1],
-                         (runs.span(), time[2]))
+        (n_lo, n_hi), (short, long), span = runs
+        if n_lo:
+            return Shoes(time[0] / 7 * n_lo * short, time[1] / 7 * n_hi * long,
+                         (span, time[2]))
     if time is not None and rate is None and runs is None and asked:
         top = time[1] / 7 * MAX_WEEKLY
         if top < 300:  # "2 weeks old": under 300 miles whatever the running
             return Shoes(0.0, top, (time[2],), alone=True)
     return _races(text, asked)
+
+
+Outings = tuple[tuple[float, float], tuple[float, float], Span]
+
+
+def _outings(text: str, taken: list[Span]) -> Outings | None:
+    """Runs (or days of wear) a week, low and high; the miles of each, shortest and longest;
+    where: "3x a week", "twice a week", "run in them most days", "wear them daily"."""
+    for m in compiled(_RUNS).finditer(text):
+        if overlaps(m.span(), taken):
+            continue
+        per_week = number(m["n"]) if m["n"] else None
+        n = per_week[1] if per_week else {"once": 1, "twice": 2, "thrice": 3}.get(
+            m["word"] or "", 0)
+        return (n, n), RUN_MILES, m.span()
+    for m in compiled(_DAILY).finditer(text):
+        if overlaps(m.span(), taken):
+            continue
+        lo, hi = _DAYS_A_WEEK[m["freq"]]
+        run = m["verb"].startswith(("run", "ran"))
+        return (lo, hi), RUN_MILES if run else WEAR_MILES, m.span()
+    return None
 
 
 def overlaps(span: Span, spans: list[Span]) -> bool:
@@ -137,28 +174,19 @@ def _time(text: str, today: datetime.date, taken: list[Span]) -> tuple[float, fl
         return n[0] * days + half, n[2] * days + half, m.span()
     month = compiled(_IN_MONTH).search(text)
     if month is not None:
-        first = _latest(today, MONTHS[month["month"]], 1)
+        first = latest_month(today, MONTHS[month["month"]], 1)
         last = first if month["prep"] in ("since", "from") else first.replace(
             day=calendar.monthrange(first.year, first.month)[1])  # "since March": its 1st
         return _back(today, first, last, month.span())
-    season = compiled(_SEASON).search(text)
-    if season is not None:
-        first = _latest(today, _SEASONS[season["season"]], 3 if season["which"] == "last" else 0)
-        end = first.month + 3  # a season is three months
-        last = datetime.date(first.year + (end > 12), (end - 1) % 12 + 1, 1) - datetime.timedelta(
-            days=1)
-        return _back(today, first, last, season.span())
+    got = compiled(_SEASON).search(text)
+    if got is not None:
+        first, last = season(today, got["season"], got["which"] or "")
+        return _back(today, first, last, got.span())
+    got = compiled(_HOLIDAY).search(text)
+    if got is not None:
+        day = holiday(today, got["day"])
+        return _back(today, day, day, got.span())
     return None
-
-
-def _latest(today: datetime.date, month: int, over: int) -> datetime.date:
-    """The 1st of the latest `month` begun at least `over` months before this one ("last
-    summer": the latest summer begun three months ago or more, so over by now)."""
-    year = today.year
-    while (today.year - year) * 12 + today.month - month < over or (
-            datetime.date(year, month, 1) > today):
-        year -= 1
-    return datetime.date(year, month, 1)
 
 
 def _back(today: datetime.date, first: datetime.date, last: datetime.date, span: Span

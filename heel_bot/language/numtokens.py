@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from heel_bot.language.numvocab import (
     APPROX,
     BOUNDARY_TOKENS,
+    CLAUSE_EDGE,
     DISTANCE,
     EXPECT,
     FILLER,
@@ -170,11 +171,13 @@ class Message:
         return not m or (m[0] >= first and m[-1] < last)
 
     def onset_near(self, k: int) -> bool:
-        """An onset word ("started", "since"...) within eight tokens before k, same sentence;
-        "it woke me" is the pain at night, not its onset."""
+        """An onset word ("started", "since"...) within eight tokens before k, same sentence,
+        or twelve in the same clause ("felt a pop in the back of my ankle playing pickleball
+        yesterday"); "it woke me" is the pain at night, not its onset."""
         t, s = self.t, self.sent[k]
-        return any(t[j] in ONSET and self.sent[j] == s and t[j + 1] not in WAKER
-                   and not self.trend_before(j) for j in range(max(0, k - 8), k))
+        return any(t[j] in ONSET and self.sent[j] == s and not (
+            t[j] == "woke" and t[j + 1] in WAKER) and not self.trend_before(j) and (
+            k - j <= 8 or CLAUSE_EDGE.isdisjoint(t[j + 1:k])) for j in range(max(0, k - 12), k))
 
     def onset_after(self, j: int) -> bool:
         """Whether the words from token j say the pain followed what was dated: "ran a half on

@@ -8,9 +8,12 @@ module reads what those rates say about two questions:
   from 20 to 35 miles in two weeks", "40 to 44 km a week", "30 km to 32 km" (both with a unit),
   "from 3 runs a week to 6", "from 30 miles a week to 50 over the last three weeks", "20 → 25
   → 35" (arrows, at the question), "peak week was 70mpw, up from 45", "I added a 15 mile long
-  run on top of my usual 20": the growth per week, (B / A) ** (1 / weeks) - 1, one week when no
-  time is said; a percentage, "5% a week", "upped it more than 15%"; "I doubled" (not "never
-  doubled"). Exactly 10% is not more than 10%. "35-40 miles a week" is a range, no increase.
+  run on top of my usual 20", "went 20 to 35 miles", "5 miles a day instead of my usual 2": the
+  growth per week, (B / A) ** (1 / weeks) - 1, one week when no time is said; from zero ("went
+  from zero to 20 miles a week in a month") always more; a percentage, "5% a week", "upped it
+  more than 15%", at the question without "a week" ("maybe 20%", "10% max"; "10% or so"
+  straddles); "I follow the (10%) rule" (the bare "rule" at the question); "I doubled" (not
+  "never doubled"). Exactly 10% is not more than 10%. "35-40 miles a week" is a range.
 - `shoe_age`: the time × the weekly distance, runs, a time alone, races (numshoes.py).
 
 `read` returns each reading with the characters it was read from, so that the caller does not
@@ -37,7 +40,8 @@ _PERIOD = (
     rf"(?:\s+(?:in|over|within|across)\s+(?:the\s+)?(?:last\s+|past\s+|space of\s+|course of\s+)?"
     rf"(?P<period>{NUM}\s*(?:days?|weeks?|wks?|months?|fortnight)|a fortnight))?")
 _INCREASE = (
-    rf"(?P<from>\bfrom\s+)?(?P<a>{HEDGE}{NUM})(?:\s*(?P<ua>{DIST})|\s+(?P<ca>{_COUNT}))?"
+    rf"(?P<from>\b(?:(?:went|gone|jumped|increased|upped|bumped|ramped)(?:\s+(?:it|up|mileage))*"
+    rf"\s+(?:from\s+)?|from\s+))?(?P<a>{HEDGE}{NUM})(?:\s*(?P<ua>{DIST})|\s+(?P<ca>{_COUNT}))?"
     rf"(?:(?P<wa>{WEEKLY})|\b)\s*(?P<to>to|->|→|-|up to|>)\s*(?P<b>{HEDGE}{NUM})"
     rf"(?:\s*(?P<ub>{DIST})|\s+(?P<cb>{_COUNT}))?(?:(?P<wb>{WEEKLY})|\b)" + _PERIOD)
 # "peak week was 70mpw, up from 45 the week before"
@@ -50,6 +54,23 @@ _ADDED = (
     rf"\badded\s+(?:an?\s+)?(?:extra\s+)?(?P<x>{NUM})\s*(?P<ux>{DIST})?\b[^.;!?]{{0,30}}?"
     rf"\b(?:on top of|to)\s+(?:my|the)?\s*(?:usual|normal|regular|weekly)?\s*(?P<y>{NUM})"
     rf"(?:\s*(?P<uy>{DIST}))?\b")
+# "5 miles a day instead of my usual 2": from A to B at once
+_INSTEAD = (
+    rf"(?P<b>{NUM})(?:\s*(?P<ub>{DIST}))?(?P<per>\s*(?:a|per|each|every|/)\s*(?:day|week|wk)\b|"
+    rf"\s*(?:mpw|kpw)\b)?\s*,?\s*(?:instead of|rather than|compared (?:to|with))\s+(?:my|the|our)?"
+    rf"\s*(?:usual|normal|regular|typical|old)?\s*(?P<a>{NUM})(?:\s*(?P<ua>{DIST}))?\b")
+# "I follow the (10%) rule", "stick to the 10 percent rule": no more than 10% a week
+_RULE = (
+    r"\b(?P<verb>follow|follows|following|stick to|sticking to|stuck to|keep to|kept to|go by|"
+    r"stay within|obey)\s+(?:the\s+)?(?P<ten>10\s*(?:%|percent|per cent)\s+)?rule\b")
+_NEGATED = re.compile(r"\b(?:not|never|no|don't|dont|doesn't|didn't|didnt|do not|won't)\b")
+# A hedge after a percentage: "10% or so", "10 percent ish"
+_AFTER_HEDGE = r"\s*-?\s*(?:or so|ish|or thereabouts|give or take)\b"
+_AFTER_MOST = r"\s*(?:max|tops|at most|at the most|or less|or under)\b"  # "10% max"
+# What may follow a percentage said of the increase with no "a week" (at the question): not
+# "80% on roads", "the 10% rule"
+_AFTER_BARE = (_AFTER_HEDGE + "|" + _AFTER_MOST
+               + r"|\s*(?:more|increase|up|jump)\b|\s*(?:[,.;!?)]|$)")
 _DOUBLED = r"\b(?:doubled|tripled)\b"  # at the question: "only last week I doubled"
 _NOT = re.compile(r"\b(?:not|never|no|didn't|didnt|haven't|havent|hadn't|wasn't|n't)\b")
 _PERCENT = (
@@ -74,9 +95,11 @@ def read(text: str, *, today: datetime.date, shoes: bool, asked: str | None = No
     distance in `text` (lower case, as the language layer cleans it); `asked`: the slot of
     the question answered, if any."""
     spans: list[tuple[int, int]] = []
-    jump = (_increase(text, spans, asked == MILEAGE) or _up_from(text, spans)
-            or _added(text, spans) or _percent(text, spans)
-            or (_doubled(text, spans) if asked == MILEAGE else None))
+    at_question = asked == MILEAGE
+    jump = (_increase(text, spans, at_question) or _up_from(text, spans)
+            or _added(text, spans) or _instead(text, spans)
+            or _percent(text, spans, at_question) or _rule(text, spans, at_question)
+            or (_doubled(text, spans) if at_question else None))
     got = numshoes.read(text, today, list(spans), asked=asked == SHOES) if shoes else None
     if got is None:
         return Training(jump, None, tuple(spans))
@@ -124,8 +147,11 @@ def _increase(text: str, spans: list[tuple[int, int]], asked: bool) -> str | Non
 def _growth(m: re.Match[str], spans: list[tuple[int, int]]) -> str | None:
     """Whether the increase from A to B (in `m`) is more than 10% a week."""
     a, b = number(m["a"]), number(m["b"])
-    if a is None or b is None or a[1] <= 0 or b[1] <= a[1]:
+    if a is None or b is None or a[1] < 0 or b[1] <= a[1]:
         return None
+    if a[1] == 0:  # "went from zero to 20 miles a week": any start is a jump
+        spans.append(m.span())
+        return "yes"
     ratio = b[1] / a[1] * _unit_ratio(m["ua"], m["ub"])
     weeks = 1.0
     if m["period"]:
@@ -160,6 +186,31 @@ def _added(text: str, spans: list[tuple[int, int]]) -> str | None:
     return "yes" if x[1] / y[1] > JUMP + 1e-9 else "no"
 
 
+def _instead(text: str, spans: list[tuple[int, int]]) -> str | None:
+    """ "5 miles a day instead of my usual 2": from A to B in a week (a unit or a rate said)."""
+    for m in compiled(_INSTEAD).finditer(text):
+        if not (m["ub"] or m["ua"] or m["per"]):
+            continue  # "2 instead of 3" (sets? pairs?)
+        a, b = number(m["a"]), number(m["b"])
+        if a is None or b is None or a[1] <= 0:
+            continue
+        spans.append(m.span())
+        return "yes" if b[1] / a[1] * _unit_ratio(m["ua"], m["ub"]) > 1 + JUMP + 1e-9 else "no"
+    return None
+
+
+def _rule(text: str, spans: list[tuple[int, int]], asked: bool) -> str | None:
+    """ "I follow the rule" (at the question), "I stick to the 10% rule": no (not "I don't
+    follow the 10% rule")."""
+    for m in compiled(_RULE).finditer(text):
+        clause = re.split(r"[,.;!?]|\bbut\b", text[:m.start()])[-1]
+        if not (asked or m["ten"]) or _NEGATED.search(" ".join(clause.split()[-3:])):
+            continue
+        spans.append(m.span())
+        return "no"
+    return None
+
+
 def _doubled(text: str, spans: list[tuple[int, int]]) -> str | None:
     """ "I doubled", "tripled it" (not "never doubled", "haven't doubled")."""
     for m in compiled(_DOUBLED).finditer(text):
@@ -181,11 +232,18 @@ def _unit_ratio(ua: str | None, ub: str | None) -> float:
     return 1 / KM_PER_MILE if miles_a else KM_PER_MILE
 
 
-def _percent(text: str, spans: list[tuple[int, int]]) -> str | None:
+def _percent(text: str, spans: list[tuple[int, int]], asked: bool) -> str | None:
+    """ "5% a week", "more than 15%", at the question "10% or so" (not "10% a month")."""
     for m in compiled(_PERCENT).finditer(text):
-        if not m["weekly"] and "week" not in text:
+        if not m["weekly"] and "week" not in text and not (
+                asked and compiled(_AFTER_BARE).match(text, m.end())
+                and not re.search(r"\b(?:month|year)", text)):
             continue
         p, cmp = float(m["p"]), m["cmp"] or ""
+        if not cmp and compiled(_AFTER_HEDGE).match(text, m.end()):
+            cmp = "about"
+        elif not cmp and compiled(_AFTER_MOST).match(text, m.end()):
+            cmp = "under"
         spans.append(m.span())
         if cmp in ("more than", "over", "above", "at least"):
             return "yes" if p >= 10 else None

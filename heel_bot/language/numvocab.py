@@ -117,7 +117,8 @@ PROFILE_NEXT = frozenset({*SEXES, "diabetic", "type", "runner", "mum", "mom", "d
 # What may end the clause before an age in a profile ("T2 diabetic, 57, ...", "not diabetic, 38").
 PROFILE_BEFORE = frozenset({*SEXES, "diabetic", "diabetes", "runner", "marathoner", "ultrarunner",
                             "retired", "healthy", "fit", "overweight", "mum", "mom", "dad",
-                            "vegan", "vegetarian", "smoker", "smoke"})
+                            "vegan", "vegetarian", "smoker", "smoke", "walker", "hiker",
+                            "jogger", "cyclist", "triathlete", "parkrunner"})
 # Age categories of clubs and races: V45 (veterans), M50 / W40 / F55 (masters), VM40, VW35...
 CATEGORY_LETTERS = frozenset({"v", "m", "f", "w", "vm", "vw", "vf", "mv", "fv", "wv"})
 CATEGORY_WORDS = frozenset({"masters", "master", "vet", "vets", "veteran", "veterans", "category",
@@ -239,4 +240,5 @@ TRIGGERS = frozenset(
     | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
     | set(TIME_WORDS)
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
-       "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade"})
+       "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
+       "spring", "summer", "autumn", "fall", "winter"})

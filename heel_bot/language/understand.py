@@ -277,6 +277,8 @@ class Understander:
                 continue  # the time an increase took, the shoes' age: not the pain's
             found = numbers.slot_value(q)
             if found is None:
+                if asked and _KINDS.get(q.kind) == asked:  # "6 or 7 days": no word decides
+                    readings.setdefault(asked, []).append(("", q.span[0]))  # it either
                 continue
             slot, value = found
             need = self.needs.get(slot)

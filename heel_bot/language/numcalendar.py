@@ -1,0 +1,73 @@
+"""Calendar days that messages date things by, for the number reader: Easter, Thanksgiving,
+the holidays and the seasons (numdates.py dates the pain by them, numshoes.py the shoes).
+
+Pure: no I/O; every function takes the day the message is read (`today`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+# The first month of each season (northern hemisphere, meteorological: three months each).
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def easter(year: int) -> datetime.date:
+    """Western Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month = (h + el - 7 * m + 114) // 31
+    day = (h + el - 7 * m + 114) % 31 + 1
+    return datetime.date(year, month, day)
+
+
+def thanksgiving(year: int) -> datetime.date:
+    """US Thanksgiving: the fourth Thursday of November."""
+    first = datetime.date(year, 11, 1)
+    return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+def holiday(today: datetime.date, name: str) -> datetime.date:
+    """The latest day of holiday `name` ("new year's", "christmas", "xmas", "easter",
+    "thanksgiving", "black friday", "halloween") not after today."""
+    day = today
+    for year in (today.year, today.year - 1):
+        if name == "easter":
+            day = easter(year)
+        elif name in ("thanksgiving", "black friday"):
+            day = thanksgiving(year) + datetime.timedelta(days=name != "thanksgiving")
+        elif name.startswith("new"):
+            day = datetime.date(year, 1, 1)
+        else:
+            day = datetime.date(year, 10, 31) if name == "halloween" else datetime.date(
+                year, 12, 25)
+        if day <= today:
+            return day
+    return day
+
+
+def latest_month(today: datetime.date, month: int, over: int) -> datetime.date:
+    """The 1st of the latest `month` begun at least `over` months before this one ("last
+    summer": the latest summer begun three months ago or more, so over by now)."""
+    year = today.year
+    while (today.year - year) * 12 + today.month - month < over or (
+            datetime.date(year, month, 1) > today):
+        year -= 1
+    return datetime.date(year, month, 1)
+
+
+def season(today: datetime.date, name: str, which: str = "") -> tuple[datetime.date,
+                                                                    datetime.date]:
+    """The first and last day of season `name`: "last summer" (`which` "last") the latest one
+    over by now, else the latest one begun by today."""
+    first = latest_month(today, SEASONS[name], 3 if which == "last" else 0)
+    end = first.month + 3
+    last = datetime.date(first.year + (end > 12), (end - 1) % 12 + 1, 1) - datetime.timedelta(
+        days=1)
+    return first, last
