@@ -402,3 +402,11 @@ def test_an_age_volunteered_at_the_diabetes_question(engine: Engine) -> None:
     u = engine.language.understand("nope. 34 and healthy", engine.dialog.questions["diabetes"],
                                    {}, today=TODAY)
     assert (u.answer, u.facts.get("age_group")) == ("no", "16_plus")
+
+
+def test_the_age_of_the_person_asked_for(engine: Engine) -> None:
+    # Set M: the parent's own age first, then the child's, who has the heel pain.
+    q = engine.dialog.questions["age_group"]
+    u = engine.language.understand("I'm 41 but asking for my daughter who's 12", q, {},
+                                   today=TODAY)
+    assert u.answer == "under_16"

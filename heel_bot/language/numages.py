@@ -72,9 +72,12 @@ def person_before(m: Message, i: int) -> bool:
         return not m.shoe_context(i)
     if (w in ("am", "m") and t[p - 1] == "i") or (w == "am" and p == PAD):
         return True
+    if w in ("who's", "whos") and (t[p - 1] in PEOPLE or t[p - 2] in PEOPLE):
+        return True  # "asking for my daughter who's 12"
     if w in ("is", "are"):
         q = t[p - 1]
-        if q in ("she", "he", "age") or q in PEOPLE or t[p - 2] in PEOPLE:
+        if q in ("she", "he", "age") or q in PEOPLE or t[p - 2] in PEOPLE or (
+                q == "who" and t[p - 2] in PEOPLE):
             return True  # "my son Alfie is 10"
         if q == "they":
             return not m.shoe_context(i)
