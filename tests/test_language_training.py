@@ -410,3 +410,25 @@ def test_the_age_of_the_person_asked_for(engine: Engine) -> None:
     u = engine.language.understand("I'm 41 but asking for my daughter who's 12", q, {},
                                    today=TODAY)
     assert u.answer == "under_16"
+
+
+# ---------------------------------------------------------------- blind sets L-O
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("sharp pain back of heel since saturdays parkrun", 4),  # Saturday 10 May
+    ("sore since Saturday's long run", 4),
+    ("since the weekend before last", 10),  # 3-4 May
+    ("since the bank holiday", 9),  # England's early May bank holiday: Monday 5 May
+    ("hi, my heel has hurt since the Boston marathon", 23),  # third Monday of April: 21 April
+    ("since the Chicago marathon", 213),  # second Sunday of October: 13 October 2024
+    ("since Christmas Eve", 141),  # 24 December 2024
+])
+def test_dates_of_blind_sets_l_to_o(text: str, days: float) -> None:
+    found = find_quantities(text, today=TODAY)
+    assert [(q.kind, q.low) for q in found] == [("duration", days)]
+
+
+@pytest.mark.parametrize("text", ["on saturdays it hurts", "I ran in Boston last year",
+                                  "bank holidays are when I run long"])
+def test_no_date_in_blind_sets_l_to_o(text: str) -> None:
+    assert [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"] == []

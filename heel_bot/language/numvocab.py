@@ -238,7 +238,8 @@ RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "t
 TRIGGERS = frozenset(
     set(ONES) | set(TEENS) | set(TENS) | set(VAGUE) | set(VULGAR) | set(HALVES)
     | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
-    | set(TIME_WORDS)
+    | set(TIME_WORDS) | {d + "s" for d in WEEKDAYS} | {d + "'s" for d in WEEKDAYS}
+    | {"bank", "boston", "chicago", "berlin"}  # "since the bank holiday / Boston marathon"
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
        "spring", "summer", "autumn", "fall", "winter"})
