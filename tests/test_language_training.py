@@ -432,3 +432,26 @@ def test_dates_of_blind_sets_l_to_o(text: str, days: float) -> None:
                                   "bank holidays are when I run long"])
 def test_no_date_in_blind_sets_l_to_o(text: str) -> None:
     assert [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"] == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Pain in the heel pad since I switched to minimalist shoes 10 days ago", "1_to_3_weeks"),
+    ("I slipped on ice in February and landed hard on my heel. It's never been right since.",
+     "over_3_weeks"),
+    ("I've had this heel on and off since my twenties", "over_3_weeks"),
+    ("About three weeks? Maybe a bit less", "1_to_3_weeks"),  # just under 21 days
+    ("a week, or a little more", "1_to_3_weeks"),
+    ("about a week, maybe a bit less", "under_1_week"),
+])
+def test_durations_of_blind_sets_l_to_o(text: str, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect="duration")
+    assert [slot_value(q) for q in found if q.kind == "duration"] == [("duration", want)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("I ran a race in February. Haven't run since.", []),  # not the pain
+    ("bought new trainers 3 months ago", []),  # the shoes' age
+    ("3 weeks, less", ["3 weeks"]),  # no softener: not read as a correction
+])
+def test_durations_not_read_in_blind_sets_l_to_o(text: str, want: list[str]) -> None:
+    assert [q.text for q in find_quantities(text, today=TODAY)] == want

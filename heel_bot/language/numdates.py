@@ -17,6 +17,7 @@ from heel_bot.language.numcalendar import RACES, SEASONS, named_day, season
 from heel_bot.language.numtokens import Found, Message
 from heel_bot.language.numvocab import (
     AMBIGUOUS_MONTHS,
+    DECADES,
     DURATION,
     MONTH,
     MONTHS,
@@ -77,6 +78,8 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         today = m.today
         hi = float(today.weekday() if nxt == "week" else today.day - 1)
         return 0.0, hi, hi / 2, k + 2, True
+    if since and w in ("my", "his", "her") and nxt in DECADES:  # "since my twenties": years
+        return 365.0, 365.0 * 80, 365.0 * 5, k + 2, False
     day = weekday_at(m, k)
     if day is not None:
         return _weekday(m, day, k + 1)

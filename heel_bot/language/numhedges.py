@@ -12,6 +12,7 @@ from heel_bot.language.numvocab import (
     AGE,
     APPROX,
     BETWEEN,
+    CLAUSE_EDGE,
     HEDGE_APPROX,
     HEDGE_AT_LEAST,
     HEDGE_AT_MOST,
@@ -139,7 +140,34 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
     elif bound == HEDGE_NEARLY:
         hi = math.nextafter(hi, -INF)
         lo, v = lo * (1 - APPROX), min(v, hi)
+    tail = _tail(m, r.end)
+    if tail is not None:  # "about three weeks? Maybe a bit less": just under, not over
+        r.end, less = tail
+        if less:
+            hi = math.nextafter(r.high, -INF)
+            lo, v, bound = min(lo, r.low * (1 - APPROX)), min(v, hi), HEDGE_NEARLY
+        else:
+            lo, hi = math.nextafter(r.low, INF), max(hi, r.high * (1 + APPROX))
+            v, approx = max(v, lo), True
     if kind == AGE and not 0 < v <= 120:
         return None
     hedge = _HEDGE_TAG[bound] if bound else (HEDGE_APPROX if approx or r.vague else "")
     return Found(kind, v, max(lo, 0.0), hi, first, r.end, hedge)
+
+
+_TAIL_SKIP = frozenset({",", "?", "-", ".", "maybe", "perhaps", "possibly", "probably", "or",
+                        "a", "bit", "little", "slightly", "tad", "touch", "but"})
+_LESS, _MORE = frozenset({"less", "under", "shorter", "fewer"}), frozenset({"more", "longer"})
+
+
+def _tail(m: Message, j: int) -> tuple[int, bool] | None:
+    """A correction after the quantity, with a softener: "? Maybe a bit less", ", or a little
+    more": where it ends, and whether it is less. Alone ("3 weeks, less") it is not read."""
+    t, k = m.t, j
+    while t[k] in _TAIL_SKIP and k < j + 5:
+        k += 1
+    soft = {"maybe", "perhaps", "possibly", "probably", "bit", "little", "slightly", "tad",
+            "touch"} & set(t[j:k])
+    if not soft or t[k] not in _LESS | _MORE or t[k + 1] not in CLAUSE_EDGE:
+        return None
+    return k + 1, t[k] in _LESS

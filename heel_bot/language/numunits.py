@@ -160,7 +160,7 @@ def duration(m: Message, r: Reading, factor: float, *, hours: bool) -> Found | N
         return None
     if not ago and not_pain_duration(m, i, j):
         return None
-    if _shoes_before(t, i):
+    if _shoes_before(t, i) and not (ago and _since_before(t, i)):
         return None  # "had these shoes for 6 months", "new trainers 3 months ago"
     if not ago and t[i - 1] in ATTRIBUTIVE and t[i] not in ("a", "an"):
         return None  # "a 16 week plan", "my 3-week break"
@@ -176,6 +176,17 @@ def _shoes_before(t: list[str], i: int) -> bool:
         if t[k] in CLAUSE_EDGE:
             return False
         if t[k] in SHOE_NOUNS:
+            return True
+    return False
+
+
+def _since_before(t: list[str], i: int) -> bool:
+    """ "since" among the 8 tokens before token i, in its clause: "(hurts) since I switched to
+    minimalist shoes 10 days ago" dates the pain by the shoes."""
+    for k in range(i - 1, max(0, i - 8) - 1, -1):
+        if t[k] in CLAUSE_EDGE:
+            return False
+        if t[k] == "since":
             return True
     return False
 
