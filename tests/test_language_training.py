@@ -455,3 +455,27 @@ def test_durations_of_blind_sets_l_to_o(text: str, want: str) -> None:
 ])
 def test_durations_not_read_in_blind_sets_l_to_o(text: str, want: list[str]) -> None:
     assert [q.text for q in find_quantities(text, today=TODAY)] == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("350ish", None),  # 350 km ≈ 217 mi, 350 mi: the readings disagree
+    ("700-ish", None),  # 435 or 700 mi
+    ("dunno, 250ish?", "under_300_miles"),  # 155 or 250 mi: both under 300
+    ("like 350", "300_to_500_miles"),  # no "-ish": miles, as the options are
+    ("four hundred ish", "300_to_500_miles"),  # in words: miles
+    ("half a thousand miles, give or take", None),  # about 500
+    ("half a thousand miles", "300_to_500_miles"),
+    ("Under 300 I reckon, got them at Easter", "under_300_miles"),  # its own first clause
+])
+def test_shoe_numbers_of_blind_sets_l_to_o(text: str, want: str | None) -> None:
+    found = find_quantities(text, today=TODAY, expect="shoe_age")
+    assert [slot_value(q) for q in found] == [("shoe_age", want) if want else None]
+
+
+@pytest.mark.parametrize("text", [
+    "Brand new, bought them last week because the old ones had done 700 miles",
+    "my previous pair did 600 miles",
+    "300, got them at Easter",  # a bare first clause needs "I reckon": not read
+])
+def test_no_shoe_distance_in_blind_sets_l_to_o(text: str) -> None:
+    assert find_quantities(text, today=TODAY, expect="shoe_age") == []

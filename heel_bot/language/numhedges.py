@@ -109,6 +109,9 @@ def prev_index(m: Message, i: int) -> int:
 def finish(m: Message, kind: str, r: Reading) -> Found | None:
     """Hedges after the quantity, then before it; the range they mean."""
     after = m.phrase_at(AFTER, r.end)
+    if after is None and m.t[r.end] == ",":  # "500 miles, give or take", "3 weeks, at least"
+        after = m.phrase_at(AFTER, r.end + 1)
+        after = None if after is None or after[0] == OVER else after
     if after is not None:
         r.tags.append(after[0])
         r.end = after[1]

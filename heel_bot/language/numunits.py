@@ -191,6 +191,18 @@ def _since_before(t: list[str], i: int) -> bool:
     return False
 
 
+def _old_pair_before(t: list[str], i: int) -> bool:
+    """ "the old ones", "the old pair / shoes", "my previous pair", "the last pair" among the 8
+    tokens before token i, in its clause: a pair replaced, not the one worn."""
+    for k in range(i - 1, max(0, i - 8) - 1, -1):
+        if t[k] in CLAUSE_EDGE:
+            return False
+        if (t[k] == "previous" or (t[k] in ("last", "other") and t[k + 1] in ("pair", "ones"))
+                or (t[k] == "old" and (t[k + 1] in ("ones", "pair") or t[k - 1] == "the"))):
+            return True
+    return False
+
+
 def not_pain_duration(m: Message, i: int, j: int) -> bool:
     """Rates, the future, rest and running history, the age of things."""
     t = m.t
@@ -249,6 +261,8 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
         return None  # "10k in 45 minutes"
     if t[j] == "-" and t[j + 1] in DIST_AFTER_BAD:
         return None
+    if _old_pair_before(t, i):
+        return None  # "the old ones had done 700 miles": not the shoes asked about
     p = prev_index(m, i)
     first_word = t[i]
     if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
