@@ -479,3 +479,21 @@ def test_shoe_numbers_of_blind_sets_l_to_o(text: str, want: str | None) -> None:
 ])
 def test_no_shoe_distance_in_blind_sets_l_to_o(text: str) -> None:
     assert find_quantities(text, today=TODAY, expect="shoe_age") == []
+
+
+@pytest.mark.parametrize(("text", "jump"), [
+    ("i run about 30 miles a week and just bumped it to 40", "yes"),  # 33% in a week
+    ("i run 30 miles a week and upped it to 32", "no"),  # 7%
+    ("i do 20km a week and pushed it up to 30 over 3 weeks", "yes"),  # 14% a week
+])
+def test_weekly_increases_of_blind_sets_l_to_o(text: str, jump: str) -> None:
+    assert numtraining.read(text, today=TODAY, shoes=False).jump == jump
+
+
+def test_a_decade_as_its_own_clause_at_the_age_question(engine: Engine) -> None:
+    q = engine.dialog.questions["age_group"]
+    u = engine.language.understand(
+        "mid 30s. I run about 30 miles a week and just bumped it to 40", q, {}, today=TODAY)
+    assert (u.answer, u.facts.get("mileage_jump")) == ("16_plus", "yes")
+    assert find_quantities("it was mid 30s today, hot run", today=TODAY,
+                           expect="age_group") == []  # not its own clause: the weather

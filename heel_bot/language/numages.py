@@ -314,8 +314,9 @@ def _decade_age(m: Message, i: int, j: int, lo: float, hi: float, *, mod: str) -
         return None  # "in the 30s" (heat, an era)
     people = before in ("my", "his", "her", "their", "our") and t[i - 2] == "in"
     if not (people or person_before(m, i) or (
-            (mod or m.expect == AGE) and m.bare(i, j))):
-        return None  # "it was mid 30s today": the weather
+            (mod or m.expect == AGE) and m.bare(i, j)) or (
+            m.expect == AGE and t[i - 1] in CLAUSE_EDGE and t[j] in CLAUSE_EDGE)):
+        return None  # "it was mid 30s today": the weather; "mid 30s. I run..." is an age
     if mod in ("early",):
         lo, hi = (13.0, 14.0) if lo == 13 else (lo, lo + 3)
     elif mod in ("mid", "middle"):
