@@ -259,10 +259,8 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
         return None  # "5k 3 times a week"
     if t[j] == "in" and (nums[j + 1] is not None or t[j + 1] in ONES):
         return None  # "10k in 45 minutes"
-    if t[j] == "-" and t[j + 1] in DIST_AFTER_BAD:
-        return None
-    if _old_pair_before(t, i):
-        return None  # "the old ones had done 700 miles": not the shoes asked about
+    if (t[j] == "-" and t[j + 1] in DIST_AFTER_BAD) or _old_pair_before(t, i):
+        return None  # "10k - race"; "the old ones had done 700 miles": not the pair asked about
     p = prev_index(m, i)
     first_word = t[i]
     if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
