@@ -410,3 +410,90 @@ def test_the_age_of_the_person_asked_for(engine: Engine) -> None:
     u = engine.language.understand("I'm 41 but asking for my daughter who's 12", q, {},
                                    today=TODAY)
     assert u.answer == "under_16"
+
+
+# ---------------------------------------------------------------- blind sets L-O
+
+@pytest.mark.parametrize(("text", "days"), [
+    ("sharp pain back of heel since saturdays parkrun", 4),  # Saturday 10 May
+    ("sore since Saturday's long run", 4),
+    ("since the weekend before last", 10),  # 3-4 May
+    ("since the bank holiday", 9),  # England's early May bank holiday: Monday 5 May
+    ("hi, my heel has hurt since the Boston marathon", 23),  # third Monday of April: 21 April
+    ("since the Chicago marathon", 213),  # second Sunday of October: 13 October 2024
+    ("since Christmas Eve", 141),  # 24 December 2024
+])
+def test_dates_of_blind_sets_l_to_o(text: str, days: float) -> None:
+    found = find_quantities(text, today=TODAY)
+    assert [(q.kind, q.low) for q in found] == [("duration", days)]
+
+
+@pytest.mark.parametrize("text", ["on saturdays it hurts", "I ran in Boston last year",
+                                  "bank holidays are when I run long"])
+def test_no_date_in_blind_sets_l_to_o(text: str) -> None:
+    assert [q for q in find_quantities(text, today=TODAY) if q.kind == "duration"] == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("Pain in the heel pad since I switched to minimalist shoes 10 days ago", "1_to_3_weeks"),
+    ("I slipped on ice in February and landed hard on my heel. It's never been right since.",
+     "over_3_weeks"),
+    ("I've had this heel on and off since my twenties", "over_3_weeks"),
+    ("About three weeks? Maybe a bit less", "1_to_3_weeks"),  # just under 21 days
+    ("a week, or a little more", "1_to_3_weeks"),
+    ("about a week, maybe a bit less", "under_1_week"),
+])
+def test_durations_of_blind_sets_l_to_o(text: str, want: str) -> None:
+    found = find_quantities(text, today=TODAY, expect="duration")
+    assert [slot_value(q) for q in found if q.kind == "duration"] == [("duration", want)]
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("I ran a race in February. Haven't run since.", []),  # not the pain
+    ("bought new trainers 3 months ago", []),  # the shoes' age
+    ("3 weeks, less", ["3 weeks"]),  # no softener: not read as a correction
+])
+def test_durations_not_read_in_blind_sets_l_to_o(text: str, want: list[str]) -> None:
+    assert [q.text for q in find_quantities(text, today=TODAY)] == want
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("350ish", None),  # 350 km ≈ 217 mi, 350 mi: the readings disagree
+    ("700-ish", None),  # 435 or 700 mi
+    ("dunno, 250ish?", "under_300_miles"),  # 155 or 250 mi: both under 300
+    ("like 350", "300_to_500_miles"),  # no "-ish": miles, as the options are
+    ("four hundred ish", "300_to_500_miles"),  # in words: miles
+    ("half a thousand miles, give or take", None),  # about 500
+    ("half a thousand miles", "300_to_500_miles"),
+    ("Under 300 I reckon, got them at Easter", "under_300_miles"),  # its own first clause
+])
+def test_shoe_numbers_of_blind_sets_l_to_o(text: str, want: str | None) -> None:
+    found = find_quantities(text, today=TODAY, expect="shoe_age")
+    assert [slot_value(q) for q in found] == [("shoe_age", want) if want else None]
+
+
+@pytest.mark.parametrize("text", [
+    "Brand new, bought them last week because the old ones had done 700 miles",
+    "my previous pair did 600 miles",
+    "300, got them at Easter",  # a bare first clause needs "I reckon": not read
+])
+def test_no_shoe_distance_in_blind_sets_l_to_o(text: str) -> None:
+    assert find_quantities(text, today=TODAY, expect="shoe_age") == []
+
+
+@pytest.mark.parametrize(("text", "jump"), [
+    ("i run about 30 miles a week and just bumped it to 40", "yes"),  # 33% in a week
+    ("i run 30 miles a week and upped it to 32", "no"),  # 7%
+    ("i do 20km a week and pushed it up to 30 over 3 weeks", "yes"),  # 14% a week
+])
+def test_weekly_increases_of_blind_sets_l_to_o(text: str, jump: str) -> None:
+    assert numtraining.read(text, today=TODAY, shoes=False).jump == jump
+
+
+def test_a_decade_as_its_own_clause_at_the_age_question(engine: Engine) -> None:
+    q = engine.dialog.questions["age_group"]
+    u = engine.language.understand(
+        "mid 30s. I run about 30 miles a week and just bumped it to 40", q, {}, today=TODAY)
+    assert (u.answer, u.facts.get("mileage_jump")) == ("16_plus", "yes")
+    assert find_quantities("it was mid 30s today, hot run", today=TODAY,
+                           expect="age_group") == []  # not its own clause: the weather

@@ -27,6 +27,7 @@ from heel_bot.language.numvocab import (
     DURATION,
     FUTURE_AGE,
     INF,
+    KM_PER_MILE,
     MONTH,
     MONTHS,
     ONES,
@@ -184,8 +185,15 @@ def _bare_answer(m: Message, r: Reading) -> Found | None:
     if m.expect is None or not (m.bare(r.first, r.end) or _own_clause(m, r)):
         return None
     if m.expect == DISTANCE:
-        pass  # miles: the shoe question's options are in miles first ("Over 500 miles (800 km)")
-    elif m.expect == DURATION:  # days to months
+        # miles: the shoe question's options are in miles first ("Over 500 miles (800 km)");
+        # but digits with "-ish" ("350ish", "700-ish"), a runner's shorthand for a watch's
+        # count, may be km too: read as either ("four hundred ish", "like 350" stay miles)
+        ish = m.nums[r.first] is not None and "ish" in m.t[r.end:r.end + 2]
+        got = finish(m, DISTANCE, r)
+        if got is not None and ish:
+            got.low = got.low / KM_PER_MILE
+        return got
+    if m.expect == DURATION:  # days to months
         if r.value > 100:
             return None
         r.high *= MONTH
@@ -194,11 +202,20 @@ def _bare_answer(m: Message, r: Reading) -> Found | None:
 
 def _own_clause(m: Message, r: Reading) -> bool:
     """At the shoe question, a number of 20 or more that is its own last clause, hedges and
-    "so" aside: "two marathons and a training block, so prob 500+"."""
+    "so" aside: "two marathons and a training block, so prob 500+"; or its own first clause,
+    "I reckon" aside: "Under 300 I reckon, got them at Easter"."""
     if m.expect != DISTANCE or r.value < 20:
         return False
     p = m.prev_skipping(hedges_before(m, r.first, 0)[1], CLAUSE_LEADS)
-    return m.t[p] in CLAUSE_EDGE and all(edge(m.t[k]) for k in range(r.end, m.n))
+    if m.t[p] not in CLAUSE_EDGE:
+        return False
+    if m.t[p] == "":
+        k = r.end
+        while m.t[k] in CLAUSE_LEADS and k < r.end + 3:
+            k += 1
+        if m.t[k] in (",", ".", ";", "-", "!") and k > r.end:
+            return True
+    return all(edge(m.t[k]) for k in range(r.end, m.n))
 
 
 def future_age(m: Message, j: int) -> bool:
@@ -297,8 +314,9 @@ def _decade_age(m: Message, i: int, j: int, lo: float, hi: float, *, mod: str) -
         return None  # "in the 30s" (heat, an era)
     people = before in ("my", "his", "her", "their", "our") and t[i - 2] == "in"
     if not (people or person_before(m, i) or (
-            (mod or m.expect == AGE) and m.bare(i, j))):
-        return None  # "it was mid 30s today": the weather
+            (mod or m.expect == AGE) and m.bare(i, j)) or (
+            m.expect == AGE and t[i - 1] in CLAUSE_EDGE and t[j] in CLAUSE_EDGE)):
+        return None  # "it was mid 30s today": the weather; "mid 30s. I run..." is an age
     if mod in ("early",):
         lo, hi = (13.0, 14.0) if lo == 13 else (lo, lo + 3)
     elif mod in ("mid", "middle"):

@@ -18,7 +18,8 @@ a list, perhaps empty; Unicode decimal digits ("١٣", "１３") are read as dig
 What is read
 - Numbers: digits ("11", "1.5", "1,5", "1,000"), fractions ("½", "6 1/2", "6½", "and a half"),
   number words to 999,999 ("forty", "twenty-one", "one hundred and twenty", "a hundred",
-  "fifteen hundred"), "a dozen", "half a dozen", and the vague "couple" (2, 1.5–2.5),
+  "fifteen hundred"), "a dozen", "half a dozen", "half a thousand", and the vague "couple"
+  (2, 1.5–2.5),
   "few" (3, 2–5) and "several" (4, 3–6), also before "hundred" ("a few hundred miles").
 - Ranges: "2-3 weeks", "2 to 3", "2 or 3", "2/3 weeks" (a/b with b = a+1 ≥ 3 is a range),
   "between 10 and 14 days", "a week or two", "2 weeks to a month" (value: the midpoint).
@@ -35,26 +36,34 @@ What is read
   weeks+" / "500+" exclude the number itself, "at least 3 weeks" and "3 weeks or more" include
   it), "at_most" (under, less than, not even, up to, "or less", "not 16 yet"), "nearly"
   (nearly, almost: just under the number, down to 15% below it). Vague counts ("a few") are
-  hedged "approx". A number denied without "yet" ("not 13, I'm 31") is not read.
+  hedged "approx". A number denied without "yet" ("not 13, I'm 31") is not read. A softened
+  correction after it ("About three weeks? Maybe a bit less", "a week, or a little more") makes
+  it just under (hedge "nearly") or just over; "500 miles, give or take" is hedged as "500
+  miles give or take".
 - Relative dates (durations up to `today`): "yesterday" 1, "today"/"this morning"/"tonight" 0,
   "last night" 0–1, "the other day" 2–6, "last week" the previous Monday–Sunday, "last month"
   and "last year" the previous calendar month or year, "this week"/"this month" so far,
-  "last weekend", "at the weekend", weekdays ("since Monday": the most recent past Monday;
-  "since sat", "last thurs": abbreviated after since / from / last / on / past; "Tuesday last
+  "last weekend", "at the weekend", "the weekend before last", weekdays ("since Monday": the
+  most recent past Monday; "since Saturday's parkrun", "since saturdays parkrun", "since sat",
+  "last thurs": abbreviated after since / from / last / on / past; "Tuesday last
   week": the previous calendar week's; "last Tuesday": the previous week's when Tuesday was
   yesterday or is later in the week than today, else both readings, which straddle a week),
   "in April" (any day of it), "since March" (the 1st of the most recent March not after
   today; "mid March" the 15th, "late March" the 22nd, "end of March" its last day; "since 3
   March" / "since March 3rd" / "since March 2024"),
   "since the start of the month / year / week", "since 2022" (1 January), "since Christmas /
-  New Year / Easter / Halloween / Thanksgiving", seasons after since / from / last / this / the
+  New Year / Easter / Halloween / Thanksgiving / the bank holiday (England's) / the Boston
+  (Chicago, Berlin) marathon" (races whose day follows a rule), "since my twenties" (a year or
+  more), seasons after since / from / last / this / the
   ("since last summer": the latest one over; "last fall", not "since the fall"), "N weeks ago"
   (also "back", "before 2 weeks"),
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
   days). A date word counts only after "since"/"from", within 8 words after an onset word
   ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...; 12 with no
   comma between: "felt a pop in the back of my ankle playing pickleball yesterday"), before "(and)
-  now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"), or
+  now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"),
+  before a sentence of the pain ending on "since" ("slipped in February. It's never been right
+  since."; not "haven't run since"), or
   when it is the whole answer: "I ran 10 miles yesterday" says nothing about how long it has
   hurt.
 - Ages: "I'm 13", "im 13", "I am 13", "she's eleven", "he is 12", "my son is 12", "my son
@@ -70,12 +79,14 @@ What is read
   which question it answers (`expect=`). A self-correction ("I'm 16 - wait no, 15", "3 weeks,
   sorry, 4") keeps the later quantity of the kind.
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
-  that slot's unit: years; miles or km (the question offers both, so "600" is 373–600 miles
-  and gives no value); days to months (only up to 100). For "age_group" a number standing as its
+  that slot's unit: years; miles (the question's options name miles first; digits with
+  "-ish", "350ish", may be km too: 217–375 miles, no value); days to months (only up to 100).
+  For "age_group" a number standing as its
   own clause ("retired, 71", "45, diabetic") is an age; for "shoe_age" "k" needs no shoe words,
   a number of 20 or more ending the message as its own clause is a distance ("two marathons and
-  a block, so prob 500+"; "idk" and "dunno" are filler: "dunno, 250ish?") and a duration is
-  the shoes' age, not the pain's.
+  a block, so prob 500+"; "idk" and "dunno" are filler: "dunno, 250ish?"), or its own first
+  clause ("Under 300 I reckon, got them at Easter"), and a duration is the shoes' age, not the
+  pain's.
 
 What is not read (documented choices)
 - Counts and rates: "3 times a week", "3 times one week", "10% a week", "30 miles a week", "3
@@ -86,7 +97,9 @@ What is not read (documented choices)
 - Other periods than the pain's: rest and running history ("took 2 weeks off", "rested for a
   week", "been running for 5 years", "3 weeks into my plan", "2 weeks of rest", "a 16 week
   plan"), "6 weeks pregnant", the age of things ("shoes are 3 months old", "had these shoes for
-  6 months", "bought new trainers 3 months ago").
+  6 months", "bought new trainers 3 months ago"; but "since I switched to minimalist shoes 10
+  days ago" is the pain's). A distance of a pair replaced ("the old ones had done 700 miles",
+  "my previous pair") is not read.
 - Race and run distances: a distance right after "a / an / the / my / this / last / first..."
   ("a 10K race", "my 20 mile long run"), or followed by race, run, pb, pace, steps... ("10k
   race"), or a rate ("5k 3 times a week"), or after "after / into / until / within" ("after 5

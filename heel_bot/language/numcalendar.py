@@ -33,6 +33,17 @@ def thanksgiving(year: int) -> datetime.date:
     return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+def named_day(today: datetime.date, name: str) -> datetime.date:
+    """The latest day of holiday `name` ("new year's", "christmas", "xmas", "easter",
+    "thanksgiving", "black friday", "halloween", "bank") or race (a key of RACES) not after
+    today."""
+    if name == "bank":
+        return bank_holiday(today)
+    if name in RACES:
+        return race_day(today, name)
+    return holiday(today, name)
+
+
 def holiday(today: datetime.date, name: str) -> datetime.date:
     """The latest day of holiday `name` ("new year's", "christmas", "xmas", "easter",
     "thanksgiving", "black friday", "halloween") not after today."""
@@ -71,3 +82,39 @@ def season(today: datetime.date, name: str, which: str = "") -> tuple[datetime.d
     last = datetime.date(first.year + (end > 12), (end - 1) % 12 + 1, 1) - datetime.timedelta(
         days=1)
     return first, last
+
+
+def nth_weekday(year: int, month: int, weekday: int, n: int) -> datetime.date:
+    """The `n`th `weekday` (Monday 0) of a month; `n` = -1 is the last."""
+    if n > 0:
+        first = datetime.date(year, month, 1)
+        return first + datetime.timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return last - datetime.timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def _bank_holidays(year: int) -> list[datetime.date]:
+    """England's bank holidays (substitute days left out: a weekday off is dated by its
+    holiday)."""
+    e = easter(year)
+    return [datetime.date(year, 1, 1), e - datetime.timedelta(days=2),
+            e + datetime.timedelta(days=1), nth_weekday(year, 5, 0, 1),
+            nth_weekday(year, 5, 0, -1), nth_weekday(year, 8, 0, -1),
+            datetime.date(year, 12, 25), datetime.date(year, 12, 26)]
+
+
+def bank_holiday(today: datetime.date) -> datetime.date:
+    """The latest bank holiday (England's) not after today."""
+    return max(d for y in (today.year, today.year - 1) for d in _bank_holidays(y) if d <= today)
+
+
+# Races people date things by, whose day follows a rule: (month, weekday, nth of the month).
+# The London marathon has no such rule (late April, but October in 2020-2022): not read.
+RACES = {"boston": (4, 0, 3), "chicago": (10, 6, 2), "berlin": (9, 6, -1)}
+
+
+def race_day(today: datetime.date, name: str) -> datetime.date:
+    """The latest day of the race `name` (a key of RACES) not after today."""
+    month, weekday, n = RACES[name]
+    day = nth_weekday(today.year, month, weekday, n)
+    return day if day <= today else nth_weekday(today.year - 1, month, weekday, n)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from heel_bot.language.numcalendar import SEASONS, easter, season, thanksgiving
+from heel_bot.language.numcalendar import RACES, SEASONS, named_day, season
 from heel_bot.language.numtokens import Found, Message
 from heel_bot.language.numvocab import (
     AMBIGUOUS_MONTHS,
+    DECADES,
     DURATION,
     MONTH,
     MONTHS,
@@ -77,6 +78,8 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         today = m.today
         hi = float(today.weekday() if nxt == "week" else today.day - 1)
         return 0.0, hi, hi / 2, k + 2, True
+    if since and w in ("my", "his", "her") and nxt in DECADES:  # "since my twenties": years
+        return 365.0, 365.0 * 80, 365.0 * 5, k + 2, False
     day = weekday_at(m, k)
     if day is not None:
         return _weekday(m, day, k + 1)
@@ -84,6 +87,9 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         end = k + (2 if w == "the" else 1)
         if w == "weekend" and t[k - 1] not in ("last", "past"):
             return None
+        if tuple(t[end:end + 2]) == ("before", "last"):  # the weekend before last
+            lo, hi, v, _, anchor = weekend(m, end, previous=True)
+            return lo + 7, hi + 7, v + 7, end + 2, anchor
         return weekend(m, end, previous=False)
     if since and m.nums[k] is not None and t[k + 1] not in UNITS:
         year = m.nums[k]
@@ -166,6 +172,8 @@ def weekday_at(m: Message, k: int) -> int | None:
     """The weekday named at token k (Monday 0): in full, or abbreviated after "since", "last",
     "on"... ("since sat")."""
     w = m.t[k]
+    if w.endswith("'s") or (w.endswith("s") and m.t[k - 1] in ("since", "from")):
+        w = w.removesuffix("'s").removesuffix("s")  # "since Saturday's parkrun", "saturdays"
     if w in WEEKDAYS:
         return WEEKDAYS[w]
     if w in WEEKDAY_ABBR and m.t[k - 1] in WEEKDAY_ABBR_AFTER:
@@ -200,37 +208,26 @@ def weekend(m: Message, end: int, *, previous: bool) -> DateRead:
 
 
 def holiday(m: Message, k: int) -> DateRead | None:
-    """The most recent Christmas (Eve, Day), New Year, Halloween, Easter, Thanksgiving."""
+    """The most recent Christmas (Eve, Day), New Year('s Eve), Halloween, Easter, Thanksgiving,
+    bank holiday, or race with a rule for its day ("the Boston marathon")."""
     t, today = m.t, m.today
-    w = t[k]
-    j = k + 1
-    if w == "the" and t[k + 1] in ("new", "christmas", "holidays"):
+    w, j = t[k], k + 1
+    if w == "the" and t[k + 1] in ("new", "christmas", "holidays", "bank", *RACES):
         w, j = t[k + 1], k + 2
-    if w in ("christmas", "xmas"):
-        month, day = 12, 25
-    elif w == "new" and t[j] in ("year", "years", "year's"):
-        month, day, j = 1, 1, j + 1 + (t[j + 1] == "'")
-    elif w == "halloween":
-        month, day = 10, 31
-    elif w == "easter":
-        e = easter(today.year)
-        if e > today:
-            e = easter(today.year - 1)
-        d = days_since(m, e)
-        return d, d, d, j, True
-    elif w == "thanksgiving":
-        tg = thanksgiving(today.year)
-        if tg > today:
-            tg = thanksgiving(today.year - 1)
-        d = days_since(m, tg)
-        return d, d, d, j, True
-    else:
-        return None
-    if t[j] in ("day", "eve"):
-        day -= t[j] == "eve"
+    if w == "new" and t[j] in ("year", "years", "year's"):
+        j += 1 + (t[j + 1] == "'")
+    elif (w == "bank" and t[j] in ("holiday", "holidays", "hol")) or (
+            w in RACES and t[j] == "marathon"):
         j += 1
-    year = today.year if (month, day) <= (today.month, today.day) else today.year - 1
-    d = days_since(m, datetime.date(year, month, day))
+    elif w not in ("christmas", "xmas", "halloween", "easter", "thanksgiving"):
+        return None
+    eve = w in ("christmas", "xmas", "new") and t[j] == "eve"
+    if eve:  # the latest eve is the day before the holiday as seen from tomorrow
+        day = named_day(today + datetime.timedelta(days=1), w) - datetime.timedelta(days=1)
+    else:
+        day = named_day(today, w)
+    j += t[j] in ("day", "eve") and w in ("christmas", "xmas", "new")
+    d = days_since(m, day)
     return d, d, d, j, True
 
 

@@ -12,6 +12,7 @@ from heel_bot.language.numvocab import (
     AGE,
     APPROX,
     BETWEEN,
+    CLAUSE_EDGE,
     HEDGE_APPROX,
     HEDGE_AT_LEAST,
     HEDGE_AT_MOST,
@@ -107,10 +108,7 @@ def prev_index(m: Message, i: int) -> int:
 
 def finish(m: Message, kind: str, r: Reading) -> Found | None:
     """Hedges after the quantity, then before it; the range they mean."""
-    after = m.phrase_at(AFTER, r.end)
-    if after is not None:
-        r.tags.append(after[0])
-        r.end = after[1]
+    _hedge_after(m, r)
     floor = m.floor
     before, first = hedges_before(m, r.first, floor)
     if m.t[first - 1] in BETWEEN and first - 1 >= floor:
@@ -139,7 +137,57 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
     elif bound == HEDGE_NEARLY:
         hi = math.nextafter(hi, -INF)
         lo, v = lo * (1 - APPROX), min(v, hi)
+    tail = _corrected(m, r, v, lo, hi)
+    if tail is not None:  # "about three weeks? Maybe a bit less": just under, not over
+        v, lo, hi, less = tail
+        bound, approx = (HEDGE_NEARLY, approx) if less else (bound, True)
     if kind == AGE and not 0 < v <= 120:
         return None
     hedge = _HEDGE_TAG[bound] if bound else (HEDGE_APPROX if approx or r.vague else "")
     return Found(kind, v, max(lo, 0.0), hi, first, r.end, hedge)
+
+
+def _hedge_after(m: Message, r: Reading) -> None:
+    """A hedge right after the quantity ("6 weeks or so"; after a comma: "500 miles, give or
+    take", "3 weeks, at least", not "500 miles, plus ..."): added to `r`."""
+    after = m.phrase_at(AFTER, r.end)
+    if after is None and m.t[r.end] == ",":
+        after = m.phrase_at(AFTER, r.end + 1)
+        after = None if after is None or after[0] == OVER else after
+    if after is not None:
+        r.tags.append(after[0])
+        r.end = after[1]
+
+
+def _corrected(m: Message, r: Reading, v: float, lo: float, hi: float
+               ) -> tuple[float, float, float, bool] | None:
+    """The range (value, low, high) after a softened correction ("? Maybe a bit less": just
+    under the number; ", or a little more": just over), and whether it is less; `r.end` moves
+    past it. None without one."""
+    tail = _tail(m, r.end)
+    if tail is None:
+        return None
+    r.end, less = tail
+    if less:
+        hi = math.nextafter(r.high, -INF)
+        return min(v, hi), min(lo, r.low * (1 - APPROX)), hi, True
+    lo = math.nextafter(r.low, INF)
+    return max(v, lo), lo, max(hi, r.high * (1 + APPROX)), False
+
+
+_TAIL_SKIP = frozenset({",", "?", "-", ".", "maybe", "perhaps", "possibly", "probably", "or",
+                        "a", "bit", "little", "slightly", "tad", "touch", "but"})
+_LESS, _MORE = frozenset({"less", "under", "shorter", "fewer"}), frozenset({"more", "longer"})
+
+
+def _tail(m: Message, j: int) -> tuple[int, bool] | None:
+    """A correction after the quantity, with a softener: "? Maybe a bit less", ", or a little
+    more": where it ends, and whether it is less. Alone ("3 weeks, less") it is not read."""
+    t, k = m.t, j
+    while t[k] in _TAIL_SKIP and k < j + 5:
+        k += 1
+    soft = {"maybe", "perhaps", "possibly", "probably", "bit", "little", "slightly", "tad",
+            "touch"} & set(t[j:k])
+    if not soft or t[k] not in _LESS | _MORE or t[k + 1] not in CLAUSE_EDGE:
+        return None
+    return k + 1, t[k] in _LESS

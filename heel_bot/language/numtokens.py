@@ -22,6 +22,7 @@ from heel_bot.language.numvocab import (
     DISTANCE,
     EXPECT,
     FILLER,
+    HURT_SINCE,
     ONSET,
     SHOE_WORDS,
     TREND_WORDS,
@@ -189,9 +190,15 @@ class Message:
             k += 1
         if t[k] == "now":  # but "... and now it's worse": a change, not the start
             return not any(t[x] in TREND_WORDS for x in range(k + 1, k + 5))
-        return any(t[x] == "since" and (t[x - 1] == "ever" or t[x + 1] in (
-            "then", "", ".", "!", ",", ";")) for x in range(j, min(j + 6, self.n))
-            if self.sent[x] == self.sent[j - 1])
+        if any(t[x] == "since" and (t[x - 1] == "ever" or t[x + 1] in (
+                "then", "", ".", "!", ",", ";")) for x in range(j, min(j + 6, self.n))
+                if self.sent[x] == self.sent[j - 1]):
+            return True
+        # "... in February and landed hard. It's never been right since.": the next sentence
+        # ends on "since"
+        return any(t[x] == "since" and t[x + 1] in ("", ".", "!") and not HURT_SINCE.isdisjoint(
+            t[x - 4:x]) for x in range(j, min(j + 16, self.n))
+            if self.sent[x] <= self.sent[j - 1] + 1)
 
     def trend_before(self, j: int) -> bool:
         """Whether a change of the pain comes just before token j: "worse since Saturday",

@@ -8,7 +8,8 @@ module reads what those rates say about two questions:
   from 20 to 35 miles in two weeks", "40 to 44 km a week", "30 km to 32 km" (both with a unit),
   "from 3 runs a week to 6", "from 30 miles a week to 50 over the last three weeks", "20 → 25
   → 35" (arrows, at the question), "peak week was 70mpw, up from 45", "I added a 15 mile long
-  run on top of my usual 20", "went 20 to 35 miles", "5 miles a day instead of my usual 2": the
+  run on top of my usual 20", "went 20 to 35 miles", "5 miles a day instead of my usual 2",
+  "I run about 30 miles a week and just bumped it to 40": the
   growth per week, (B / A) ** (1 / weeks) - 1, one week when no time is said; from zero ("went
   from zero to 20 miles a week in a month") always more; a percentage, "5% a week", "upped it
   more than 15%", at the question without "a week" ("maybe 20%", "10% max"; "10% or so"
@@ -54,6 +55,11 @@ _ADDED = (
     rf"\badded\s+(?:an?\s+)?(?:extra\s+)?(?P<x>{NUM})\s*(?P<ux>{DIST})?\b[^.;!?]{{0,30}}?"
     rf"\b(?:on top of|to)\s+(?:my|the)?\s*(?:usual|normal|regular|weekly)?\s*(?P<y>{NUM})"
     rf"(?:\s*(?P<uy>{DIST}))?\b")
+# "I run about 30 miles a week and just bumped it to 40": a weekly distance, then raised to B
+_BUMPED = (
+    rf"(?P<a>{HEDGE}{NUM})(?:\s*(?P<ua>{DIST}))?{WEEKLY}[^.;!?]{{0,20}}?\b(?:bumped|upped|"
+    rf"increased|raised|pushed|jumped|ramped|built)(?:\s+(?:it|that|this|mileage|up))*\s+to\s+"
+    rf"(?P<b>{HEDGE}{NUM})(?:\s*(?P<ub>{DIST}))?(?:{WEEKLY}|\b)" + _PERIOD)
 # "5 miles a day instead of my usual 2": from A to B at once
 _INSTEAD = (
     rf"(?P<b>{NUM})(?:\s*(?P<ub>{DIST}))?(?P<per>\s*(?:a|per|each|every|/)\s*(?:day|week|wk)\b|"
@@ -96,7 +102,8 @@ def read(text: str, *, today: datetime.date, shoes: bool, asked: str | None = No
     the question answered, if any."""
     spans: list[tuple[int, int]] = []
     at_question = asked == MILEAGE
-    jump = (_increase(text, spans, at_question) or _up_from(text, spans)
+    jump = (_increase(text, spans, at_question) or _up_from(text, spans, _UP_FROM)
+            or _up_from(text, spans, _BUMPED)
             or _added(text, spans) or _instead(text, spans)
             or _percent(text, spans, at_question) or _rule(text, spans, at_question)
             or (_doubled(text, spans) if at_question else None))
@@ -164,9 +171,11 @@ def _growth(m: re.Match[str], spans: list[tuple[int, int]]) -> str | None:
     return "yes" if growth > JUMP + 1e-9 else "no"
 
 
-def _up_from(text: str, spans: list[tuple[int, int]]) -> str | None:
-    for m in compiled(_UP_FROM).finditer(text):
-        if m["ua"] or m["ub"] or m["wa"] or m["wb"]:
+def _up_from(text: str, spans: list[tuple[int, int]], pattern: str) -> str | None:
+    """ "70mpw, up from 45" (`_UP_FROM`), "30 miles a week and just bumped it to 40"
+    (`_BUMPED`, weekly by its pattern)."""
+    for m in compiled(pattern).finditer(text):
+        if m["ua"] or m["ub"] or pattern is _BUMPED or m["wa"] or m["wb"]:
             found = _growth(m, spans)
             if found is not None:
                 return found

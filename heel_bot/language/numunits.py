@@ -160,7 +160,7 @@ def duration(m: Message, r: Reading, factor: float, *, hours: bool) -> Found | N
         return None
     if not ago and not_pain_duration(m, i, j):
         return None
-    if _shoes_before(t, i):
+    if _shoes_before(t, i) and not (ago and _since_before(t, i)):
         return None  # "had these shoes for 6 months", "new trainers 3 months ago"
     if not ago and t[i - 1] in ATTRIBUTIVE and t[i] not in ("a", "an"):
         return None  # "a 16 week plan", "my 3-week break"
@@ -176,6 +176,29 @@ def _shoes_before(t: list[str], i: int) -> bool:
         if t[k] in CLAUSE_EDGE:
             return False
         if t[k] in SHOE_NOUNS:
+            return True
+    return False
+
+
+def _since_before(t: list[str], i: int) -> bool:
+    """ "since" among the 8 tokens before token i, in its clause: "(hurts) since I switched to
+    minimalist shoes 10 days ago" dates the pain by the shoes."""
+    for k in range(i - 1, max(0, i - 8) - 1, -1):
+        if t[k] in CLAUSE_EDGE:
+            return False
+        if t[k] == "since":
+            return True
+    return False
+
+
+def _old_pair_before(t: list[str], i: int) -> bool:
+    """ "the old ones", "the old pair / shoes", "my previous pair", "the last pair" among the 8
+    tokens before token i, in its clause: a pair replaced, not the one worn."""
+    for k in range(i - 1, max(0, i - 8) - 1, -1):
+        if t[k] in CLAUSE_EDGE:
+            return False
+        if (t[k] == "previous" or (t[k] in ("last", "other") and t[k + 1] in ("pair", "ones"))
+                or (t[k] == "old" and (t[k + 1] in ("ones", "pair") or t[k - 1] == "the"))):
             return True
     return False
 
@@ -236,8 +259,8 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
         return None  # "5k 3 times a week"
     if t[j] == "in" and (nums[j + 1] is not None or t[j + 1] in ONES):
         return None  # "10k in 45 minutes"
-    if t[j] == "-" and t[j + 1] in DIST_AFTER_BAD:
-        return None
+    if (t[j] == "-" and t[j + 1] in DIST_AFTER_BAD) or _old_pair_before(t, i):
+        return None  # "10k - race"; "the old ones had done 700 miles": not the pair asked about
     p = prev_index(m, i)
     first_word = t[i]
     if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:

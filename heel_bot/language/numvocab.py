@@ -153,6 +153,10 @@ ONSET = frozenset({"since", "started", "start", "starts", "starting", "began", "
                    "tweaked", "pulled", "strained", "twisted", "ever", "from",
                    "developed", "showed", "popped", "arrived", "woke", "felt", "fell",
                    "landed", "rolled", "snapped"})
+# A sentence of these ending on "since" dates the pain by the sentence before ("... in
+# February. It's never been right since."); not "haven't run since".
+HURT_SINCE = frozenset({"right", "hurt", "hurts", "hurting", "sore", "pain", "painful", "ached",
+                        "aching", "limping", "limped", "same", "bothered", "bothering"})
 # "it woke me last night": the pain at night, not when it began.
 WAKER = frozenset({"me", "him", "her", "us", "them", "my"})
 # Words of a change in the pain: a date after them is when it changed, not when it began.
@@ -238,7 +242,8 @@ RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "t
 TRIGGERS = frozenset(
     set(ONES) | set(TEENS) | set(TENS) | set(VAGUE) | set(VULGAR) | set(HALVES)
     | set(DECADES) | set(MONTHS) | set(WEEKDAYS) | set(WEEKDAY_ABBR) | set(DIST_WORDS)
-    | set(TIME_WORDS)
+    | set(TIME_WORDS) | {d + "s" for d in WEEKDAYS} | {d + "'s" for d in WEEKDAYS}
+    | {"bank", "boston", "chicago", "berlin"}  # "since the bank holiday / Boston marathon"
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
        "spring", "summer", "autumn", "fall", "winter"})

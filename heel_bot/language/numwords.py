@@ -212,11 +212,15 @@ def _word_number(m: Message, i: int, *, alone: bool) -> NumberRead | None:
 
 
 def _half(m: Message, i: int, *, alone: bool) -> NumberRead | None:
-    """ "half a", "half an" (+ unit), "half a dozen" at token i; "half" alone with `alone`."""
+    """ "half a", "half an" (+ unit), "half a dozen / hundred / thousand" at token i; "half"
+    alone with `alone`."""
     t = m.t
     k = i + 2 if t[i + 1] in ("a", "an") else i + 1
     if t[k] == "dozen":
         return 6.0, 6.0, 6.0, k + 1, False
+    if t[k] in ("hundred", "thousand") and k == i + 2:  # "half a thousand miles"
+        v = 50.0 if t[k] == "hundred" else 500.0
+        return v, v, v, k + 1, False
     if t[i + 1] in ("a", "an") or alone:
         return 0.5, 0.5, 0.5, k, False
     return None
