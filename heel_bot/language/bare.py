@@ -162,26 +162,28 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
 
 def _find(text: str, phrases: tuple[str, ...]) -> int | None:
     """Where the first of `phrases` (longest first) found in `text` is, as a whole phrase."""
-    m = _pattern(phrases).search(text)
+    m = _pattern(phrases, False).search(text)  # most clauses have none: one quick search
     if m is None:
         return None
-    first = next(i for i, g in enumerate(m.groups()) if g is not None)
-    if first == 0:
+    if next(i for i, g in enumerate(m.groups()) if g is not None) == 0:
         return m.start()
-    # A longer phrase elsewhere in the text comes first (the order of `phrases`).
-    for p in phrases[:first]:
-        found = re.search(r"(?<![\w'])" + re.escape(p) + r"(?![\w'])", text)
-        if found:
-            return found.start()
-    return m.start()
+    # An earlier phrase of `phrases` found elsewhere (overlapping ones too) comes first.
+    best: tuple[int, int] | None = None  # (the phrase's place in `phrases`, where it is)
+    for m in _pattern(phrases, True).finditer(text):
+        first = next(i for i, g in enumerate(m.groups()) if g is not None)
+        if best is None or first < best[0]:
+            best = (first, m.start())
+    return None if best is None else best[1]
 
 
-@functools.lru_cache(maxsize=32)
-def _pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    """All of `phrases` in one expression, each a group (a word list is read per clause; a
-    search per phrase cost most of a message's reading)."""
+@functools.lru_cache(maxsize=64)
+def _pattern(phrases: tuple[str, ...], everywhere: bool) -> re.Pattern[str]:
+    """All of `phrases` in one expression, each a group: the leftmost match, or (`everywhere`,
+    a lookahead) a match at every position. One expression per word list, never one per
+    phrase: the lists run to hundreds of phrases, and compiling each thrashed re's cache."""
     alternatives = "|".join(f"({re.escape(p)})" for p in phrases) or "(?!)"
-    return re.compile(r"(?<![\w'])(?:" + alternatives + r")(?![\w'])")
+    body = r"(?:" + alternatives + r")(?![\w'])"
+    return re.compile(r"(?<![\w'])" + (r"(?=" + body + ")" if everywhere else body))
 
 
 def _inside(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
