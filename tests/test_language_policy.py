@@ -360,6 +360,10 @@ def test_numbers_in_odd_forms(engine: Engine, question: str | None, text: str,
     ("weight_bearing", "only on my tippy toes", "weight_bearing"),
     ("rest_pain", "sleep fine, but sitting at my desk it aches a bit", "rest_pain"),
     ("morning_pain", "mornings are fine, it's worse at night", "rest_pain"),
+    # set C's
+    (None, "hi, asking for my wife. she's 41, can't remember hurting it", "injury"),
+    ("heel_squeeze", "sore when I squeeze it", "heel_squeeze"),
+    ("rest_pain", "not at night, but it aches sitting at my desk", "rest_pain"),
 ])
 def test_hedged_red_flags_in_other_voices_are_confirmed(engine: Engine, question: str | None,
                                                        text: str, slot: str) -> None:
