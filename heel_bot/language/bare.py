@@ -173,6 +173,8 @@ def _find(text: str, phrases: tuple[str, ...]) -> int | None:
         first = next(i for i, g in enumerate(m.groups()) if g is not None)
         if best is None or first < best[0]:
             best = (first, m.start())
+            if first == 0:
+                break  # nothing comes before the first phrase
     return None if best is None else best[1]
 
 
