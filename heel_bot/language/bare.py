@@ -48,6 +48,8 @@ class BareReader:
                                           for w in lexicon.wordlist(name)}, key=len,
                                          reverse=True))
                       for name, kind in KINDS.items()}
+        # a softener said alone is a "not sure"; inside a clause it softens, it does not doubt
+        self.softeners = frozenset(normalise(w) for w in lexicon.wordlist("softeners"))
         self.fillers = tuple(sorted(lexicon.wordlist("filler"), key=len, reverse=True))
         contrast = sorted(lexicon.wordlist("contrast"), key=len, reverse=True)
         self.splitter = re.compile(
@@ -108,6 +110,8 @@ class BareReader:
         if not core:
             return None
         at = start + offset
+        if core in self.softeners:
+            return UNSURE, at
         for kind in (*HEDGES, NO, YES, ACK):
             if core in self.words[kind]:  # a hedge counts even over a sign's words
                 return (kind, at) if kind in HEDGES or not _inside(at, at + len(core),
