@@ -39,7 +39,7 @@ CONTEXT_KINDS = ("negated", "reassured", "possible", "unknown", "other", "hypoth
 DIRECTIONS = ("forward", "backward", "both")
 WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "acknowledge",
               "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore",
-              "twice_negated", "softeners")
+              "twice_negated", "softeners", "retract")
 TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", *WORD_LISTS,
             "context", "typos")
 UNCLEAR = "unclear"  # a combination's meaning when its values leave the answer open

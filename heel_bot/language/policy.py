@@ -138,11 +138,15 @@ class Policy:
 
     # ------------------------------------------------------------ decisions
 
-    def careful_value(self, slot: str, ev: Evidence, bares: Sequence[Bare] = ()
-                      ) -> tuple[str | None, bool]:
-        """A red flag's value (or None), and whether it must be confirmed with buttons."""
+    def careful_value(self, slot: str, ev: Evidence, bares: Sequence[Bare] = (),
+                      retracted: int | None = None) -> tuple[str | None, bool]:
+        """A red flag's value (or None), and whether it must be confirmed with buttons;
+        `retracted`: where the message takes back what it said ("sorry, misread")."""
         if ev.clear:
             best = min(ev.clear, key=lambda v: self.rank(slot, v))
+            if retracted is not None and _taken_back(best, ev, bares, retracted,
+                                                     self.bare.get(slot, {})):
+                return self.reassuring(slot), False  # "yes... wait, no, sorry, misread"
             feared = [v for v in ev.doubt if self.rank(slot, v) < self.rank(slot, best)]
             calm = best == self.reassuring(slot)
             if calm and _said_of_another(ev, best):
@@ -215,10 +219,21 @@ class Policy:
 
 def _said_of_another(ev: Evidence, calm: str) -> bool:
     """The sign said only of someone else, with a clear, unhedged bare no ("my mum is
-    diabetic, not me", "no, but my dad has type 2"): the no is the person's own answer (the
-    blind sets' annotators read a no before it so too)."""
-    return (ev.bare == calm and ev.bares == {calm} and not ev.hedged and not ev.asked_doubt
+    diabetic, not me", "no, but my dad has type 2", "my dad has it but I don't"): the no is
+    the person's own answer (the blind sets' annotators read a no before it so too)."""
+    return (ev.bares == {calm} and not ev.hedged and not ev.asked_doubt
             and not ev.unknown and bool(ev.doubt) and set(ev.doubt) <= ev.others)
+
+
+def _taken_back(best: str, ev: Evidence, bares: Sequence[Bare], retracted: int,
+                meaning: Mapping[str, str]) -> bool:
+    """A bare yes, taken back ("sorry", "misread") and followed by a bare no, with no word of
+    the sign itself: the yes was a slip ("yes... wait no, sorry, that's my dad")."""
+    yes = [b.start for b in bares if b.kind == YES and meaning.get(YES) == best]
+    return (bool(yes) and ev.clear[best] == yes[0] and yes[0] < retracted and not ev.doubt
+            and not ev.asked_doubt and not ev.hedged and not ev.unknown
+            and any(b.kind == NO and b.start > yes[0] and meaning.get(NO) != best
+                    for b in bares))
 
 
 def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],

@@ -126,6 +126,7 @@ class Understander:
                                      *lexicon.wordlist("qualifiers")))
         self.topic = words_re(lexicon.wordlist("topic"))
         self.twice = words_re(lexicon.wordlist("twice_negated"))
+        self.retract = words_re(lexicon.wordlist("retract"))
         self.asking = words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
                                 if t.kind == "hypothetical" and t.text.startswith(START))
         self.needs = {slot: words_re(words) for slot, words in lexicon.needs.items()}
@@ -210,7 +211,9 @@ class Understander:
         if slot == _KINDS[AGE] and nums.single(slot):  # "a junior in high school, 17"
             return nums.single(slot), [], said
         if slot in self.careful:
-            value, ask = self.policy.careful_value(slot, ev, bares)
+            took_back = self.retract.search(reading.cleaned) if self.retract else None
+            value, ask = self.policy.careful_value(slot, ev, bares,
+                                                   took_back.start() if took_back else None)
             if value == self.policy.reassuring(slot) and self._unread(reading, nums):
                 value, ask = None, True  # "no, but <words we cannot read>": ask again
             return value, [slot] if ask else [], said

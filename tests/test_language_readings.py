@@ -1,0 +1,83 @@
+"""Readings the blind sets taught: softened signs, answers taken back, a relative's
+condition, an illness already over. Each is one rule of the lexicon or the policy, checked
+through the language layer itself (the corpus test holds the measured effect)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from heel_bot.engine import Engine
+from heel_bot.language.understand import Understanding
+
+
+def read(engine: Engine, text: str, question: str) -> Understanding:
+    q = engine.dialog.questions[question]
+    return engine.language.understand(text, q, {}, today=date(2025, 5, 14))
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("numbness", "yes the whole sole feels kind of dead", "yes"),
+    ("deformity", "the heel looks kind of flattened and wider than the other one", "yes"),
+    ("deformity", "no, but the heel looks kind of flat and spread out since the fall", "yes"),
+    ("infection_signs", "no... actually now I look at it yes it is kinda red and hot", "yes"),
+    ("injury", "there was a sort of pop when i sprinted for the bus", "pop_or_kick"),
+])
+def test_a_softened_sign_is_said_not_doubted(engine: Engine, question: str, text: str,
+                                             value: str) -> None:
+    u = read(engine, text, question)
+    assert u.answer == value and not u.confirm
+
+
+@pytest.mark.parametrize("text", ["kinda", "sort of", "kind of?"])
+def test_a_softener_said_alone_is_confirmed(engine: Engine, text: str) -> None:
+    u = read(engine, text, "numbness")
+    assert u.answer is None and u.confirm == ("numbness",)
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("diabetes", "yes... wait no, sorry, that's my dad"),
+    ("diabetes", "yes — wait, no, sorry, misread. no diabetes"),
+    ("numbness", "Yes... no. Sorry, no, I misread, no numbness"),
+])
+def test_a_bare_yes_taken_back_with_an_apology_is_a_no(engine: Engine, question: str,
+                                                        text: str) -> None:
+    assert read(engine, text, question).answer == "no"
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("tendon_gap", "yes wait no"),  # no word takes it back: asked again
+    ("tendon_gap", "yes there's a dip... sorry no"),  # the sign itself was named
+    ("numbness", "yes, sorry, I think no"),  # the no is hedged
+])
+def test_a_yes_taken_back_without_a_clear_no_is_confirmed(engine: Engine, question: str,
+                                                           text: str) -> None:
+    u = read(engine, text, question)
+    assert u.answer is None and question in u.confirm
+
+
+@pytest.mark.parametrize("text", ["no but my mum has it", "No, but my mum is.",
+                                  "my dad has it but I dont", "no, but my nan does"])
+def test_a_relatives_diabetes_with_the_persons_own_no_is_a_no(engine: Engine,
+                                                              text: str) -> None:
+    assert read(engine, text, "diabetes").answer == "no"
+
+
+def test_a_relatives_diabetes_alone_is_still_confirmed(engine: Engine) -> None:
+    u = read(engine, "my mum has it", "diabetes")
+    assert u.answer is None and u.confirm == ("diabetes",)
+
+
+@pytest.mark.parametrize("text", [
+    "I had covid last month but I'm fine now",
+    "no redness. had a cold last week but that's cleared up",
+])
+def test_an_illness_already_over_is_no_fever_now(engine: Engine, text: str) -> None:
+    assert read(engine, text, "infection_signs").answer == "no"
+
+
+@pytest.mark.parametrize("text", ["had the flu this week", "had covid last week, heel's red now"])
+def test_an_illness_not_over_or_a_sign_now_is_never_a_no(engine: Engine, text: str) -> None:
+    u = read(engine, text, "infection_signs")
+    assert u.answer != "no"
