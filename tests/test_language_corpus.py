@@ -85,11 +85,12 @@ KNOWN_LOSSES = frozenset({
     ("set_d.yaml", 0.92), ("set_e.yaml", 0.89), ("set_f.yaml", 0.93), ("set_g.yaml", 0.93),
     ("set_h.yaml", 0.88), ("set_i.yaml", 0.94), ("set_j.yaml", 0.90), ("set_k.yaml", 0.90),
     ("set_l.yaml", 0.89), ("set_m.yaml", 0.81), ("set_n.yaml", 0.87), ("set_o.yaml", 0.79),
-    ("set_p.yaml", 0.89), ("set_q.yaml", 0.90), ("set_r.yaml", 0.87), ("set_s.yaml", 0.88)])
+    ("set_p.yaml", 0.89), ("set_q.yaml", 0.90), ("set_r.yaml", 0.87), ("set_s.yaml", 0.88),
+    ("set_t.yaml", 0.88), ("set_u.yaml", 0.88), ("set_v.yaml", 0.90)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-S (tests/language/blind/), written blind in five rounds for issue 9 and scored
-    # once before any tuning (docs/language.md; R and S were not tuned on at all). They lose no
-    # red flag but the known ones; their accuracy, short of the 95% target, is held.
+    # Sets D-V (tests/language/blind/), written blind in six rounds for issue 9 and scored
+    # once before any tuning (docs/language.md). They lose no red flag but the known ones;
+    # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
     assert len(cases) >= 250
     a = corpus.judge(engine.bundle, engine.language, cases)["all"]
