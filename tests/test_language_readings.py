@@ -81,3 +81,38 @@ def test_an_illness_already_over_is_no_fever_now(engine: Engine, text: str) -> N
 def test_an_illness_not_over_or_a_sign_now_is_never_a_no(engine: Engine, text: str) -> None:
     u = read(engine, text, "infection_signs")
     assert u.answer != "no"
+
+
+@pytest.mark.parametrize("text", [
+    "diabetes no, but I do get a bit of numbness in my toes",
+    "not diabetic but my feet are always freezing and go white in the cold",
+    "Type 1 diabetic since I was a kid",
+])
+def test_the_diabetes_question_is_answered_by_what_it_asks_about(engine: Engine,
+                                                                 text: str) -> None:
+    # It asks about diabetes, poor circulation or reduced feeling in the feet: any one is yes,
+    # and a diagnosis "since I was a kid" is the person's own, not something in the past.
+    assert read(engine, text, "diabetes").answer == "yes"
+
+
+@pytest.mark.parametrize("text", [
+    "I can feel a soft squishy bit where the tendon should be",
+    "there's a soft squidgy spot where it should be firm",
+])
+def test_a_soft_spot_where_the_tendon_should_be_firm_is_a_gap(engine: Engine,
+                                                              text: str) -> None:
+    assert read(engine, text, "tendon_gap").answer == "yes"
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("heel_squeeze", "no, but it hurts when I press underneath", "no"),
+    ("heel_squeeze", "when I squeeze it it's fine", "no"),
+    ("hard_surface", "track and road, same as always", "no"),
+    ("hard_surface", "more road lately", "yes"),
+    ("rest_pain", "only first thing in the morning", "no"),
+    ("severity", "I've had to cut my long run in half", "moderate"),
+    ("severity", "niggly but I can run through it", "mild"),
+])
+def test_everyday_descriptions_name_the_option(engine: Engine, question: str, text: str,
+                                               value: str) -> None:
+    assert read(engine, text, question).answer == value
