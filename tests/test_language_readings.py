@@ -116,3 +116,25 @@ def test_a_soft_spot_where_the_tendon_should_be_firm_is_a_gap(engine: Engine,
 def test_everyday_descriptions_name_the_option(engine: Engine, question: str, text: str,
                                                value: str) -> None:
     assert read(engine, text, question).answer == value
+
+
+@pytest.mark.parametrize("text", [
+    "my foot went numb once when I sat on it funny lol",
+    "no numbness. tingling only when I sit cross-legged lol",
+    "only when my foot goes to sleep sitting on the loo",
+])
+def test_numbness_from_sitting_on_the_foot_is_asked_again(engine: Engine, text: str) -> None:
+    # A foot gone to sleep from sitting on it is not the nerve sign, nor is it a clear no.
+    u = read(engine, text, "numbness")
+    assert u.answer is None and u.confirm == ("numbness",)
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("every_step", "most steps", None),
+    ("tight_calves", "dunno, never noticed", None),
+    ("trend", "not improving", None),
+    ("trend", "not worse, not better", "same"),
+])
+def test_answers_between_the_options_are_asked_again(engine: Engine, question: str,
+                                                     text: str, value: str | None) -> None:
+    assert read(engine, text, question).answer == value
