@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from heel_bot.engine import Engine
-from heel_bot.language.understand import Understanding
+from heel_bot.language.understand import UNSURE, Understanding
 
 
 def read(engine: Engine, text: str, question: str) -> Understanding:
@@ -137,4 +137,5 @@ def test_numbness_from_sitting_on_the_foot_is_asked_again(engine: Engine, text: 
 ])
 def test_answers_between_the_options_are_asked_again(engine: Engine, question: str,
                                                      text: str, value: str | None) -> None:
-    assert read(engine, text, question).answer == value
+    answer = read(engine, text, question).answer
+    assert (None if answer == UNSURE else answer) == value  # UNSURE: not recorded either
