@@ -139,3 +139,9 @@ def test_answers_between_the_options_are_asked_again(engine: Engine, question: s
                                                      text: str, value: str | None) -> None:
     answer = read(engine, text, question).answer
     assert (None if answer == UNSURE else answer) == value  # UNSURE: not recorded either
+
+
+def test_walking_on_tiptoe_without_the_heel_down_is_asked_again(engine: Engine) -> None:
+    # Weight taken, but not on the heel: neither "with pain" nor "not at all" is clearly said.
+    u = read(engine, "only on tiptoe, can't get my heel down", "weight_bearing")
+    assert u.answer is None and u.confirm == ("weight_bearing",)
