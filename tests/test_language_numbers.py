@@ -237,12 +237,12 @@ def test_only_the_quantities_are_read_from_a_sentence() -> None:
         ("age", ("age_group", "16_plus")), ("duration", ("duration", O3))]
     found = find_quantities("I'm 13 and have had it for 2 weeks since a 10K race", today=TODAY)
     assert [slot_value(q) for q in found] == [("age_group", "under_16"), ("duration", W13)]
-    # A distance that is not the shoes' is still reported; the caller uses it only when the
-    # question was about shoes or the message mentions them (heel_bot/language/understand.py).
-    assert slots("I ran 10 miles yesterday, my heel hurts") == [("shoe_age", LT300)]
-    # "... and now it hurts": the pain followed the run, so the date dates it.
-    assert slots("I ran 10 miles yesterday and now my heel hurts") == [
-        ("shoe_age", LT300), ("duration", U1)]
+    # A distance said of nothing in particular is still reported; the caller uses it only when
+    # the question was about shoes or the message mentions them (language/understand.py).
+    assert slots("10 miles yesterday, my heel hurts") == [("shoe_age", LT300)]
+    # One run's distance is not (tests/test_language_shoe_distances.py); "... and now it
+    # hurts": the pain followed the run, so the date dates it.
+    assert slots("I ran 10 miles yesterday and now my heel hurts") == [("duration", U1)]
 
 
 # ---------------------------------------------------------------- hedges and text

@@ -101,16 +101,21 @@ What is not read (documented choices)
   days ago" is the pain's). A distance of a pair replaced ("the old ones had done 700 miles",
   "my previous pair") is not read.
 - Race and run distances: a distance right after "a / an / the / my / this / last / first..."
-  ("a 10K race", "my 20 mile long run"), or followed by race, run, pb, pace, steps... ("10k
-  race"), or a rate ("5k 3 times a week"), or after "after / into / until / within" ("after 5
-  miles it hurts", "a mile into my run"), or "at" unless the sentence is about shoes, or money
-  ("$800k"). A number with "k" (and no other unit) is a distance in km only when its sentence is
+  ("a 10K race", "my 20 mile long run"; but "my 600+ mile shoes", "my 400-mile trainers":
+  beyond 100 miles before a shoe word it names the pair), or followed by race, run, pb, pace,
+  steps... ("10k race"), or a rate ("5k 3 times a week"), or after "after / into / until /
+  within" ("after 5 miles it hurts", "a mile into my run"), or "at" unless the sentence is
+  about shoes, or money ("$800k"). One run's distance, after run / ran / did ("ran 18 miles
+  sunday in my 600+ mile shoes", "did 15 miles on tarmac"), up to 100 miles: not after "have"
+  ("I've run 400 miles in them"), nor said of the shoes ("the shoes already run 800km", "they
+  did 80 miles") or of the runs so far ("ran 80 miles in them so far / in total / since I got
+  them"). A number with "k" (and no other unit) is a distance in km only when its sentence is
   about shoes (shoe, trainers, sneakers, runners, pair, kicks, mileage, them / these / they've,
   a few brand names), when the whole message is the answer ("800k", "about 800k"), or when
   `expect="shoe_age"`, and never after run / ran / did ("I run 5k"). Below 10, "k" may be km or
   thousands ("5k on them": 3 to 5,000 miles, no value). Other distances in miles or km are
-  reported whoever ran them: the caller uses them for `shoe_age` only when asking that question
-  or when the message is about shoes (as heel_bot/language/understand.py does).
+  reported whatever they are said of: the caller uses them for `shoe_age` only when asking that
+  question or when the message is about shoes (as heel_bot/language/understand.py does).
 
 How it is built: this module is the public entry (`Quantity`, `find_quantities`, `slot_value`,
 `read_number`); the reading is done by a few private modules, each importing only those below

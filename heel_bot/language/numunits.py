@@ -2,9 +2,10 @@
 
 A number (numwords) followed by a unit: days to years and hours ("10 days", "a week and a
 half", "2 weeks and 3 days", "5 hours ago"), miles and km ("600 miles", "900 km", "800k on
-them"), an age suffix ("13 years old"); "for weeks" (a plural unit alone). Here too is what
-such a number is not: a rate ("3 times a week"), the future ("in 3 weeks"), rest or running
-history ("rested for a week"), a race ("a 10K race"), the age of the shoes in time.
+them", "my 600+ mile shoes"), an age suffix ("13 years old"); "for weeks" (a plural unit
+alone). Here too is what such a number is not: a rate ("3 times a week"), the future ("in 3
+weeks"), rest or running history ("rested for a week"), a race ("a 10K race"), one run ("ran 18
+miles sunday"), the age of the shoes in time.
 """
 
 from __future__ import annotations
@@ -33,10 +34,13 @@ from heel_bot.language.numvocab import (
     DUR_OF_BAD,
     DURATION,
     FUTURE_BEFORE,
+    HAVE,
     HEDGE_APPROX,
     HOURS,
     KM_PER_MILE,
+    MAX_RUN,
     ONES,
+    PAIR_KINDS,
     PLURAL_SPANS,
     RATE_AFTER,
     RATE_PREV,
@@ -45,6 +49,8 @@ from heel_bot.language.numvocab import (
     RUN_VERBS,
     SHOE_NOUNS,
     SHOE_WORDS,
+    SO_FAR,
+    THEY,
     TIME_WORDS,
     UNITS,
     YEAR,
@@ -252,7 +258,8 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
     if t[j] in ("a", "an", "per", "each", "every", "/", "p") and (
             t[j + 1] in TIME_WORDS or t[j + 1] == ""):
         return None  # "30 miles a week", "50 km/week"
-    if t[j] in ("easy", "easily") and m.expect == DISTANCE:
+    named = _names_pair(t, j, r.value * factor)  # "my 600+ mile shoes": the pair's
+    if named or (t[j] in ("easy", "easily") and m.expect == DISTANCE):
         pass  # "1200 km easy" to the shoe question: at least that (not an easy run)
     elif t[j] in RATE_AFTER or t[j] in DIST_AFTER_BAD or (
             t[j + 1] in ("times", "x") and (nums[j] is not None or t[j] in ONES)):
@@ -261,19 +268,54 @@ def distance(m: Message, r: Reading, factor: float, *, k: bool) -> Found | None:
         return None  # "10k in 45 minutes"
     if (t[j] == "-" and t[j + 1] in DIST_AFTER_BAD) or _old_pair_before(t, i):
         return None  # "10k - race"; "the old ones had done 700 miles": not the pair asked about
-    p = prev_index(m, i)
-    first_word = t[i]
-    if first_word not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
-        return None  # "a 10K race", "my 20 mile long run"
-    shoes_ran = t[p] in RUN_VERBS and _shoes_before(t, p)  # "the shoes already run 800km"
-    if t[p] in DIST_BEFORE_BAD or (t[p] in TIME_WORDS and not shoes_ran) or (
-            t[p] == "at" and not m.shoe_context(i)):
-        return None  # "after 5 miles it hurts", "$800k"
-    if first_word in ("a", "an") and t[i + 1] in UNITS and not m.shoe_context(i):
-        return None  # "I can't run a mile"
+    if _not_the_pairs(m, i, j, r.value * factor, named=named):
+        return None
     r.scale(factor)
     r.end = j
     return finish(m, DISTANCE, r)
+
+
+def _not_the_pairs(m: Message, i: int, j: int, miles: float, *, named: bool) -> bool:
+    """Whether the distance at tokens [i, j) (`miles`; `named`: it names a pair) is no pair's
+    mileage by the words before it: a race, one run, "after 5 miles", money."""
+    t = m.t
+    p = prev_index(m, i)
+    if not named and t[i] not in ("a", "an") and t[i - 1] in DIST_ARTICLES:
+        return True  # "a 10K race", "my 20 mile long run"
+    # "the shoes already run 800km", "they did 600 miles"
+    shoes_ran = t[p] in RUN_VERBS and (_shoes_before(t, p) or t[p - 1] in THEY)
+    if t[p] in RUN_VERBS and not shoes_ran and _one_run(m, p, j, miles):
+        return True  # "ran 18 miles sunday in my 600+ mile shoes": the run's, not the shoes'
+    if t[p] in DIST_BEFORE_BAD or (t[p] in TIME_WORDS and t[p] not in RUN_VERBS) or (
+            t[p] == "at" and not m.shoe_context(i)):
+        return True  # "after 5 miles it hurts", "$800k", "a session 5 miles"
+    return t[i] in ("a", "an") and t[i + 1] in UNITS and not m.shoe_context(i)  # "run a mile"
+
+
+def _names_pair(t: list[str], j: int, miles: float) -> bool:
+    """Whether the distance ending before token j names the pair it is said of, as its
+    mileage: "my 600+ mile shoes", "my 400-mile trainers", "200km running shoes" (not "my 10k
+    shoes", "my 50 mile shoes": a race they are for, no longer than one run)."""
+    k = j + 1 if t[j] in PAIR_KINDS else j
+    return miles > MAX_RUN and (t[k] in SHOE_NOUNS or t[k] in ("pair", "pairs"))
+
+
+def _one_run(m: Message, verb: int, j: int, miles: float) -> bool:
+    """Whether a distance after the run verb at token `verb`, ending before token j, is what
+    one run covered ("ran 18 miles sunday", "did 15 miles on tarmac", "I run 10 miles"), not
+    the sum of runs so far ("I've run 400 miles in them", "ran 80 miles in them so far", "ran
+    900 km in them": farther than one run goes)."""
+    t = m.t
+    if miles > MAX_RUN or any(t[k] in HAVE for k in range(max(0, verb - 3), verb)
+                              if CLAUSE_EDGE.isdisjoint(t[k:verb])):
+        return False
+    k = j
+    while k < j + 8 and t[k] not in CLAUSE_EDGE:
+        if (t[k] in SO_FAR and (t[k] != "far" or t[k - 1] == "so")) or (
+                t[k] == "since" and t[k + 1] in ("i", "buying", "getting", "new")):
+            return False
+        k += 1
+    return True
 
 
 def _k_factor(m: Message, r: Reading, factor: float) -> float | None:

@@ -223,6 +223,20 @@ DIST_AFTER_BAD = frozenset({
     "challenge", "mountain", "hill", "hills", "trek", "drive", "flight"})
 RUN_VERBS = frozenset({"run", "ran", "running", "runs", "jog", "jogged", "jogging", "race",
                        "raced", "racing", "did", "do", "doing", "does"})
+# A distance after a run verb is one run's ("ran 18 miles sunday", "did 15 miles on tarmac"),
+# not the shoes', when one run could cover it: no longer than `MAX_RUN` miles (a 100-mile
+# race). Also the longest race a pair is named for ("my 10k shoes", "my 50 mile shoes").
+MAX_RUN = 100.0
+# "I've run 400 miles in them", "have ran 300": the sum of the runs so far, not one run
+HAVE = frozenset({"have", "has", "had", "'ve", "i've", "ive", "we've", "weve", "you've",
+                  "youve", "they've", "theyve"})
+THEY = frozenset({"they", "these", "those"})  # "they did 600 miles": the shoes did
+# "ran 80 miles in them so far / in total": the sum, not one run (also "since I got them")
+SO_FAR = frozenset({"total", "altogether", "overall", "far", "cumulative"})
+# Between a distance and the pair it names: "my 600 mile running shoes", "400-mile old nikes"
+PAIR_KINDS = frozenset({"old", "running", "road", "trail", "training", "daily", "everyday",
+                        "worn", "tired", "battered", "beat", "beaten", "trusty", "favourite",
+                        "favorite", "cushioned", "racing", "carbon", "plated", "marathon"})
 
 # ---------------------------------------------------------------------------- clauses
 
