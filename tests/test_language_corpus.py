@@ -107,3 +107,20 @@ def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor:
     # Each has about 16 off-topic messages: one recorded is 6%. Set D's "ok" to "how bad is
     # it?" is read as mild (its annotator called it off-topic); no other may record anything.
     assert a.offtopic_recorded <= 1
+
+
+def test_a_second_annotators_labels_of_set_v(engine: Engine) -> None:
+    # Set V labelled again from the same brief by an annotator who did not see the first
+    # labels: the two agree on about 96% (docs/language.md), the ceiling for any reader on
+    # someone else's labels. The layer's score on the second labels is held like the first's.
+    first = corpus.read_cases([CORPUS / "blind" / "set_v.yaml"])
+    second = corpus.read_cases([CORPUS / "agreement" / "set_v_second.yaml"])
+    assert [c.text for c in first] == [c.text for c in second]
+    disagree = [a.text for a, b in zip(first, second, strict=True)
+                if (a.answer, set(a.confirm), dict(a.facts))
+                != (b.answer, set(b.confirm), dict(b.facts))]
+    assert 0 < len(disagree) < len(first) * 0.1  # independent, and about the same task
+    a = corpus.judge(engine.bundle, engine.language, second)["all"]
+    assert a.rate(a.right, a.cases) >= 0.89, "\n".join(a.wrong)
+    assert [lost for lost in a.red_flags_lost
+            if lost.split(": ")[1].strip("'\"") not in KNOWN_LOSSES] == []
