@@ -145,3 +145,15 @@ def test_walking_on_tiptoe_without_the_heel_down_is_asked_again(engine: Engine) 
     # Weight taken, but not on the heel: neither "with pain" nor "not at all" is clearly said.
     u = read(engine, "only on tiptoe, can't get my heel down", "weight_bearing")
     assert u.answer is None and u.confirm == ("weight_bearing",)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("every step is sore but not sharp", "no"),  # the sign is a sharp pain on every step
+    ("sharp yes, every step no", "no"),
+    ("sharp but only on the first few steps", "no"),
+    ("when I run yes, walking no", "yes"),  # every step of a run: the sign, when running
+    ("stabbing, every single step", "yes"),
+])
+def test_every_step_needs_the_pain_sharp_and_on_every_step(engine: Engine, text: str,
+                                                           value: str) -> None:
+    assert read(engine, text, "every_step").answer == value
