@@ -157,3 +157,20 @@ def test_walking_on_tiptoe_without_the_heel_down_is_asked_again(engine: Engine) 
 def test_every_step_needs_the_pain_sharp_and_on_every_step(engine: Engine, text: str,
                                                            value: str) -> None:
     assert read(engine, text, "every_step").answer == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("not really an injury, I jumped down off a wall and its been sore since", "fall_or_impact"),
+    ("not really an injury, just felt a twang at the back of my heel on a sprint",
+     "pop_or_kick"),
+])
+def test_not_really_an_injury_then_what_happened_is_what_happened(engine: Engine, text: str,
+                                                                  value: str) -> None:
+    # "not really an injury" is in the lexicon's ignore list: neither an injury nor a hedge.
+    assert read(engine, text, "injury").answer == value
+
+
+def test_a_mechanism_then_doubted_is_asked_again(engine: Engine) -> None:
+    u = read(engine, "Not really an injury... I did bang it on the bed frame last week but "
+                     "I don't think that's it", "injury")
+    assert u.answer is None and u.confirm == ("injury",)

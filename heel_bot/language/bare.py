@@ -71,7 +71,7 @@ class BareReader:
         mentions = [(m.start, m.end) for m in reading.mentions]
         out: list[Bare] = []
         after, replying = False, False
-        for start, sentence in _sentences(reading.cleaned):
+        for start, sentence in _sentences(reading.without_ignored()):
             core = self._core(sentence)[0]
             asked_back = bool(self.asking and self.asking.match(core))
             answers: list[Bare] = []

@@ -56,6 +56,15 @@ class Reading:
     cleaned: str  # normalised, typos corrected
     mentions: tuple[Mention, ...]
     used: tuple[tuple[int, int], ...]  # character spans of the triggers that modified a mention
+    ignored: tuple[tuple[int, int], ...] = ()  # spans of the lexicon's `ignore` phrases
+
+    def without_ignored(self) -> str:
+        """The cleaned text with the `ignore` phrases blanked out (offsets kept): "not really
+        an injury" says nothing for or against an injury, so it is no bare hedge either."""
+        text = self.cleaned
+        for a, b in self.ignored:
+            text = text[:a] + " " * (b - a) + text[b:]
+        return text
 
 
 def normalise(text: str) -> str:

@@ -69,6 +69,8 @@ def longest_mentions(doc: Doc, asked: str | None) -> Doc:
         kept.append(span)
         taken.update((i, (span.start, span.end)) for i in range(span.start, span.end))
     doc.spans[GROUP] = sorted((s for s in kept if s.label_ != IGNORE), key=lambda s: s.start)
+    doc.user_data[IGNORE] = tuple(sorted((s.start_char, s.end_char) for s in kept
+                                         if s.label_ == IGNORE))
     return doc
 
 
@@ -129,7 +131,8 @@ class Pipeline:
             for mod in span._.modifiers:
                 a, b = mod.modifier_span
                 used.add((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))
-        return Reading(cleaned, tuple(mentions), tuple(sorted(used)))
+        return Reading(cleaned, tuple(mentions), tuple(sorted(used)),
+                       doc.user_data.get(IGNORE, ()))
 
     def _tokens(self, text: str) -> list[dict[str, object]]:
         """A token pattern for a phrase with markers (<start>, <end>, <thing>)."""

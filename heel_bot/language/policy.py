@@ -239,8 +239,9 @@ def _taken_back(best: str, ev: Evidence, bares: Sequence[Bare], retracted: int,
 def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
                      meaning: Mapping[str, str]) -> bool:
     """A hedge before an affirmed sign in the same breath ("I think so, it looks wider"), a no
-    after it ("a dip... wait no"), or a no with it and no contrast between ("no it wakes me"):
-    confirm rather than take it. "No, but I can feel a dent" is a dent."""
+    after it ("a dip... wait no"), a doubt after a contrast ("...but I don't think that's
+    it"), or a no with it and no contrast between ("no it wakes me"): confirm rather than take
+    it. "No, but I can feel a dent" is a dent."""
     said, contrasted = ev.clear[best], ev.after.get(best, False)
     for b in bares:
         leaning = meaning.get(NO) if b.kind == LIKELY_NO else None
@@ -248,6 +249,8 @@ def _second_thoughts(best: str, ev: Evidence, bares: Sequence[Bare],
             return True  # (but "not really, I'm hopping everywhere" leans the way it says)
         if b.kind == NO and meaning.get(NO) != best and (b.start > said or not contrasted):
             return True
+        if b.kind == LIKELY_NO and b.start > said and b.after_contrast:
+            return True  # "I did bang it... but I don't think that's it": the sign doubted
     return False
 
 
