@@ -112,6 +112,11 @@ def test_a_soft_spot_where_the_tendon_should_be_firm_is_a_gap(engine: Engine,
     ("rest_pain", "only first thing in the morning", "no"),
     ("severity", "I've had to cut my long run in half", "moderate"),
     ("severity", "niggly but I can run through it", "mild"),
+    ("tight_calves", "sometimes after netball", "yes"),
+    ("numbness", "feels normal, just sore", "no"),
+    ("numbness", "feels like walking on cotton wool", "yes"),
+    ("rest_pain", "only hurts when I run", "no"),
+    ("injury", "I came down really hard on a rock on a trail run", "fall_or_impact"),
 ])
 def test_everyday_descriptions_name_the_option(engine: Engine, question: str, text: str,
                                                value: str) -> None:
