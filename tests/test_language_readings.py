@@ -30,7 +30,7 @@ def test_a_softened_sign_is_said_not_doubted(engine: Engine, question: str, text
     assert u.answer == value and not u.confirm
 
 
-@pytest.mark.parametrize("text", ["kinda", "sort of", "kind of?"])
+@pytest.mark.parametrize("text", ["kinda", "sort of", "kind of?", "sometimes?", "occasionally"])
 def test_a_softener_said_alone_is_confirmed(engine: Engine, text: str) -> None:
     u = read(engine, text, "numbness")
     assert u.answer is None and u.confirm == ("numbness",)
@@ -127,6 +127,7 @@ def test_everyday_descriptions_name_the_option(engine: Engine, question: str, te
     "my foot went numb once when I sat on it funny lol",
     "no numbness. tingling only when I sit cross-legged lol",
     "only when my foot goes to sleep sitting on the loo",
+    "only when my laces are done up too tight",
 ])
 def test_numbness_from_sitting_on_the_foot_is_asked_again(engine: Engine, text: str) -> None:
     # A foot gone to sleep from sitting on it is not the nerve sign, nor is it a clear no.
