@@ -72,18 +72,16 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
     assert a.rate(a.offtopic_recorded, a.offtopic) <= 0.03
 
 
-# Known losses, each explained in docs/language.md. Set M's annotator reads a denial of one
-# part of a two-part red flag as a doubt; the others (and the issue: "my circulation is fine"
-# is a no) read it as the question's no: kept so. Set R's slip with a dip in the tendon, and
-# set X's rolled foot, are read as a fall, not a possible rupture (neither is the reassuring
-# "none": they count here because this test also counts any value short of the most urgent);
-# R's dip itself is read and makes the outcome urgent, X's cold blue foot brings the
-# emergency notice.
+# Known losses, each explained in docs/language.md. Set M's and set Z's annotators read a
+# denial of one part of a two-part red flag as a doubt ("I sleep fine" to "does it hurt at
+# rest or wake you at night?"); the others (and the issue: "my circulation is fine" is a no)
+# read it as the question's no: kept so. Set R's slip with a dip in the tendon is read as a
+# fall, not a possible rupture (a fall is not the reassuring "none": it counts here because
+# this test also counts any value short of the most urgent); the dip itself is read and makes
+# the outcome urgent.
 KNOWN_LOSSES = frozenset({
-    "no fever", "not diabetic", "doesn't wake me",
-    "slipped on a stair and now my achilles feels like it has a dip in it",
-    "rolled my foot stepping off a curb, now the foot is cold and kinda bluish and the heel "
-    "hurts a lot"})
+    "no fever", "not diabetic", "doesn't wake me", "I sleep fine",
+    "slipped on a stair and now my achilles feels like it has a dip in it"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -92,9 +90,9 @@ KNOWN_LOSSES = frozenset({
     ("set_l.yaml", 0.91), ("set_m.yaml", 0.83), ("set_n.yaml", 0.90), ("set_o.yaml", 0.82),
     ("set_p.yaml", 0.90), ("set_q.yaml", 0.91), ("set_r.yaml", 0.90), ("set_s.yaml", 0.93),
     ("set_t.yaml", 0.90), ("set_u.yaml", 0.90), ("set_v.yaml", 0.93), ("set_w.yaml", 0.91),
-    ("set_x.yaml", 0.89)])
+    ("set_x.yaml", 0.90), ("set_y.yaml", 0.94), ("set_z.yaml", 0.89)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-X (tests/language/blind/), written blind in seven rounds for issue 9 and scored
+    # Sets D-Z (tests/language/blind/), written blind in eight rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

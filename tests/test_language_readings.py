@@ -180,3 +180,18 @@ def test_a_mechanism_then_doubted_is_asked_again(engine: Engine) -> None:
     u = read(engine, "Not really an injury... I did bang it on the bed frame last week but "
                      "I don't think that's it", "injury")
     assert u.answer is None and u.confirm == ("injury",)
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("deformity", "I wouldn't say it looks normal"),  # a denial of the reassurance
+    ("injury", "twisted my foot on a pothole"),  # neither a pop nor a blow for sure
+    ("numbness", "Not numb, no, though my toes tingle a bit if I sit cross-legged"),
+])
+def test_readings_that_are_asked_again(engine: Engine, question: str, text: str) -> None:
+    u = read(engine, text, question)
+    assert u.answer is None and question in u.confirm
+
+
+def test_a_foot_gone_cold_and_pale_answers_the_circulation_question(engine: Engine) -> None:
+    u = read(engine, "no, but since this morning my foot's gone cold and pale", "diabetes")
+    assert u.answer == "yes" and u.emergency  # and the emergency notice is kept
