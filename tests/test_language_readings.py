@@ -195,3 +195,14 @@ def test_readings_that_are_asked_again(engine: Engine, question: str, text: str)
 def test_a_foot_gone_cold_and_pale_answers_the_circulation_question(engine: Engine) -> None:
     u = read(engine, "no, but since this morning my foot's gone cold and pale", "diabetes")
     assert u.answer == "yes" and u.emergency  # and the emergency notice is kept
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("numbness", "No numbness, tingling or burning", "no"),  # the list is denied as a whole
+    ("infection_signs", "no redness, heat, swelling or fever", "no"),
+    ("infection_signs", "no fever, red and hot", "yes"),  # no "or": not a list
+    ("numbness", "no numbness, but tingling or burning sometimes", "yes"),  # across a contrast
+])
+def test_a_denied_list_is_denied_to_its_last_item(engine: Engine, question: str, text: str,
+                                                  value: str) -> None:
+    assert read(engine, text, question).answer == value

@@ -51,6 +51,11 @@ DIRECTIONS = {"forward": "FORWARD", "backward": "BACKWARD", "both": "BIDIRECTION
               "pseudo": "PSEUDO", "terminate": "TERMINATE"}
 _WORD = re.compile(r"(?<![0-9])[a-z][a-z'’-]*(?![0-9])")  # not "u" of "u15"
 _REPEATED = re.compile(r"([a-z])\1{2,}")
+# A denied list ("no numbness, tingling or burning"): ConText ends a negation's scope at a
+# comma, so the list's commas are read as the "or" that closes it; not across a contrast.
+_DENIED_LIST = re.compile(r"\b(?:no|not|without|never|nor|any)\b[^,.;:!?]{1,30}"
+                          r"(?:,[^,.;:!?]{1,30})+?,?\s+(?:or|nor)\s")
+_CONTRAST = re.compile(r"\b(?:but|though|tho|although|however|except|yet|still|actually)\b")
 _LABEL = re.compile(r"(?P<slot>[^=]+)=(?P<value>[^|]+)\|(?P<scope>\w+)\|(?P<kind>\w+)")
 
 
@@ -103,7 +108,7 @@ class Pipeline:
         """The normalised text with typos corrected (what the matchers read); a letter typed
         three times or more is read once ("nooo", "sooo bad")."""
         norm = _REPEATED.sub(r"\1", normalise(text))
-        return _WORD.sub(lambda m: self._correct(m.group(0)), norm)
+        return _DENIED_LIST.sub(_join_list, _WORD.sub(lambda m: self._correct(m.group(0)), norm))
 
     def read(self, text: str, asked: str | None = None) -> Reading:
         """The cleaned text, every concept in it with ConText's reading of it, and the
@@ -243,3 +248,11 @@ def _known_words(lexicon: Language) -> frozenset[str]:
     for mk in MARKERS:
         texts = [t.replace(mk, "") for t in texts]
     return frozenset(w for t in texts for w in _WORD.findall(t))
+
+
+def _join_list(m: re.Match[str]) -> str:
+    """A denied list with its commas read as "or" ("no numbness or tingling or burning")."""
+    text = m.group(0)
+    if _CONTRAST.search(text):
+        return text
+    return re.sub(r",\s*(?=(?:or|nor)\s)", " ", text).replace(",", " or")
