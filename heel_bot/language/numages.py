@@ -27,6 +27,7 @@ from heel_bot.language.numvocab import (
     DURATION,
     FUTURE_AGE,
     INF,
+    ITEM_EDGES,
     KM_PER_MILE,
     MONTH,
     MONTHS,
@@ -36,7 +37,9 @@ from heel_bot.language.numvocab import (
     PERSON_LEADS,
     PROFILE_BEFORE,
     PROFILE_NEXT,
+    SCORE_WORDS,
     SEXES,
+    TEENS,
     TENS,
     THEY_LEADS,
     WEEKDAYS,
@@ -138,7 +141,40 @@ def unitless(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)"
     if m.expect == AGE and alone:
         return finish(m, AGE, r)  # "retired, 71" to "How old are you?"
+    if m.opening and own_item(m, r.first, r.end):
+        return finish(m, AGE, r)  # "38, pain under heel towards arch, 2 months, ..."
     return _bare_answer(m, r)
+
+
+def own_item(m: Message, i: int, end: int) -> bool:
+    """Whether the whole number 5-99 in digits at token i (its unit, if any, ending at `end`)
+    stands as an item of its own in a list of facts, between commas or a sentence's start and
+    end: "38, pain under heel", "Type 2 diabetic here, 61, pain...", "..., wakes me up, 45",
+    "Morning! 17, doing A levels"; not one of a list of numbers ("10, 12, 15 miles"), a score
+    ("pain: 7, ...") or a time ("at 5, ...")."""
+    t, v = m.t, m.nums[i]
+    if v is None or v != int(v) or not 5 <= v <= 99 or "." in t[i] or "," in t[i]:
+        return False
+    before, after = t[i - 1], t[end]
+    if before not in ITEM_EDGES or after not in ITEM_EDGES or before == after == ".":
+        return False
+    return not (before == "," and (_number_like(m, i - 2) or t[i - 2] in SCORE_WORDS)) and not (
+        after == "," and _number_like(m, end + 1))
+
+
+def years_item(m: Message, i: int, end: int) -> bool:
+    """ "38 years" as an opening's own item, 16 or more, opening its sentence or after a word
+    of a profile: "38 years, pain under heel", "T2 diabetic, 61 yrs, ..." (but "heel pain, 20
+    years, on and off" is how long it has hurt)."""
+    t = m.t
+    return m.opening and (m.nums[i] or 0) >= 16 and own_item(m, i, end) and (
+        t[i - 1] != "," or t[i - 2] in PROFILE_BEFORE or t[i - 2] == "here")
+
+
+def _number_like(m: Message, k: int) -> bool:
+    """A number in digits or words at token k ("3, 4 or 5")."""
+    w = m.t[k]
+    return m.nums[k] is not None or w in ONES or w in TEENS or w in TENS
 
 
 def _profile_age(m: Message, r: Reading) -> Found | None:

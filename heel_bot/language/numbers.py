@@ -60,7 +60,11 @@ What is read
   "since 2 weeks" (as non-native speakers say it), "the past week" / "the last month" (7, 30
   days). A date word counts only after "since"/"from", within 8 words after an onset word
   ("started", "began", "noticed", "first", "felt", "kicked in", "flared up"...; 12 with no
-  comma between: "felt a pop in the back of my ankle playing pickleball yesterday"), before "(and)
+  comma between: "felt a pop in the back of my ankle playing pickleball yesterday"), an
+  injury's ("fell", "twisted", "rolled", "landed", "a pop", "snap", "bruised", "hit my heel"; an
+  abbreviated weekday ending its clause: "fell off a wall sat, ..."; such a day is marked
+  `event`: a duration of the pain itself beats it, "heel pain 10 days, fell yesterday"; not what
+  something "is on": "my race is on Sunday"), before "(and)
   now" or "ever since" ("ran a half on Sunday, now the heel hurts"; not "now it's worse"),
   before a sentence of the pain ending on "since" ("slipped in February. It's never been right
   since."; not "haven't run since"), or
@@ -74,10 +78,14 @@ What is read
   early/mid/late ("in my forties" 40–49, "mid 30s" 33–36, "late teens" 17–19; "in the 30s" and
   "it was mid 30s today" are not ages), "a teenager" after "I'm / she's" (13–19), profiles
   ("45M", "32F marathoner", "T2 diabetic, 57, ...", "..., not diabetic, 38", "Walker, 55, ...",
-  "34 and healthy"), club categories ("V45" 45–49; "M50", "W40" only at the age question or
-  with "masters", "vet", "club"...). A number alone ("forty") is no age unless the caller says
-  which question it answers (`expect=`). A self-correction ("I'm 16 - wait no, 15", "3 weeks,
-  sorry, 4") keeps the later quantity of the kind.
+  "34 and healthy"; with `opening=`, any whole number 5-99 in digits standing as its own item
+  between commas or a sentence's edges, "38, pain under heel, 2 months", "..., wakes me up,
+  45", or "38 years, ..." at 16 or more opening its sentence; not one of a list of numbers,
+  a score or a size: "10, 12, 15 miles", "pain level, 7"), club categories ("V45" 45–49;
+  "M50", "W40" only at the age question or with "masters", "vet", "club"...). A number alone
+  ("forty") is no age unless the caller says which question it answers (`expect=`). A
+  self-correction ("I'm 16 - wait no, 15", "3 weeks, sorry, 4") keeps the later quantity of
+  the kind.
 - `expect=` (the slot asked: "duration", "shoe_age", "age_group"): a bare number is read in
   that slot's unit: years; miles (the question's options name miles first; digits with
   "-ish", "350ish", may be km too: 217–375 miles, no value); days to months (only up to 100).
@@ -159,6 +167,9 @@ class Quantity:
     hedged: bool = False
     hedge: str = ""
     span: tuple[int, int] = (0, 0)
+    # a duration up to a day dated by an injury ("fell off a wall sat", "felt a pop last
+    # night"): the pain's unless a duration of the pain itself is given too
+    event: bool = False
 
 
 # Slot bounds: (slot, [(value, upper bound, whether the bound itself is inside)...]).
@@ -190,18 +201,20 @@ def slot_value(q: Quantity) -> tuple[str, str] | None:
 
 
 def find_quantities(text: str, *, today: datetime.date | None = None,
-                    expect: str | None = None) -> list[Quantity]:
+                    expect: str | None = None, opening: bool = False) -> list[Quantity]:
     """Every duration, shoe distance and age in `text`, in order.
 
     `today` anchors relative dates ("since March", "last week"). `expect` is the slot being
     asked ("duration", "shoe_age" or "age_group"), if any: then a bare number ("forty",
     "about 800") is read in that slot's unit (for shoe_age miles or km, for duration days to
-    months), and "k" needs no mention of shoes. Never raises.
+    months), and "k" needs no mention of shoes. `opening`: the message opens the conversation
+    (no question asked), where a whole number standing as its own item ("38, pain under heel")
+    is the person's age. Never raises.
     """
     if not text:
         return []
     try:
-        scan = _Scan(text, today, expect)
+        scan = _Scan(text, today, expect, opening=opening)
         out = []
         for f in scan.run():
             a, b = scan.starts[f.first], scan.ends[f.last - 1]
@@ -209,7 +222,7 @@ def find_quantities(text: str, *, today: datetime.date | None = None,
             if not (0.0 <= low <= value <= high) or math.isnan(value):
                 continue
             out.append(Quantity(f.kind, value, low, high, text[a:b], bool(f.hedge), f.hedge,
-                                (a, b)))
+                                (a, b), f.event))
         return out
     except (ValueError, IndexError, KeyError, OverflowError, AssertionError):  # pragma: no cover
         return []  # a bug must not cost the conversation; the tests look for these

@@ -16,6 +16,8 @@ import datetime
 from heel_bot.language.numcalendar import RACES, SEASONS, named_day, season
 from heel_bot.language.numtokens import Found, Message
 from heel_bot.language.numvocab import (
+    ABBR_DAY_ENDS,
+    ABBR_DAY_NOT_AFTER,
     AMBIGUOUS_MONTHS,
     DECADES,
     DURATION,
@@ -56,7 +58,8 @@ def relative(m: Message, i: int) -> Found | None:
     if (needs_anchor and not since and not m.onset_near(k) and not m.onset_after(j)
             and not m.bare(k, j)):
         return None
-    return Found(DURATION, v, lo, hi, i if since else k, j, "")
+    event = needs_anchor and not since and m.event_before(k)  # "fell off a wall sat"
+    return Found(DURATION, v, lo, hi, i if since else k, j, "", event)
 
 
 def days_since(m: Message, d: datetime.date) -> float:
@@ -82,6 +85,8 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         return 365.0, 365.0 * 80, 365.0 * 5, k + 2, False
     day = weekday_at(m, k)
     if day is not None:
+        if not since and _appointed(m, k):
+            return None  # "my race is on Sunday": a day to come, perhaps
         return _weekday(m, day, k + 1)
     if (w == "the" and nxt == "weekend") or w == "weekend":
         end = k + (2 if w == "the" else 1)
@@ -176,9 +181,23 @@ def weekday_at(m: Message, k: int) -> int | None:
         w = w.removesuffix("'s").removesuffix("s")  # "since Saturday's parkrun", "saturdays"
     if w in WEEKDAYS:
         return WEEKDAYS[w]
-    if w in WEEKDAY_ABBR and m.t[k - 1] in WEEKDAY_ABBR_AFTER:
+    if w in WEEKDAY_ABBR and (m.t[k - 1] in WEEKDAY_ABBR_AFTER or _dated_abbr(m, k)):
         return WEEKDAY_ABBR[w]
     return None
+
+
+def _appointed(m: Message, k: int) -> bool:
+    """Whether the weekday at token k is a plan: "my race is on Sunday", "parkrun's on sat"."""
+    t = m.t
+    p = k - 1 - (t[k - 1] == "on")
+    return t[p] in ("is", "are", "it's", "its") or (t[p].endswith("'s") and p < k - 1)
+
+
+def _dated_abbr(m: Message, k: int) -> bool:
+    """An abbreviated weekday ending the clause of an onset word: "fell off a wall sat, ...",
+    "rolled my ankle thurs" (not "I sat", "in the sun", "then sat down")."""
+    t = m.t
+    return t[k + 1] in ABBR_DAY_ENDS and t[k - 1] not in ABBR_DAY_NOT_AFTER and m.onset_near(k)
 
 
 def _weekday(m: Message, day: int, end: int) -> DateRead:

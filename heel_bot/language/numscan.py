@@ -84,7 +84,7 @@ def merge(t: list[str], found: list[Found]) -> list[Found]:
                 low, high = min(p.low, f.low), max(p.high, f.high)
                 mid = (low + high) / 2 if high < INF else max(p.value, f.value)
                 out[-1] = Found(p.kind, mid, low, high, p.first, f.last,
-                                p.hedge or f.hedge)
+                                p.hedge or f.hedge, p.event and f.event)
                 continue
         out.append(f)
     return out

@@ -20,8 +20,10 @@ from heel_bot.language.numvocab import (
     BOUNDARY_TOKENS,
     CLAUSE_EDGE,
     DISTANCE,
+    EVENTS,
     EXPECT,
     FILLER,
+    HIT_NOT,
     HURT_SINCE,
     ONSET,
     SHOE_WORDS,
@@ -85,6 +87,7 @@ class Found:
     first: int  # token index of the first word (hedge included)
     last: int  # token index after the last word
     hedge: str
+    event: bool = False  # a day dated by an injury ("fell yesterday"), not by the pain
 
 
 @dataclass
@@ -113,10 +116,12 @@ Phrases = dict[str, list[tuple[tuple[str, ...], str]]]
 class Message:
     """One message, tokenised: tokens `t` at [PAD, n), their offsets, sentences and numbers."""
 
-    def __init__(self, text: str, today: datetime.date | None, expect: str | None) -> None:
+    def __init__(self, text: str, today: datetime.date | None, expect: str | None, *,
+                 opening: bool = False) -> None:
         self.text = text
         self._today = today
         self.expect = EXPECT.get(expect or "")
+        self.opening = opening  # the first message, no question asked: "38, pain..." is an age
         norm = normalise(text)
         toks: list[str] = [""] * PAD
         starts: list[int] = [0] * PAD
@@ -175,10 +180,35 @@ class Message:
         """An onset word ("started", "since"...) within eight tokens before k, same sentence,
         or twelve in the same clause ("felt a pop in the back of my ankle playing pickleball
         yesterday"); "it woke me" is the pain at night, not its onset."""
+        return self.onset_before(k) is not None
+
+    def onset_before(self, k: int) -> int | None:
+        """The index of the nearest onset word of `onset_near`, or None."""
         t, s = self.t, self.sent[k]
-        return any(t[j] in ONSET and self.sent[j] == s and not (
-            t[j] == "woke" and t[j + 1] in WAKER) and not self.trend_before(j) and (
-            k - j <= 8 or CLAUSE_EDGE.isdisjoint(t[j + 1:k])) for j in range(max(0, k - 12), k))
+        for j in range(k - 1, max(0, k - 12) - 1, -1):
+            if t[j] in ONSET and self.sent[j] == s and not (
+                    t[j] == "woke" and t[j + 1] in WAKER) and not (
+                    t[j] == "hit" and not self._blow(j)) and not self.trend_before(j) and (
+                    k - j <= 8 or CLAUSE_EDGE.isdisjoint(t[j + 1:k])):
+                return j
+        return None
+
+    def event_before(self, k: int) -> bool:
+        """Whether the onset word nearest before token k is an injury's ("fell", "twisted",
+        "a pop"), not the pain's own ("started", "since"; "kicked in")."""
+        j = self.onset_before(k)
+        if j is None or self.t[j] not in EVENTS:
+            return False
+        nxt = self.t[j + 1]
+        if self.t[j] == "felt":  # "felt a pop", not "felt fine, then Monday..."
+            return nxt in ("a", "an", "something", "it")
+        return not (self.t[j] == "kicked" and nxt == "in")
+
+    def _blow(self, j: int) -> bool:
+        """Whether "hit" at token j is a blow ("hit my heel on a step"), not a target ("hit
+        50 miles", "hit a new pb", "hit the wall")."""
+        t = self.t
+        return self.nums[j + 1] is None and HIT_NOT.isdisjoint(t[j + 1:j + 3])
 
     def onset_after(self, j: int) -> bool:
         """Whether the words from token j say the pain followed what was dated: "ran a half on

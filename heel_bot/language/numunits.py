@@ -16,6 +16,7 @@ from heel_bot.language.numages import (
     have_years,
     person_before,
     unitless,
+    years_item,
 )
 from heel_bot.language.numhedges import AFTER, MIDDLE, finish, prev_index
 from heel_bot.language.numtokens import Found, Message, Reading
@@ -91,7 +92,7 @@ def quantity(m: Message, i: int) -> Found | None:
     r.end = unit_at + 1
     if kind == DURATION and factor == YEAR and (
             ((person_before(m, i) or have_years(m, i)) and age_follows(m, r.end))
-            or (m.expect == AGE and m.bare(i, r.end))):
+            or (m.expect == AGE and m.bare(i, r.end)) or years_item(m, i, r.end)):
         return finish(m, AGE, r)  # "I'm 13 years", "I have 35 years", "13" to "How old..."
     if kind in (DURATION, HOURS):
         r.scale(factor)

@@ -86,6 +86,15 @@ WEEKDAY_ABBR = {d: i for i, names in enumerate(
     ("mon", "tue tues", "wed weds", "thu thur thurs", "fri", "sat", "sun"))
     for d in names.split()}
 WEEKDAY_ABBR_AFTER = frozenset({"since", "from", "last", "on", "past"})
+# What may follow an abbreviated weekday that ends a clause ("fell off a wall sat, ..."), and
+# what may not come before it there: a subject, an auxiliary or an article makes it a word
+# ("I sat", "had sat", "in the sun", "then sat").
+ABBR_DAY_ENDS = frozenset({"", ",", ".", "!", ";", "?", "-", "and", "&", "n", "but", "so", "now"})
+ABBR_DAY_NOT_AFTER = frozenset({
+    "i", "we", "he", "she", "they", "you", "who", "just", "had", "have", "has", "was", "were",
+    "been", "got", "and", "then", "the", "a", "an", "in", "at", "of", "my", "his", "her", "our",
+    "your", "their", "this", "that", "n", "&", "also", "finally", "never", "ive", "i've", "id",
+    "i'd", "c'mon", "come", "it's", "he's", "she's"})
 DECADES = {"teens": (13.0, 19.0), "twenties": (20.0, 29.0), "thirties": (30.0, 39.0),
            "forties": (40.0, 49.0), "fourties": (40.0, 49.0), "fifties": (50.0, 59.0),
            "sixties": (60.0, 69.0), "seventies": (70.0, 79.0), "eighties": (80.0, 89.0),
@@ -123,7 +132,7 @@ PROFILE_BEFORE = frozenset({*SEXES, "diabetic", "diabetes", "runner", "marathone
 CATEGORY_LETTERS = frozenset({"v", "m", "f", "w", "vm", "vw", "vf", "mv", "fv", "wv"})
 CATEGORY_WORDS = frozenset({"masters", "master", "vet", "vets", "veteran", "veterans", "category",
                             "club", "age", "group", "agegroup"})
-AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
+AGE_NEXT = frozenset({"and", "n", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
                       "turning",
                       "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",
                       "with", "also", "too", "soon", "yr", "yrs", "years", "year", "y", "yo",
@@ -131,6 +140,13 @@ AGE_NEXT = frozenset({"and", "but", "so", "now", "btw", "lol", "though", "tho", 
                       "yeah", "haha", "lmao", "xx", "x", "nearly", "almost", "only",
                       "already", "actually", "as", "at", "by", "myself", "i", "she", "he",
                       "they", "my", "it", "its", "it's", "the"})
+# Either side of a number that is an item of its own in an opening's list of facts, an age:
+# "38, pain under heel", "..., wakes me up, 45", "Morning! 17, doing A levels".
+ITEM_EDGES = frozenset({"", ",", ".", "!", ";"})
+# Before such an item's comma, words that make the number a score or a size, not an age:
+# "pain level, 7, ...", "size, 9".
+SCORE_WORDS = frozenset({"level", "score", "scale", "rating", "rate", "rated", "severity",
+                         "size", "number", "out", "of", "pace", "bmi", "weight", "weigh"})
 AGE_NEXT_SYMBOLS = frozenset(",.!?);:-&(")
 AGE_SKIP = frozenset({"only", "just", "now", "currently", "actually", "still", "already", "also",
                       "not", "yet",
@@ -152,7 +168,19 @@ ONSET = frozenset({"since", "started", "start", "starts", "starting", "began", "
                    "kicked", "came", "first", "flared", "flare", "happened", "injured",
                    "tweaked", "pulled", "strained", "twisted", "ever", "from",
                    "developed", "showed", "popped", "arrived", "woke", "felt", "fell",
-                   "landed", "rolled", "snapped"})
+                   "landed", "rolled", "snapped", "bruised", "hit", "pop", "snap",
+                   "sprained", "slipped", "tripped", "stubbed", "banged", "whacked", "jarred"})
+# Onset words of an injury: a day dated by one ("fell off a wall sat", "felt a pop last night")
+# is when the pain began, but yields to a duration of the pain itself ("heel pain 10 days, fell
+# yesterday"); "started", "since", "noticed" date the pain itself.
+EVENTS = ONSET - {"since", "started", "start", "starts", "starting", "began", "begun", "begin",
+                  "begins", "beginning", "noticed", "notice", "appeared", "onset", "came",
+                  "first", "flared", "flare", "happened", "ever", "from", "developed",
+                  "showed", "arrived", "woke"}
+# Just after "hit", what makes it no blow: "hit a new pb", "hit the wall at mile 20", "hit my
+# mileage target" (nor is a number: "hit 50 miles last week")
+HIT_NOT = frozenset({"new", "pb", "pr", "pbs", "prs", "wall", "mileage", "target", "targets",
+                     "goal", "goals", "pace", "peak", "miles", "km", "k", "weekly"})
 # A sentence of these ending on "since" dates the pain by the sentence before ("... in
 # February. It's never been right since."); not "haven't run since".
 HURT_SINCE = frozenset({"right", "hurt", "hurts", "hurting", "sore", "pain", "painful", "ached",
@@ -260,4 +288,5 @@ TRIGGERS = frozenset(
     | {"bank", "boston", "chicago", "berlin"}  # "since the bank holiday / Boston marathon"
     | {"dozen", "hundred", "thousand", "yesterday", "today", "tonight", "teen", "teenager",
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
+       "afternoon",
        "spring", "summer", "autumn", "fall", "winter"})

@@ -1,10 +1,14 @@
 """Whose time a duration is: the pain's, or something else's (the training, a condition, a
-lump, the shoes), for the language layer's number reading (heel_bot/language/understand.py)."""
+lump, the shoes), for the language layer's number reading (heel_bot/language/understand.py);
+and which of the pain's times wins: its own duration over the day of an injury."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from heel_bot.language.numbers import Quantity
+from heel_bot.language.numvocab import DURATION
 
 # Words of the pain itself: a duration typed at the shoe question counts as the pain's only
 # with one of them ("I've had them 6 months" is the shoes' age).
@@ -31,3 +35,14 @@ def other_time(cleaned: str, at: int) -> bool:
 def within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     """Whether `span` lies inside one of `spans`."""
     return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
+def pain_first(found: Sequence[Quantity], cleaned: str,
+               elsewhere: Iterable[tuple[int, int]] = ()) -> list[Quantity]:
+    """`found` without the durations up to the day of an injury ("fell yesterday") when
+    another is the pain's own: "heel pain 10 days, fell yesterday" has hurt 10 days (a time
+    said of something else, `other_time` or within `elsewhere`, is not the pain's)."""
+    spans = tuple(elsewhere)
+    own = any(q.kind == DURATION and not q.event and not other_time(cleaned, q.span[0])
+              and not within(q.span, spans) for q in found)
+    return [q for q in found if not (own and q.event)]

@@ -26,7 +26,7 @@ from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
-from heel_bot.language.paintime import PAIN, TIME, other_time, within
+from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
 from heel_bot.language.words import START, Language, Sense, words_re
 from heel_bot.model import Bundle, Lexicon, Question
@@ -266,9 +266,10 @@ class Understander:
                                     or bool(shoe_words and shoe_words.search(cleaned)),
                                     asked=asked)
         seen: set[str] = set()
-        spans: list[tuple[int, int]] = list(training.spans)
-        worked = list(training.spans)
-        for q in numbers.find_quantities(cleaned, today=today, expect=expect):
+        spans, worked = list(training.spans), list(training.spans)
+        every = numbers.find_quantities(cleaned, today=today, expect=expect,
+                                        opening=question is None)
+        for q in pain_first(every, cleaned, training.spans):  # "10 days, fell yesterday": 10
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
             if q.kind == AGE or (q.kind == DURATION and other_time(cleaned, q.span[0])):
