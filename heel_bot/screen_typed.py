@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import replace
 
 from heel_bot import screen_turns
@@ -46,6 +47,8 @@ def _read(engine: DialogEngine, language: Understander, state: State, items: lis
     notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
     # An item the words name (not a bare yes or no, which every item reads alike).
     named = {q.slot for q, u in zip(items, readings, strict=True) if q.slot in u.quotes}
+    own = language.understand(text, None, state.answers).facts  # words meaning it anywhere
+    named -= _borrowed(own, items, readings, named)
     said = {q.slot: u.answer for q, u in zip(items, readings, strict=True)}
     hedged = _hedged(items, readings)
     if not named and all(v == "yes" for v in said.values()):
@@ -128,6 +131,18 @@ def _record(engine: DialogEngine, state: State, items: list[Question],
             continue
         new = engine.put(new, fq, value, source=VOLUNTEERED, said=readings[0].quotes.get(slot))
     return new
+
+
+def _borrowed(own: Mapping[str, str], items: list[Question], readings: list[Understanding],
+              named: set[str]) -> set[str]:
+    """Items named only by words that are another item's own (`own`: what the words mean
+    wherever they are typed): "numb" answers the diabetes question on its own (it asks about
+    reduced feeling too), but on a screen that also lists numbness the word ticks numbness,
+    and diabetes is left to be asked on its own."""
+    spans = {q.slot: {(a, b) for a, b, _ in u.where.get(q.slot, ())}
+             for q, u in zip(items, readings, strict=True)}
+    return {s for s in named if s not in own and spans[s] and any(
+        o != s and o in own and spans[s] <= spans[o] for o in named)}
 
 
 def _said_of_another(q: Question, u: Understanding, items: list[Question],
