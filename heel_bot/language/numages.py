@@ -81,7 +81,7 @@ def person_before(m: Message, i: int) -> bool:
     if w in ("is", "are"):
         q = t[p - 1]
         if q in ("she", "he", "age") or q in PEOPLE or t[p - 2] in PEOPLE or (
-                q == "who" and t[p - 2] in PEOPLE):
+                q == "who" and (t[p - 2] in PEOPLE or (t[p - 2] == "," and t[p - 3] in PEOPLE))):
             return True  # "my son Alfie is 10"
         if q == "they":
             return not m.shoe_context(i)
@@ -128,8 +128,8 @@ def unitless(m: Message, r: Reading) -> Found | None:
         r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
         if turning or m.expect == AGE or person_before(m, i):
             return finish(m, AGE, r)
-    if person_before(m, i) and age_follows(m, r.end):
-        return finish(m, AGE, r)
+    if person_before(m, i) and age_follows(m, r.end) and t[i : r.end] != ["one"]:
+        return finish(m, AGE, r)  # ("like an old man. Well, I am one": a pronoun)
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
     alone = t[i - 1] in CLAUSE_EDGE and (edge(nxt) or nxt in AGE_NEXT)

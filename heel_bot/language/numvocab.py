@@ -110,7 +110,9 @@ PEOPLE = frozenset({"son", "daughter", "kid", "child", "boy", "girl", "lad", "te
                     "teenager", "grandson", "granddaughter", "nephew", "niece", "stepson",
                     "stepdaughter", "brother", "sister", "wife", "husband", "partner", "mum",
                     "mom", "dad", "athlete", "patient", "runner", "youngest", "eldest",
-                    "oldest"})
+                    "oldest", "mother", "father", "mam", "mummy", "daddy", "grandmother",
+                    "grandfather", "grandma", "grandpa", "gran", "nan", "stepmother",
+                    "stepfather", "friend", "boyfriend", "girlfriend", "client", "student"})
 PERSON_LEADS = frozenset({"i'm", "im", "she's", "shes", "he's", "hes", "aged", "age",
                           "turned"})
 THEY_LEADS = frozenset({"they're", "theyre"})

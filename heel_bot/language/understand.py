@@ -144,8 +144,8 @@ class Understander:
         contrast = self._last_contrast(reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
-            facts = {s: v for s, v in facts.items()
-                     if s not in self.red or v != self.policy.reassuring(s)}
+            facts = {s: v for s, v in facts.items()  # (a number is: "but here goes. I'm 69")
+                     if s not in self.red or v != self.policy.reassuring(s) or nums.single(s)}
         answer, said = None, False
         if question is not None:
             answer, ask, said = self._asked(question, reading, mentions, nums, contrast,
@@ -306,7 +306,7 @@ class Understander:
         """A clause opened by a contrast or a qualifier whose words say nothing we can read
         ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
         "but" counts (policy rule 2), so it is asked about, not dropped."""
-        text = reading.cleaned
+        text = reading.without_ignored()  # "no gap, I'm 15 tho if that matters"
         contrasts = {m.start() for m in self.contrast.finditer(text)} if self.contrast else set()
         # A qualifier qualifies what was said before it: in the first clause it qualifies
         # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
