@@ -55,6 +55,10 @@ def test_long_messages_are_cut_not_rejected() -> None:
         ("/learn", "learn"),
         ("quit", "quit"),
         ("\u202eback\u202c", "back"),
+        ("why do you need to know that?", "why"),
+        ("hmm, why do you ask that", "why"),
+        ("what does that mean", "why"),
+        ("I don't understand the question", "why"),
     ],
 )
 def test_commands(text: str, command: str) -> None:
@@ -62,6 +66,7 @@ def test_commands(text: str, command: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["/unknown", "/", "backwards", "go back to the start please",
-                                  "at the back", "1", "", "x" * 10_000])
+                                  "at the back", "1", "", "x" * 10_000,
+                                  "why does it hurt more in the morning?", "why is my heel sore"])
 def test_not_commands(text: str) -> None:
     assert parse_command(text) is None

@@ -102,6 +102,22 @@ def test_why_on_a_screen_explains_the_screen(session: Session, engine: Engine,
     assert bundle.content["q.screen.red_flags.why"] in to_plain(session.handle(state, "why").doc)
 
 
+@pytest.mark.parametrize("text", ["Why do you need my age?", "why does that matter",
+                                  "sorry, what do you mean?", "what's that got to do with it"])
+def test_a_typed_question_back_is_told_why(session: Session, engine: Engine, bundle: Bundle,
+                                           text: str) -> None:
+    state = to(engine, "age_group")
+    turn = session.handle(state, text)
+    assert turn.command == "why" and turn.state == state
+    assert bundle.content["q.age_group.why"] in to_plain(turn.doc)
+
+
+def test_a_question_back_with_an_answer_in_it_is_answered(session: Session,
+                                                           engine: Engine) -> None:
+    turn = session.handle(to(engine, "age_group"), "why do you need my age? I'm 45")
+    assert turn.command is None and turn.state.answers["age_group"] == "16_plus"
+
+
 def test_quit(session: Session, bundle: Bundle) -> None:
     state = session.opening().state
     turn = session.handle(state, "/quit")
