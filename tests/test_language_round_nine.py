@@ -91,3 +91,23 @@ def test_no_injury_to_speak_of_is_asked_again(engine: Engine) -> None:
 ])
 def test_plain_answers_read(engine: Engine, question: str, text: str, value: str) -> None:
     assert read(engine, text, question).answer == value
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("injury", "I sort of stumbled on a tree root but didn't actually go over"),
+    ("diabetes", "ask my doctor lol"),
+])
+def test_asked_again(engine: Engine, question: str, text: str) -> None:
+    u = read(engine, text, question)
+    assert u.answer is None and question in u.confirm
+
+
+def test_sciatica_at_the_numbness_question_is_a_yes(engine: Engine) -> None:
+    assert read(engine, "only when my sciatica flares up", "numbness").answer == "yes"
+
+
+@pytest.mark.parametrize("text", ["about a 7", "8"])
+def test_a_score_between_the_options_is_understood_not_recorded(engine: Engine,
+                                                                 text: str) -> None:
+    u = read(engine, text, "severity")
+    assert u.understood and u.answer is None and not u.facts
