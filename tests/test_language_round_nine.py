@@ -111,3 +111,31 @@ def test_a_score_between_the_options_is_understood_not_recorded(engine: Engine,
                                                                  text: str) -> None:
     u = read(engine, text, "severity")
     assert u.understood and u.answer is None and not u.facts
+
+
+@pytest.mark.parametrize("text", [
+    "Can walk a few steps then have to sit down, it's agony",
+    "a few steps yeah, more than that it's killing me",
+])
+def test_a_few_steps_in_pain_is_walking_with_pain(engine: Engine, text: str) -> None:
+    assert read(engine, text, "weight_bearing").answer == "with_pain"
+
+
+@pytest.mark.parametrize("text", ["a few steps maybe, then I have to sit, agony",
+                                  "i can walk a few steps then i have to stop"])
+def test_a_few_steps_hedged_or_without_pain_is_asked_again(engine: Engine, text: str) -> None:
+    u = read(engine, text, "weight_bearing")
+    assert u.answer is None and u.confirm == ("weight_bearing",)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("hang on let me check... no, it's smooth all the way down", "no"),
+    ("not that I can see, but when I run my finger down there's a little dip", "yes"),
+])
+def test_checking_the_tendon_with_a_finger(engine: Engine, text: str, value: str) -> None:
+    assert read(engine, text, "tendon_gap").answer == value
+
+
+def test_tingling_fingers_are_not_the_foot(engine: Engine) -> None:
+    u = read(engine, "no, though my fingers tingle with the carpal tunnel", "numbness")
+    assert u.answer != "yes" and u.facts.get("numbness") != "yes"
