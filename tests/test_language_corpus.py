@@ -91,9 +91,9 @@ KNOWN_LOSSES = frozenset({
     ("set_p.yaml", 0.92), ("set_q.yaml", 0.92), ("set_r.yaml", 0.91), ("set_s.yaml", 0.93),
     ("set_t.yaml", 0.90), ("set_u.yaml", 0.91), ("set_v.yaml", 0.93), ("set_w.yaml", 0.92),
     ("set_x.yaml", 0.90), ("set_y.yaml", 0.96), ("set_z.yaml", 0.91), ("set_aa.yaml", 0.93),
-    ("set_ab.yaml", 0.86)])
+    ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AB (tests/language/blind/), written blind in nine rounds for issue 9 and scored
+    # Sets D-AD (tests/language/blind/), written blind in ten rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

@@ -9,6 +9,7 @@ healthy", "my son (9)"; and a bare number read in the unit of the slot asked (`e
 from __future__ import annotations
 
 import math
+import re
 
 from heel_bot.language.numhedges import OVER, finish, hedges_before, prev_index
 from heel_bot.language.numtokens import PAD, Found, Message, Reading
@@ -29,6 +30,7 @@ from heel_bot.language.numvocab import (
     INF,
     ITEM_EDGES,
     KM_PER_MILE,
+    LAUGHS,
     MONTH,
     MONTHS,
     ONES,
@@ -185,6 +187,9 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     if r.value < 10 or r.value != int(r.value):
         return None
     after = t[r.end + 1]
+    if ((nxt == "f" and 90 <= r.value <= 110) or (nxt == "c" and 34 <= r.value <= 43)) and (
+            FEVERISH.search(m.text.lower())):
+        return None  # "99 F, is that a fever?": degrees, not a 99-year-old woman
     if nxt in SEXES and (edge(after) or (after in PROFILE_NEXT and m.ends[i] == m.starts[r.end])
                          ) and (len(nxt) > 1 or t[i - 1] in ("", ",", "(", ".", ";", "!")):
         r.end += 1
@@ -196,6 +201,9 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
         return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
     return None
+
+
+FEVERISH = re.compile(r"\b(?:fever\w*|temp|temps|temperature|degrees|thermometer)\b|°|🌡")
 
 
 def edge(w: str) -> bool:
@@ -240,6 +248,8 @@ def _own_clause(m: Message, r: Reading) -> bool:
     """At the shoe question, a number of 20 or more that is its own last clause, hedges and
     "so" aside: "two marathons and a training block, so prob 500+"; or its own first clause,
     "I reckon" aside: "Under 300 I reckon, got them at Easter"."""
+    if m.expect == AGE:
+        return _last_age(m, r)
     if m.expect != DISTANCE or r.value < 20:
         return False
     p = m.prev_skipping(hedges_before(m, r.first, 0)[1], CLAUSE_LEADS)
@@ -252,6 +262,17 @@ def _own_clause(m: Message, r: Reading) -> bool:
         if m.t[k] in (",", ".", ";", "-", "!") and k > r.end:
             return True
     return all(edge(m.t[k]) for k in range(r.end, m.n))
+
+
+def _last_age(m: Message, r: Reading) -> bool:
+    """At the age question, two digits that end the message after an emoji, a laugh or a
+    clause's end: "old enough to know better 😂 52", "haha 58", "retired now. 71"."""
+    if m.nums[r.first] is None or not 10 <= r.value < 100 or r.end - r.first != 1:
+        return False
+    if not all(edge(m.t[k]) for k in range(r.end, m.n)):
+        return False
+    before = m.t[r.first - 1]
+    return before in CLAUSE_EDGE or before in LAUGHS or not before[:1].isalnum()
 
 
 def future_age(m: Message, j: int) -> bool:

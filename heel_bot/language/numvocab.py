@@ -171,7 +171,8 @@ ONSET = frozenset({"since", "started", "start", "starts", "starting", "began", "
                    "tweaked", "pulled", "strained", "twisted", "ever", "from",
                    "developed", "showed", "popped", "arrived", "woke", "felt", "fell",
                    "landed", "rolled", "snapped", "bruised", "hit", "pop", "snap",
-                   "sprained", "slipped", "tripped", "stubbed", "banged", "whacked", "jarred"})
+                   "sprained", "slipped", "tripped", "stubbed", "banged", "whacked", "jarred",
+                   "stood", "stamped", "trod", "tackle", "tackled", "collided", "crashed"})
 # Onset words of an injury: a day dated by one ("fell off a wall sat", "felt a pop last night")
 # is when the pain began, but yields to a duration of the pain itself ("heel pain 10 days, fell
 # yesterday"); "started", "since", "noticed" date the pain itself.
@@ -192,6 +193,7 @@ WAKER = frozenset({"me", "him", "her", "us", "them", "my"})
 # Words of a change in the pain: a date after them is when it changed, not when it began.
 TREND_WORDS = frozenset({"worse", "worsened", "worsening", "better", "improved", "improving",
                          "downhill", "easier", "eased", "deteriorated"})
+LAUGHS = frozenset({"haha", "hahaha", "hahah", "ha", "hah", "lol", "lmao", "lmfao", "hehe", "rofl"})
 FILLER = frozenset({
     "i", "i'm", "im", "i've", "ive", "i'd", "id", "think", "guess", "reckon", "maybe",
     "about", "around", "roughly", "approx", "approximately", "probably", "prob", "probs",

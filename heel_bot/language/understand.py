@@ -17,7 +17,7 @@ no, not sure); the decisions per slot in policy.py; this module puts them togeth
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -216,6 +216,7 @@ class Understander:
                                                    took_back.start() if took_back else None)
             if value == self.policy.reassuring(slot) and self._unread(reading, nums):
                 value, ask = None, True  # "no, but <words we cannot read>": ask again
+            ask = ask or (value is None and nums.straddles(slot))  # "born in 2009"
             return value, [slot] if ask else [], said
         single = nums.single(slot)  # rule 3: a number with its unit says it best
         if single is None and nums.straddles(slot):
@@ -311,9 +312,9 @@ class Understander:
         # A qualifier qualifies what was said before it: in the first clause it qualifies
         # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
         first = _CLAUSE_END.search(text)
-        starts = sorted({m.start() for m in self.qualifying.finditer(text)
-                         if m.start() in contrasts or (first and m.start() > first.start())}
-                        if self.qualifying else set())
+        starts = sorted(({m.start() for m in self.qualifying.finditer(text)
+                          if m.start() in contrasts or (first and m.start() > first.start())}
+                         if self.qualifying else set()) | set(_trailing(self.contrast, text)))
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
         if starts:  # a bare yes or no after the contrast is read ("my dad has it but I don't")
@@ -343,6 +344,18 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
+
+
+def _trailing(contrast: re.Pattern[str] | None, text: str) -> Iterator[int]:
+    """Where each clause closed by a contrast word starts ("no redness. had a blister that went
+    yellowy tho": the clause before "tho" is what contrasts)."""
+    for m in contrast.finditer(text) if contrast else ():
+        if not re.match(r"\s*(?:[,.;!?]|$)", text[m.end():]):
+            continue
+        before = [c.end() for c in _CLAUSE_END.finditer(text, 0, m.start())]
+        start = before[-1] if before else 0
+        if start > 0 and re.search(r"[a-z]", text[start:m.start()]):
+            yield start
 
 
 def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
