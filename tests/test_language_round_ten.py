@@ -92,3 +92,17 @@ def test_an_injury_dated_by_its_day(engine: Engine) -> None:
 def test_something_twanged_is_asked_about(engine: Engine) -> None:
     u = read(engine, "don't think so, although something twanged when I sprinted", "injury")
     assert u.answer is None and "injury" in u.confirm
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("since the bank holiday Monday", "1_to_3_weeks"),  # 5 May 2025
+    ("Since Anzac Day", "1_to_3_weeks"),  # 25 April
+    ("since the Easter bank holiday", "over_3_weeks"),  # Easter Monday, 21 April
+    ("since Good Friday", "over_3_weeks"),  # 18 April
+    ("since st patrick's day", "over_3_weeks"),
+    ("since fathers day", "over_3_weeks"),  # June 2024
+    ("since mothers day", None),  # 11 May (US) or 30 March (UK): either side of a week
+])
+def test_named_days_date_the_pain(engine: Engine, text: str, value: str | None) -> None:
+    u = read(engine, text, "duration")
+    assert u.answer == value and u.understood

@@ -33,15 +33,35 @@ def thanksgiving(year: int) -> datetime.date:
     return first + datetime.timedelta(days=(3 - first.weekday()) % 7 + 21)
 
 
+# "… Day"s on a fixed date (month, day) or a rule (month, weekday, nth: -1 the last).
+DAY_HOLIDAYS: dict[str, tuple[int, int] | tuple[int, int, int]] = {
+    "anzac": (4, 25), "valentine's": (2, 14), "valentines": (2, 14), "valentine": (2, 14),
+    "patrick's": (3, 17), "patricks": (3, 17), "paddy's": (3, 17), "paddys": (3, 17),
+    "boxing": (12, 26), "memorial": (5, 0, -1), "father's": (6, 6, 3), "fathers": (6, 6, 3),
+    "father": (6, 6, 3)}
+
+
 def named_day(today: datetime.date, name: str) -> datetime.date:
     """The latest day of holiday `name` ("new year's", "christmas", "xmas", "easter",
-    "thanksgiving", "black friday", "halloween", "bank") or race (a key of RACES) not after
-    today."""
+    "thanksgiving", "black friday", "halloween", "bank", a key of DAY_HOLIDAYS) or race (a key
+    of RACES) not after today."""
     if name == "bank":
         return bank_holiday(today)
+    if name in DAY_HOLIDAYS:
+        return day_holiday(today, DAY_HOLIDAYS[name])
     if name in RACES:
         return race_day(today, name)
     return holiday(today, name)
+
+
+def day_holiday(today: datetime.date,
+                 rule: tuple[int, int] | tuple[int, int, int]) -> datetime.date:
+    for year in (today.year, today.year - 1):
+        day = (datetime.date(year, rule[0], rule[1]) if len(rule) == 2
+               else nth_weekday(year, *rule))
+        if day <= today:
+            return day
+    return day
 
 
 def holiday(today: datetime.date, name: str) -> datetime.date:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from heel_bot.language.numcalendar import RACES, SEASONS, named_day, season
+from heel_bot.language.numholidays import DateRead, holiday, seasonal
 from heel_bot.language.numtokens import Found, Message
 from heel_bot.language.numvocab import (
     ABBR_DAY_ENDS,
@@ -31,10 +31,6 @@ from heel_bot.language.numvocab import (
     WEEKDAYS,
     YEAR,
 )
-
-# A date read: (low, high, value) in days before today, its end token, whether it needs an
-# onset word ("started", "since"...) to be the pain's.
-DateRead = tuple[float, float, float, int, bool]
 
 _WHERE = {"early": 1, "start": 1, "beginning": 1, "mid": 15, "middle": 15, "late": 22,
           "end": 31}  # "mid March": the 15th
@@ -224,44 +220,6 @@ def weekend(m: Message, end: int, *, previous: bool) -> DateRead:
         return 0.0, float(wd - 5), float(wd - 5), end, True
     sunday = (wd - 6) % 7 or 7
     return float(sunday), float(sunday + 1), float(sunday), end, True
-
-
-def holiday(m: Message, k: int) -> DateRead | None:
-    """The most recent Christmas (Eve, Day), New Year('s Eve), Halloween, Easter, Thanksgiving,
-    bank holiday, or race with a rule for its day ("the Boston marathon")."""
-    t, today = m.t, m.today
-    w, j = t[k], k + 1
-    if w == "the" and t[k + 1] in ("new", "christmas", "holidays", "bank", *RACES):
-        w, j = t[k + 1], k + 2
-    if w == "new" and t[j] in ("year", "years", "year's"):
-        j += 1 + (t[j + 1] == "'")
-    elif (w == "bank" and t[j] in ("holiday", "holidays", "hol")) or (
-            w in RACES and t[j] == "marathon"):
-        j += 1
-    elif w not in ("christmas", "xmas", "halloween", "easter", "thanksgiving"):
-        return None
-    eve = w in ("christmas", "xmas", "new") and t[j] == "eve"
-    if eve:  # the latest eve is the day before the holiday as seen from tomorrow
-        day = named_day(today + datetime.timedelta(days=1), w) - datetime.timedelta(days=1)
-    else:
-        day = named_day(today, w)
-    j += t[j] in ("day", "eve") and w in ("christmas", "xmas", "new")
-    d = days_since(m, day)
-    return d, d, d, j, True
-
-
-def seasonal(m: Message, k: int) -> DateRead | None:
-    """ "last summer" (the latest one over by now), "the winter", "since spring": from the
-    season's last day (or today) back to its first. Not "no fall", "since the fall" (a fall)."""
-    t = m.t
-    which = t[k] if t[k] in ("last", "this", "the", "past") else ""
-    j = k + bool(which)
-    if t[j] not in SEASONS or not (which or t[k - 1] in ("since", "from")) or (
-            t[j] == "fall" and which not in ("last", "this", "past")):
-        return None
-    first, end = season(m.today, t[j], which)
-    lo, hi = days_since(m, min(end, m.today)), days_since(m, first)
-    return lo, hi, (lo + hi) / 2, j + 1, True
 
 
 def this_period(m: Message, j: int, where: int) -> DateRead | None:
