@@ -72,7 +72,7 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
     assert a.rate(a.offtopic_recorded, a.offtopic) <= 0.03
 
 
-# Known losses, each explained in docs/language.md. Set M's and set Z's annotators read a
+# Known losses, each explained in docs/language.md. Set M's, Z's and AF's annotators read a
 # denial of one part of a two-part red flag as a doubt ("I sleep fine" to "does it hurt at
 # rest or wake you at night?"); the others (and the issue: "my circulation is fine" is a no)
 # read it as the question's no: kept so. Set R's slip with a dip in the tendon is read as a
@@ -81,6 +81,7 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
 # the outcome urgent.
 KNOWN_LOSSES = frozenset({
     "no fever", "not diabetic", "doesn't wake me", "I sleep fine",
+    "no temperature", "Not diabetic.", "It doesn't wake me up",  # set AF: set M's reading
     "slipped on a stair and now my achilles feels like it has a dip in it"})
 
 
@@ -91,9 +92,10 @@ KNOWN_LOSSES = frozenset({
     ("set_p.yaml", 0.92), ("set_q.yaml", 0.92), ("set_r.yaml", 0.91), ("set_s.yaml", 0.93),
     ("set_t.yaml", 0.90), ("set_u.yaml", 0.91), ("set_v.yaml", 0.93), ("set_w.yaml", 0.92),
     ("set_x.yaml", 0.90), ("set_y.yaml", 0.96), ("set_z.yaml", 0.91), ("set_aa.yaml", 0.93),
-    ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87)])
+    ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87), ("set_ae.yaml", 0.85),
+    ("set_af.yaml", 0.84)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AD (tests/language/blind/), written blind in ten rounds for issue 9 and scored
+    # Sets D-AF (tests/language/blind/), written blind in eleven rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

@@ -129,6 +129,13 @@ class BareReader:
         first, _, rest = core.partition(" ")
         last = core.rsplit(" ", 1)[-1]
         end = at + len(core)
+        for kind, other in ((NO, YES), (YES, NO)):  # "yeah no mornings are fine": a no
+            words = core.split(" ", 2)
+            if (len(words) == 3 and words[0] in self.single[other]
+                    and words[1] in self.single[kind]
+                    and " ".join(words[:2]) in self.words[kind]
+                    and not _inside(at, at + len(words[0]) + 1 + len(words[1]), mentions)):
+                return kind, at  # (not "yeah no problem walking": a phrase we read)
         for kind in (NO, YES):
             if rest and first in self.single[kind] and not _inside(at, at + len(first), taken) \
                     and not any(core.startswith(n + " ") or core == n for n in self.negations):
