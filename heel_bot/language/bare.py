@@ -173,7 +173,9 @@ def _sentences(text: str) -> Iterable[tuple[int, str]]:
 
 def _find(text: str, phrases: tuple[str, ...]) -> int | None:
     """Where the first of `phrases` (longest first) found in `text` is, as a whole phrase."""
-    m = _pattern(phrases, False).search(text)  # most clauses have none: one quick search
+    if not _any(phrases).search(text):  # most clauses have none: one quick search
+        return None
+    m = _pattern(phrases, False).search(text)
     if m is None:
         return None
     if next(i for i, g in enumerate(m.groups()) if g is not None) == 0:
@@ -187,6 +189,36 @@ def _find(text: str, phrases: tuple[str, ...]) -> int | None:
             if first == 0:
                 break  # nothing comes before the first phrase
     return None if best is None else best[1]
+
+
+Trie = dict[str, "Trie"]  # a character -> the phrases' rest ("" -> {}: a phrase ends here)
+
+
+@functools.lru_cache(maxsize=64)
+def _any(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """Whether any of `phrases` is in a text, as a whole phrase: one expression shaped like a
+    trie of the phrases, which re runs in time about the text's length, where a flat list of
+    hundreds of alternatives is tried one by one at every position (a fifth of a message's
+    time, measured)."""
+    trie: Trie = {}
+    for p in phrases:
+        node = trie
+        for ch in p:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return re.compile(r"(?<![\w'])(?:" + (_trie(trie) or "(?!)") + r")(?![\w'])")
+
+
+def _trie(node: Trie) -> str:
+    """The expression for a trie node: its branches, longest first (then the phrase ending
+    here, so that re backtracks to it when the longer one fails the word boundary)."""
+    branches = [re.escape(ch) + _trie(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
 
 
 @functools.lru_cache(maxsize=64)
