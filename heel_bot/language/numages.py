@@ -259,7 +259,7 @@ def _own_clause(m: Message, r: Reading) -> bool:
         k = r.end
         while m.t[k] in CLAUSE_LEADS and k < r.end + 3:
             k += 1
-        if m.t[k] in (",", ".", ";", "-", "!") and k > r.end:
+        if m.t[k] in (",", ".", ";", "-", "!") and (k > r.end or r.value >= 100):
             return True
     return all(edge(m.t[k]) for k in range(r.end, m.n))
 
