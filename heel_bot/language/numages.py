@@ -252,14 +252,17 @@ def _own_clause(m: Message, r: Reading) -> bool:
         return _last_age(m, r)
     if m.expect != DISTANCE or r.value < 20:
         return False
-    p = m.prev_skipping(hedges_before(m, r.first, 0)[1], CLAUSE_LEADS)
+    hedges, start = hedges_before(m, r.first, 0)
+    p = m.prev_skipping(start, CLAUSE_LEADS)
     if m.t[p] not in CLAUSE_EDGE:
         return False
     if m.t[p] == "":
         k = r.end
         while m.t[k] in CLAUSE_LEADS and k < r.end + 3:
             k += 1
-        if m.t[k] in (",", ".", ";", "-", "!") and (k > r.end or r.value >= 100):
+        if m.t[k] in (",", ".", ";", "-", "!") and (k > r.end or bool(hedges)):
+            # ("way over 500, there's holes in them"; but "300, got them at Easter" is not
+            # read: a bare number with a time after it may be the shoes' km, or a slip)
             return True
     return all(edge(m.t[k]) for k in range(r.end, m.n))
 
