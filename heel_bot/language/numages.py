@@ -124,12 +124,16 @@ def unitless(m: Message, r: Reading) -> Found | None:
     got = born(m, r) or category(m, r)
     if got is not None:
         return got
-    turning = t[prev_index(m, i)] == "turning"
-    if turning or future_age(m, r.end):
+    before = t[prev_index(m, i)]
+    turning = before == "turning"
+    if turning or (future_age(m, r.end) and before not in ("turned", "was")):  # "turned 16 on
+        # Saturday": 16 already
         # "16 next month", "turning 16": not 16 yet
         r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
         if turning or m.expect == AGE or person_before(m, i):
             return finish(m, AGE, r)
+    if m.expect == AGE and nxt in ("till", "until", "til") and m.nums[i] is not None:
+        return finish(m, AGE, r)  # "16. well, 15 till next week"
     if person_before(m, i) and age_follows(m, r.end) and t[i : r.end] != ["one"]:
         return finish(m, AGE, r)  # ("like an old man. Well, I am one": a pronoun)
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:

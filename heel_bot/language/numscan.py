@@ -25,7 +25,7 @@ from heel_bot.language.numvocab import (
 # Words of a self-correction between two quantities: the later one is meant ("I'm 16 - wait
 # no, 15", "3 weeks, sorry, 4").
 CORRECTIONS = frozenset({"wait", "sorry", "mean", "correction", "actually", "scratch", "oops",
-                         "rather", "*"})
+                         "rather", "well", "*"})
 
 
 class Scan(Message):
