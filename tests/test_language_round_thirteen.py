@@ -79,3 +79,16 @@ def test_a_dip_just_above_it_said_at_the_location_question(engine: Engine) -> No
     u = read(engine, "back of the heel, and there's a soft dip just above it now",
              "pain_location")
     assert u.answer == "back" and u.facts.get("tendon_gap") == "yes"
+
+
+@pytest.mark.parametrize("text", ["no, in case you're wondering it does go numb sometimes",
+                                  "no. if anything it goes numb on the bike"])
+def test_a_sign_said_as_supposed_is_not_someone_elses(engine: Engine, text: str) -> None:
+    # "if", "in case" make a sign supposed, not another person's: a no beside it is asked again
+    u = read(engine, text, "numbness")
+    assert u.answer is None and u.confirm == ("numbness",)
+
+
+def test_numb_on_the_bike_is_the_persons_own(engine: Engine) -> None:
+    assert read(engine, "my foot goes dead on the bike but its fine running",
+                "numbness").answer == "yes"

@@ -35,6 +35,7 @@ class Mention:
     unclear: bool = False  # words that raise the value only in part ("red" without heat)
     other: bool = False  # said of someone or something else, or only supposed ("if", "what")
     deniers: tuple[str, ...] = ()  # the words that negate it ("no", "not", "is fine")
+    supposed: bool = False  # other only as supposed ("if", "in case"), not someone else's
 
     @property
     def clear(self) -> bool:

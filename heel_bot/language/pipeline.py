@@ -132,7 +132,8 @@ class Pipeline:
                 m["slot"], m["value"], m["scope"] == "anywhere",
                 "NEGATED_EXISTENCE" in cats, "POSSIBLE_EXISTENCE" in cats, span.start_char,
                 span.end_char, span.text, "UNKNOWN" in cats, m["kind"] == "unclear",
-                bool(cats & {"OTHER", "HYPOTHETICAL"}), deniers))
+                bool(cats & {"OTHER", "HYPOTHETICAL"}), deniers,
+                "HYPOTHETICAL" in cats and "OTHER" not in cats))
             for mod in span._.modifiers:
                 a, b = mod.modifier_span
                 used.add((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])))

@@ -92,8 +92,8 @@ class Policy:
         careful = slot in self.careful
         if m.other:
             if careful:  # said of someone else, or supposed: asked again, never reassuring
-                if m.value not in ev.doubt:
-                    ev.others.add(m.value)
+                if m.value not in ev.doubt and not m.supposed:  # ("no, in case you're
+                    ev.others.add(m.value)  # wondering, it does go numb": not another's)
                 ev.doubt.setdefault(m.value, m.start)
             return
         meant = self.denial.get((slot, m.value))
