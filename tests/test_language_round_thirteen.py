@@ -92,3 +92,13 @@ def test_a_sign_said_as_supposed_is_not_someone_elses(engine: Engine, text: str)
 def test_numb_on_the_bike_is_the_persons_own(engine: Engine) -> None:
     assert read(engine, "my foot goes dead on the bike but its fine running",
                 "numbness").answer == "yes"
+
+
+def test_cannot_get_to_sleep_is_rest_pain(engine: Engine) -> None:
+    u = read(engine, "doesn't wake me but I can't get to sleep because of it", "rest_pain")
+    assert u.answer == "yes" or u.confirm == ("rest_pain",)
+
+
+def test_a_school_year_either_side_of_16_said_in_a_sentence(engine: Engine) -> None:
+    u = read(engine, "I'm in 10th grade", "age_group")
+    assert u.answer is None and u.confirm == ("age_group",)

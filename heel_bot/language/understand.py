@@ -99,6 +99,11 @@ class _Numbers:
         lexicon decides it: "about 2 years old, 5 miles a week" is not "years old")."""
         return ("", 0) in self.readings.get(slot, ())
 
+    def unsettled(self, slot: str) -> bool:
+        """Whether any number said of the slot straddles a bound ("I'm in 10th grade": 15 or
+        16), wherever it is in the message."""
+        return any(value == "" for value, _ in self.readings.get(slot, ()))
+
 
 class Understander:
     """Reads messages against one bundle: its slots, red flags and questions."""
@@ -216,7 +221,7 @@ class Understander:
                                                    took_back.start() if took_back else None)
             if value == self.policy.reassuring(slot) and self._unread(reading, nums):
                 value, ask = None, True  # "no, but <words we cannot read>": ask again
-            ask = ask or (value is None and nums.straddles(slot))  # "born in 2009"
+            ask = ask or (value is None and nums.unsettled(slot))  # "born in 2009"
             return value, [slot] if ask else [], said
         single = nums.single(slot)  # rule 3: a number with its unit says it best
         if single is None and nums.straddles(slot):
