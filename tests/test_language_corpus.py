@@ -94,9 +94,10 @@ KNOWN_LOSSES = frozenset({
     ("set_x.yaml", 0.90), ("set_y.yaml", 0.96), ("set_z.yaml", 0.91), ("set_aa.yaml", 0.93),
     ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87), ("set_ae.yaml", 0.85),
     ("set_af.yaml", 0.84), ("set_ag.yaml", 0.94), ("set_ah.yaml", 0.89),
-    ("set_ai.yaml", 0.85), ("set_aj.yaml", 0.86), ("set_ak.yaml", 0.88), ("set_al.yaml", 0.80)])
+    ("set_ai.yaml", 0.85), ("set_aj.yaml", 0.86), ("set_ak.yaml", 0.88), ("set_al.yaml", 0.80),
+    ("set_am.yaml", 0.92), ("set_an.yaml", 0.81)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AL (tests/language/blind/), written blind in fourteen rounds for issue 9 and scored
+    # Sets D-AN (tests/language/blind/), written blind in fifteen rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

@@ -86,12 +86,12 @@ def questioned(cleaned: str, mentions: list[Mention], careful: Set[str],
     if counts:
         return [replace(m, uncertain=True) if m.slot in careful and m.clear
                 and m.start < counts.start() else m for m in mentions]
-    if not text.endswith("?"):
-        return mentions
-    body = text.rstrip("?")
-    start = max(body.rfind(c) for c in ".!…") + 1
-    clause = max(body.rfind(c) for c in ".!…,;") + 1
-    if asking and (asking.match(text[start:].strip()) or asking.match(text[clause:].strip())):
-        return mentions
-    return [replace(m, uncertain=True) if m.slot in careful and m.start >= start
-            and m.clear else m for m in mentions]
+    doubted: list[tuple[int, int]] = []  # every sentence asked, not only the last ("A pop?
+    for q in re.finditer(r"[^.!?…]*\?+", text):  # Don't think so.": the pop is asked back)
+        body = q.group(0).rstrip("?")
+        clause = max(body.rfind(c) for c in ",;") + 1
+        if asking and (asking.match(body.strip()) or asking.match(body[clause:].strip())):
+            continue
+        doubted.append((q.start(), q.end()))
+    return [replace(m, uncertain=True) if m.slot in careful and m.clear
+            and any(a <= m.start < b for a, b in doubted) else m for m in mentions]

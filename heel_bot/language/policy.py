@@ -147,8 +147,12 @@ class Policy:
             if retracted is not None and _taken_back(best, ev, bares, retracted,
                                                      self.bare.get(slot, {})):
                 return self.reassuring(slot), False  # "yes... wait, no, sorry, misread"
+            quiet = self.reassuring(slot)
+            if (best == ev.bare and ev.clear[best] == ev.bare_at and best != quiet
+                    and quiet in ev.clear and quiet not in ev.bares):
+                return None, True  # "yeah it looks normal": a bare yes, the sign denied
             feared = [v for v in ev.doubt if self.rank(slot, v) < self.rank(slot, best)]
-            calm = best == self.reassuring(slot)
+            calm = best == quiet
             if calm and _said_of_another(ev, best):
                 return best, False  # "my mum is diabetic, not me"
             if feared or (calm and (ev.doubt or ev.asked_doubt)):
