@@ -82,7 +82,11 @@ def test_each_blind_set_meets_the_targets(engine: Engine, name: str) -> None:
 KNOWN_LOSSES = frozenset({
     "no fever", "not diabetic", "doesn't wake me", "I sleep fine",
     "no temperature", "Not diabetic.", "It doesn't wake me up",  # set AF: set M's reading
-    "slipped on a stair and now my achilles feels like it has a dip in it"})
+    "slipped on a stair and now my achilles feels like it has a dip in it",
+    # Set AO: a trip on a kerb, said after "but", is read as the fall it is; its annotator
+    # asks for the injury to be confirmed (neither is the reassuring "none").
+    "not really an injury, no pop or anything, but I did trip on a kerb last week and it "
+    "started after that"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -95,9 +99,9 @@ KNOWN_LOSSES = frozenset({
     ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87), ("set_ae.yaml", 0.85),
     ("set_af.yaml", 0.84), ("set_ag.yaml", 0.94), ("set_ah.yaml", 0.89),
     ("set_ai.yaml", 0.85), ("set_aj.yaml", 0.86), ("set_ak.yaml", 0.88), ("set_al.yaml", 0.80),
-    ("set_am.yaml", 0.92), ("set_an.yaml", 0.81)])
+    ("set_am.yaml", 0.92), ("set_an.yaml", 0.81), ("set_ao.yaml", 0.87), ("set_ap.yaml", 0.84)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AN (tests/language/blind/), written blind in fifteen rounds for issue 9 and scored
+    # Sets D-AP (tests/language/blind/), written blind in sixteen rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

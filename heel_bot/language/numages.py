@@ -117,6 +117,8 @@ def unitless(m: Message, r: Reading) -> Found | None:
     t, i = m.t, r.first
     if r.vague or (m.nums[i] is None and t[i] in ("a", "an")):
         return None
+    if t[i - 1] == "-" and t[i - 2] in TENS:
+        return None  # the "one" of "eighty-one", whatever came before it
     if t[r.end] == "+":
         r.tags.append(OVER)  # "500+": more than 500
         r.end += 1

@@ -112,7 +112,9 @@ PEOPLE = frozenset({"son", "daughter", "kid", "child", "boy", "girl", "lad", "te
                     "mom", "dad", "athlete", "patient", "runner", "youngest", "eldest",
                     "oldest", "mother", "father", "mam", "mummy", "daddy", "grandmother",
                     "grandfather", "grandma", "grandpa", "gran", "nan", "stepmother",
-                    "stepfather", "friend", "boyfriend", "girlfriend", "client", "student"})
+                    "stepfather", "friend", "boyfriend", "girlfriend", "client", "student",
+                    "granddad", "grandad", "gramps", "grampa", "granny", "nana", "nanna",
+                    "uncle", "aunt", "auntie", "neighbour", "neighbor"})
 PERSON_LEADS = frozenset({"i'm", "im", "she's", "shes", "he's", "hes", "aged", "age",
                           "turned"})
 THEY_LEADS = frozenset({"they're", "theyre"})
