@@ -66,6 +66,13 @@ def age_suffix(m: Message, j: int) -> int | None:
     return None
 
 
+def _no_age(m: Message, r: Reading) -> bool:
+    """A vague number, "a"/"an", or the "one" of "eighty-one" whatever came before it."""
+    t, i = m.t, r.first
+    return r.vague or (m.nums[i] is None and t[i] in ("a", "an")) or (
+        t[i - 1] == "-" and t[i - 2] in TENS)
+
+
 def person_before(m: Message, i: int) -> bool:
     """ "I'm", "she's", "my son is", "age", "aged" just before token i (hedges skipped)."""
     t = m.t
@@ -115,10 +122,8 @@ def unitless(m: Message, r: Reading) -> Found | None:
     """A number with no unit: an age after "I'm...", "32F", "(12)" after "my son", "16 next
     month", "born in 2012"; with `expect`, a bare answer."""
     t, i = m.t, r.first
-    if r.vague or (m.nums[i] is None and t[i] in ("a", "an")):
+    if _no_age(m, r):
         return None
-    if t[i - 1] == "-" and t[i - 2] in TENS:
-        return None  # the "one" of "eighty-one", whatever came before it
     if t[r.end] == "+":
         r.tags.append(OVER)  # "500+": more than 500
         r.end += 1
