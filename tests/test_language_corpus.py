@@ -86,7 +86,11 @@ KNOWN_LOSSES = frozenset({
     # Set AO: a trip on a kerb, said after "but", is read as the fall it is; its annotator
     # asks for the injury to be confirmed (neither is the reassuring "none").
     "not really an injury, no pop or anything, but I did trip on a kerb last week and it "
-    "started after that"})
+    "started after that",
+    # Set AR: walking with pain ("sort of hobble", "not without crying") where its annotator
+    # asks for walking to be confirmed (set AN's annotator reads the second as with pain too).
+    "Came off my bike yesterday and landed on my heel. I can sort of hobble but it's really "
+    "bad", "not without crying 😭"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -99,9 +103,10 @@ KNOWN_LOSSES = frozenset({
     ("set_ab.yaml", 0.86), ("set_ac.yaml", 0.88), ("set_ad.yaml", 0.87), ("set_ae.yaml", 0.85),
     ("set_af.yaml", 0.84), ("set_ag.yaml", 0.94), ("set_ah.yaml", 0.89),
     ("set_ai.yaml", 0.85), ("set_aj.yaml", 0.86), ("set_ak.yaml", 0.88), ("set_al.yaml", 0.80),
-    ("set_am.yaml", 0.92), ("set_an.yaml", 0.81), ("set_ao.yaml", 0.87), ("set_ap.yaml", 0.84)])
+    ("set_am.yaml", 0.92), ("set_an.yaml", 0.81), ("set_ao.yaml", 0.87), ("set_ap.yaml", 0.84),
+    ("set_aq.yaml", 0.90), ("set_ar.yaml", 0.83)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AP (tests/language/blind/), written blind in sixteen rounds for issue 9 and scored
+    # Sets D-AR (tests/language/blind/), written blind in seventeen rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
