@@ -86,7 +86,7 @@ KNOWN_LOSSES = frozenset({
     # Set AO: a trip on a kerb, said after "but", is read as the fall it is; its annotator
     # asks for the injury to be confirmed (neither is the reassuring "none").
     "not really an injury, no pop or anything, but I did trip on a kerb last week and it "
-    "started after that",
+    "started after that", "fell down the stairs last night, does that matter?",
     # Set AR: walking with pain ("sort of hobble", "not without crying") where its annotator
     # asks for walking to be confirmed (set AN's annotator reads the second as with pain too).
     "Came off my bike yesterday and landed on my heel. I can sort of hobble but it's really "

@@ -1,10 +1,11 @@
 """Readings blind round sixteen (sets AO and AP) taught: "eighty-one" is never an age of one;
-a granddad's or neighbour's age; "does that matter?" doubts what came before it like "does that
-count?"; a joke about a gap; a self-diagnosis of Sever's; "not herself, a bit muddled"; a soft
-squishy bit a few fingers above the heel where the cord should be hard; a rubber band flicked
-at the back of the ankle; a weight not put through the foot; someone else's crutches; sugar all
-normal; fine resting; nothing's changed. Each is one rule, checked through the language layer
-itself; the corpus test holds the measured effect."""
+a granddad's or neighbour's age; "does that matter?" asks whether a fact matters, not whether
+it is true ("I'm diabetic, does that matter?" stays a yes); a joke about a gap; a
+self-diagnosis of Sever's; "not herself, a bit muddled"; a soft squishy bit a few fingers
+above the heel where the cord should be hard; a rubber band flicked at the back of the ankle;
+a weight not put through the foot; someone else's crutches; sugar all normal; fine resting;
+nothing's changed. Each is one rule, checked through the language layer itself; the corpus
+test holds the measured effect."""
 
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ def test_eighty_one_is_never_one(engine: Engine, text: str) -> None:
 
 
 @pytest.mark.parametrize(("question", "text"), [
-    ("injury", "fell down the stairs last night, does that matter?"),
     ("weight_bearing", "Mum (79) is getting to the loo with her frame but she won't put her "
                        "full weight through that foot"),
 ])
@@ -53,6 +53,13 @@ def test_asked_again(engine: Engine, question: str, text: str) -> None:
 ])
 def test_answers_read(engine: Engine, question: str, text: str, value: str) -> None:
     assert read(engine, text, question).answer == value
+
+
+def test_does_that_matter_keeps_the_fact(engine: Engine) -> None:
+    u = read(engine, "I'm diabetic, does that matter?", "weight_bearing")
+    assert u.facts.get("diabetes") == "yes"
+    u = read(engine, "fell down the stairs last night, does that matter?", "injury")
+    assert u.answer == "fall_or_impact"
 
 
 def test_a_rubber_band_flicked_at_the_ankle(engine: Engine) -> None:

@@ -14,7 +14,7 @@ MAX_INPUT = 500  # characters read; longer messages are cut, never rejected
 EMERGENCY = "EMERGENCY"  # the label of emergency signs (they have no slot of their own)
 IGNORE = "IGNORE"  # the label of phrases that mean nothing here ("oh snap", "good morning")
 # A sign said, then asked about: it is said with doubt ("i stubbed it? does that count lol").
-_COUNTS = re.compile(r"\b(?:does|do|would|will|is) (?:that|this|it) (?:count|matter|relevant)\b")
+_COUNTS = re.compile(r"\b(?:does|do|would|will) (?:that|this|it) count\b")
 _CONTROL = re.compile(
     r"[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
