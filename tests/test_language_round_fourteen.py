@@ -6,17 +6,10 @@ the corpus test holds the measured effect."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from auxil.reading import read
 
 from heel_bot.engine import Engine
-from heel_bot.language.understand import Understanding
-
-
-def read(engine: Engine, text: str, question: str | None) -> Understanding:
-    q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, {}, today=date(2025, 5, 14))
 
 
 @pytest.mark.parametrize(("question", "text", "value"), [
