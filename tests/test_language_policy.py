@@ -7,10 +7,10 @@ measures are held by tests/test_language_corpus.py.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from auxil.reading import read
 
 from heel_bot.engine import Engine
 from heel_bot.language.lexicon import expand, read_language
@@ -22,11 +22,6 @@ from heel_bot.yamlsrc import parse
 
 DIALOGS = Path(__file__).parent.parent / "dialogs"
 
-
-def read(engine: Engine, text: str, question: str | None = None,
-         answered: dict[str, str] | None = None) -> Understanding:
-    q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, answered or {}, today=date(2025, 5, 14))
 
 
 def confirmed(u: Understanding, slot: str) -> bool:

@@ -4,17 +4,11 @@ through the language layer itself (the corpus test holds the measured effect).""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
+from auxil.reading import read
 
 from heel_bot.engine import Engine
-from heel_bot.language.understand import UNSURE, Understanding
-
-
-def read(engine: Engine, text: str, question: str) -> Understanding:
-    q = engine.dialog.questions[question]
-    return engine.language.understand(text, q, {}, today=date(2025, 5, 14))
+from heel_bot.language.understand import UNSURE
 
 
 @pytest.mark.parametrize(("question", "text", "value"), [

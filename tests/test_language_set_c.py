@@ -3,14 +3,13 @@ the language layer misreading, one behaviour at a time; each failed before its f
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
+from auxil.reading import read
 
 from heel_bot.engine import Engine
 from heel_bot.language.lexicon import read_language
-from heel_bot.language.understand import Understanding
 from heel_bot.language.words import Implication, Language
 from heel_bot.model import Bundle
 from heel_bot.reading import Reader
@@ -18,10 +17,6 @@ from heel_bot.yamlsrc import parse
 
 DIALOGS = Path(__file__).parent.parent / "dialogs"
 
-
-def read(engine: Engine, text: str, question: str | None = None) -> Understanding:
-    q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, {}, today=date(2025, 5, 14))
 
 
 @pytest.mark.parametrize("text", ["nothing sharp just a dull ache", "tender but not sharp",

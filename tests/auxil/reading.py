@@ -12,7 +12,9 @@ from heel_bot.language.understand import Understanding
 TODAY = date(2025, 5, 14)
 
 
-def read(engine: Engine, text: str, question: str | None) -> Understanding:
-    """`text` read as the answer to `question` (or as an opening), nothing answered before."""
+def read(engine: Engine, text: str, question: str | None = None,
+         answered: dict[str, str] | None = None) -> Understanding:
+    """`text` read as the answer to `question` (None: an opening), with the slots `answered`
+    before it (none by default)."""
     q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, {}, today=TODAY)
+    return engine.language.understand(text, q, answered or {}, today=TODAY)
