@@ -44,6 +44,7 @@ CORE = frozenset(
         "heel_bot.language.numtraining", "heel_bot.language.numrates", "heel_bot.language.numshoes",
         "heel_bot.language.numcalendar",
         "heel_bot.language.numholidays",
+        "heel_bot.language.spoken",
         "heel_bot.language.paintime",
         "heel_bot.screen_check", "heel_bot.progress", "heel_bot.screen_turns",
         "heel_bot.screen_typed", "heel_bot.replay_persona", "heel_bot.undo",

@@ -234,7 +234,7 @@ def _one_value(r: Reader, y: Y, what: str, vocab: Vocabulary) -> tuple[str, str]
 
 
 def _read_context(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Trigger, ...]:
-    cm = r.mapping(y, "context", ("terminate",), (*CONTEXT_KINDS, "pseudo"))
+    cm = r.mapping(y, "context", ("terminate",), (*CONTEXT_KINDS, "pseudo", "new_clause"))
     if cm is None:
         return ()
     out: list[Trigger] = []
@@ -244,7 +244,7 @@ def _read_context(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Trigger, ...]:
         dm = r.mapping(cm[kind], f"context {kind}", (), DIRECTIONS)
         for direction, lst in (dm or {}).items():
             out += _triggers(r, lst, kind, direction, vocab)
-    for kind in ("pseudo", "terminate"):
+    for kind in ("pseudo", "terminate", "new_clause"):
         if kind in cm:
             out += [Trigger(p, kind, "") for p in _expanded_strings(r, cm[kind], kind)]
     _check_settings(r, cm, out)

@@ -69,8 +69,8 @@ def age_suffix(m: Message, j: int) -> int | None:
 def _no_age(m: Message, r: Reading) -> bool:
     """A vague number, "a"/"an", or the "one" of "eighty-one" whatever came before it."""
     t, i = m.t, r.first
-    return r.vague or (m.nums[i] is None and t[i] in ("a", "an")) or (
-        t[i - 1] == "-" and t[i - 2] in TENS)
+    return r.vague or (m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE) or (
+        t[i - 1] == "-" and t[i - 2] in TENS)  # ("a hundred" is a shoe's miles, not an age)
 
 
 def person_before(m: Message, i: int) -> bool:

@@ -16,6 +16,8 @@ from heel_bot.language.numunits import clinical, plural_span, quantity
 from heel_bot.language.numvocab import (
     DECADE_MODS,
     INF,
+    MONTHS,
+    ORDINALS,
     PLURAL_SPANS,
     RELATIVE_STARTS,
     TRIGGERS,
@@ -36,6 +38,15 @@ class Scan(Message):
         return not any(x is not None for x in self.nums) and TRIGGERS.isdisjoint(
             self.t[PAD:self.n])
 
+    def day_of_month(self, i: int) -> bool:
+        """Whether token i is a day number before its month: "on 27 April", "the 3rd of May"
+        (without "since" too: "since the race on 27 April" is the 27th, not the 1st)."""
+        t = self.t
+        if self.nums[i] is None:
+            return False
+        k = i + 1 + (t[i + 1] in ORDINALS)
+        return t[k] in MONTHS or (t[k] == "of" and t[k + 1] in MONTHS)
+
     def run(self) -> list[Found]:
         """The quantities in the message, in order (`find_quantities` drops any whose range
         is not low ≤ value ≤ high)."""
@@ -46,7 +57,7 @@ class Scan(Message):
         while i < n:
             w = t[i]
             got = None
-            if w in TRIGGERS or w in RELATIVE_STARTS:
+            if w in TRIGGERS or w in RELATIVE_STARTS or self.day_of_month(i):
                 got = relative(self, i)
             if got is None and (w in TRIGGERS or w in DECADE_MODS or nums[i] is not None):
                 got = decade(self, i)

@@ -20,6 +20,7 @@ from heel_bot.language.numvocab import (
     BOUNDARY_TOKENS,
     CLAUSE_EDGE,
     DISTANCE,
+    DURATION,
     EVENTS,
     EXPECT,
     FILLER,
@@ -34,6 +35,14 @@ from heel_bot.language.numvocab import (
 
 PAD = 8  # empty tokens either side, so lookups a few tokens away need no bounds checks
 MAX_DIGITS = 9  # longer digit runs are not quantities (and would overflow to inf)
+# Dictation's homophones of two and four before a span: "about to weeks", "for for weeks",
+# "the last to months", "for weeks ago" (not "hurt for weeks": many weeks).
+_SOUNDS = {"to": "two", "too": "two", "for": "four", "fore": "four"}
+_SOUND_SPANS = frozenset({"days", "weeks", "months", "years", "wks", "mnths"})
+_SOUND_AFTER = frozenset({"about", "around", "roughly", "like", "maybe", "nearly", "almost",
+                          "for", "last", "past", "only", "just", "approximately", "approx"})
+# Words that restart an answer spoken aloud: what follows the last one is the answer meant.
+RESTARTS = frozenset({"sorry", "wait", "actually", "correction", "oops", "sry", "soz"})
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'", "′": "'",
                        "–": "-", "—": "-", "‐": "-", "‑": "-", "‒": "-", "−": "-", "―": "-",
@@ -141,7 +150,7 @@ class Message:
             prev_end = m.end()
         self.n = len(toks)  # tokens are at [PAD, n)
         end = len(text)
-        self.t = toks + [""] * PAD
+        self.t = _homophones(toks) + [""] * PAD
         self.starts = starts + [end] * PAD
         self.ends = ends + [end] * PAD
         self.sent = sentence + [sent + 1] * PAD
@@ -150,6 +159,7 @@ class Message:
         self.floor = 0  # where the last quantity found ends: hedges before the next stop here
         self._shoe_sentences: set[int] | None = None
         self._meaningful: list[int] | None = None
+        self._restart = 0
 
     @property
     def today(self) -> datetime.date:
@@ -173,8 +183,22 @@ class Message:
             self._meaningful = [j for j in range(PAD, self.n)
                                 if (self.t[j][:1].isalnum() and self.t[j] not in FILLER)
                                 or self.t[j] in VULGAR]
+            self._restart = self._last_restart()
         m = self._meaningful
+        # "12.. sorry 21": only what follows the correction counts (not for a bare number of
+        # days to months: "6 weeks... actually maybe 5" keeps its weeks unsaid)
+        if first > self._restart and self.expect != DURATION:
+            m = [j for j in m if j > self._restart]
         return not m or (m[0] >= first and m[-1] < last)
+
+    def _last_restart(self) -> int:
+        """The last word of a spoken self-correction ("sorry", "no wait", "actually", "I mean",
+        "oops"), or 0: what follows it is the answer meant ("three hundred, no wait, 550")."""
+        for j in range(self.n - 1, PAD - 1, -1):
+            w = self.t[j]
+            if w in RESTARTS or (w == "mean" and self.t[j - 1] == "i"):
+                return j
+        return 0
 
     def onset_near(self, k: int) -> bool:
         """An onset word ("started", "since"...) within eight tokens before k, same sentence,
@@ -249,3 +273,13 @@ class Message:
         while j > 0 and self.t[j] in skip:
             j -= 1
         return j
+
+
+def _homophones(toks: list[str]) -> list[str]:
+    """Tokens with dictation's "to"/"for" read as "two"/"four" where only a number fits."""
+    out = list(toks)
+    for j in range(1, len(toks) - 1):
+        if toks[j] in _SOUNDS and toks[j + 1] in _SOUND_SPANS and (
+                toks[j - 1] in _SOUND_AFTER or toks[j + 2:j + 3] == ["ago"]):
+            out[j] = _SOUNDS[toks[j]]
+    return out

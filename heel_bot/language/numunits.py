@@ -51,6 +51,7 @@ from heel_bot.language.numvocab import (
     SHOE_NOUNS,
     SHOE_WORDS,
     SO_FAR,
+    TENS,
     THEY,
     TIME_WORDS,
     UNITS,
@@ -87,7 +88,7 @@ def quantity(m: Message, i: int) -> Found | None:
         unit = None  # "3 w/ friends": with
     r.end = j
     if unit is None:
-        return unitless(m, r)
+        return unitless(m, _hundreds(m, r))
     kind, factor = unit
     r.end = unit_at + 1
     if kind == DURATION and factor == YEAR and (
@@ -98,6 +99,16 @@ def quantity(m: Message, i: int) -> Found | None:
         r.scale(factor)
         return duration(m, r, factor, hours=kind == HOURS)
     return distance(m, r, factor, k=kind == K)
+
+
+def _hundreds(m: Message, r: Reading) -> Reading:
+    """At the shoe question, a ones word and a tens word said as hundreds ("four fifty": 450,
+    as runners say a shoe's miles)."""
+    t, i = m.t, r.first
+    if m.expect == DISTANCE and r.end == i + 1 and ONES.get(t[i], 0) > 0 and t[r.end] in TENS:
+        r.value = r.low = r.high = ONES[t[i]] * 100.0 + TENS[t[r.end]]
+        r.end += 1
+    return r
 
 
 def clinical(m: Message, i: int) -> Found | None:

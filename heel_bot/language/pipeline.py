@@ -43,6 +43,9 @@ FUZZY_MIN_LENGTH = 5  # shorter words are too easily mistaken for one another
 FUZZY_SCORE = 85  # rapidfuzz ratio (0-100) a correction needs
 GROUP = "heel_bot_mentions"
 QUESTION_END = "QUESTION_END"  # a "?": ends the scope of a question or supposition only
+# A new clause's subject ("no gap it's just red"): ends a negation's scope only, for messages
+# typed (or dictated) without commas.
+NEW_CLAUSE = "NEW_CLAUSE"
 SENTENCE_ENDS = [".", "!", "..", "...", "....", "…", "\n"]  # not "?": "numb? no." is one
 CATEGORIES = {"negated": "NEGATED_EXISTENCE", "reassured": "NEGATED_EXISTENCE",
               "possible": "POSSIBLE_EXISTENCE",
@@ -103,11 +106,19 @@ class Pipeline:
         self._choices = sorted(w for w in self.known if len(w) >= FUZZY_MIN_LENGTH
                                and w not in protected)
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
+        # Corrections of more than one word ("no probs" is "no problem", though "probs" alone
+        # is "probably"), read before the words one by one.
+        self._phrases = {k: v for k, v in lexicon.typos.items() if " " in k}
+        self._phrase_re = re.compile(r"\b(?:" + "|".join(
+            re.escape(k) for k in sorted(self._phrases, key=len, reverse=True)) + r")\b"
+        ) if self._phrases else None
 
     def clean(self, text: str) -> str:
         """The normalised text with typos corrected (what the matchers read); a letter typed
         three times or more is read once ("nooo", "sooo bad")."""
         norm = _REPEATED.sub(r"\1", normalise(text))
+        if self._phrase_re is not None:
+            norm = self._phrase_re.sub(lambda m: self._phrases[m.group(0)], norm)
         return _DENIED_LIST.sub(_join_list, _WORD.sub(lambda m: self._correct(m.group(0)), norm))
 
     def read(self, text: str, asked: str | None = None) -> Reading:
@@ -225,11 +236,16 @@ def _context_rules(lexicon: Language, make: Tokens) -> list[ConTextRule]:
                          allowed_types={QUESTION_END},
                          pattern=[{"TEXT": {"REGEX": r"^[^\w\s]*\?[^\w\s]*$"}}])]
     for (kind, text, slots, scope), ways in merged.items():
+        if kind == "new_clause":
+            rules.append(ConTextRule(text, NEW_CLAUSE, direction="FORWARD", max_scope=1,
+                                     allowed_types={NEW_CLAUSE}))
+            continue
         way = ways.pop() if len(ways) == 1 else "both"
         category = CATEGORIES.get(kind, kind.upper())
         allowed = {lab for s in slots for lab in labels.get(s, ())} or None
         pattern = make(text) if any(mk in text for mk in MARKERS) else None
-        ended = {QUESTION_END} if kind in ("other", "hypothetical") else None
+        ended = {QUESTION_END} if kind in ("other", "hypothetical") else {
+            NEW_CLAUSE} if kind == "negated" and way == "forward" else None
         rules.append(ConTextRule(text, category, direction=DIRECTIONS[way], pattern=pattern,
                                  allowed_types=allowed, max_scope=scope, terminated_by=ended))
     return rules

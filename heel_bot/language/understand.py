@@ -28,6 +28,7 @@ from heel_bot.language.mentions import EMERGENCY, Mention, Reading, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
+from heel_bot.language.spoken import Options, Restarts
 from heel_bot.language.words import START, Language, Sense, words_re
 from heel_bot.model import Bundle, Lexicon, Question
 
@@ -38,8 +39,6 @@ UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not su
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
 _CLAUSE_END = re.compile(r"[,.;!?]")
-# An option's number, typed in ASCII digits: "-1", "¹" and "１" are not option 1.
-_NUMBERED = re.compile(r"(?:option |number |#)?([0-9]{1,2})")
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
 SHOES = "shoe_age"
@@ -116,8 +115,8 @@ class Understander:
         self.pipeline = pipeline
         self.red = frozenset(self.vocab.red_flag_slots)
         self.careful = self.red | lexicon.careful
-        self.labels = {q.slot: _labels(q, bundle.content.texts) for q in
-                       bundle.dialog.questions.values()}
+        self.options = Options(bundle.dialog.questions.values(), bundle.content.texts)
+        self.restarts = Restarts(lexicon.affirm, lexicon.deny)
         denial = {(c.slot, c.value): c.negated for c in lexicon.concepts
                   if isinstance(c, Sense)}
         agreeing = frozenset((*(w for w in lexicon.deny if " " not in w),
@@ -142,6 +141,8 @@ class Understander:
         """Read `text` as the answer to `question` (or as an opening message); `today` dates
         relative durations ("since March")."""
         reading = self.pipeline.read(text, question.slot if question else None)
+        corrected = self.restarts.reread(reading, question, self.careful, self.pipeline)
+        reading = corrected or reading
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
         nums = self._numbers(reading.cleaned, question, today)
         mentions = questioned(reading.cleaned, self._mentions(reading, nums, question),
@@ -165,8 +166,8 @@ class Understander:
         quotes = _quotes(facts, nums, mentions, sources)
         understood = bool(facts or confirm or emergency or answer is not None or said
                           or self._on_topic(reading.cleaned, question))
-        exact = question is not None and answer is not None and self._exact(
-            question, reading.cleaned, text) == answer
+        exact = (question is not None and answer is not None and corrected is None
+                 and self.options.exact(question, reading.cleaned, text) == answer)
         return Understanding(question.id if question else None, answer, facts,
                              tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
                              _where(mentions))
@@ -182,23 +183,13 @@ class Understander:
             m.slot == "duration" and (shoes or within((m.start, m.end), nums.worked)
                                       or other_time(reading.cleaned, m.start)))]
 
-    def _exact(self, q: Question, cleaned: str, typed: str) -> str | None:
-        """The option a message names outright: its number (as typed, before any
-        normalisation), value or label, nothing else."""
-        text = cleaned.strip(" ,.!-–—'\"")  # not "?": "no?" is not an answer
-        number = _NUMBERED.fullmatch(" ".join(typed.casefold().split()).strip(" ,.!'\""))
-        if number and 1 <= int(number.group(1)) <= len(q.options):
-            return q.options[int(number.group(1)) - 1].value
-        return self.labels[q.slot].get(text)
-
-    # ------------------------------------------------------------ the asked question
-
     def _asked(self, q: Question, reading: Reading, mentions: list[Mention], nums: _Numbers,
                contrast: int | None, *, typed: str) -> tuple[str | None, list[str], bool]:
         """The asked slot's value (or UNSURE / None), the slots to confirm, and whether the
         message said anything to the question (a bare answer, a mention of its slot)."""
         slot = q.slot
-        named = self._exact(q, reading.cleaned, typed)
+        named = self.options.exact(q, reading.cleaned, typed) or self.options.by_place(
+            q, reading.cleaned)
         if named is not None:
             return named, [], True
         if self.twice and self.twice.search(reading.cleaned):  # "not that it doesn't tingle"
@@ -388,12 +379,3 @@ def _twice_negated(slot: str, careful: bool, values: tuple[str, ...]
     if careful:
         return None, [slot], True
     return ("yes" if set(values) == {"yes", "no"} else None), [], True
-
-
-def _labels(q: Question, texts: Mapping[str, str]) -> dict[str, str]:
-    """Every way of naming an option outright: its label, value and value in words."""
-    out: dict[str, str] = {}
-    for o in q.options:
-        for form in (texts[o.label], o.value, o.value.replace("_", " ")):
-            out.setdefault(" ".join(form.casefold().split()).strip(" .!"), o.value)
-    return out
