@@ -118,3 +118,67 @@ def test_the_first_one_of_a_yes_no_question_is_left_to_the_buttons(engine: Engin
 ])
 def test_no_probs_is_no_problem(engine: Engine, question: str, text: str, value: str) -> None:
     assert read(engine, text, question).answer == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("since 3/4", "over_3_weeks"),  # 3 April or 4 March: over three weeks either way
+    ("since 14/4", "over_3_weeks"),  # only day first makes a date
+    ("since 4/14/25", "over_3_weeks"),
+    ("started 1/5", None),  # 1 May (13 days) or 5 January: asked again
+])
+def test_a_date_in_digits_is_read_both_ways(engine: Engine, text: str,
+                                            value: str | None) -> None:
+    assert read(engine, text, "duration").answer == value
+
+
+def test_a_weekday_to_come_is_not_when_it_started(engine: Engine) -> None:
+    u = read(engine, "Wee bit of heel pain, 3 weeks out from my first ultra and the taper "
+                     "starts Monday, what do I do", None)
+    assert "duration" not in u.facts and u.facts.get("severity") == "mild"
+
+
+def test_never_had_this_before_denies_nothing_after_it(engine: Engine) -> None:
+    u = read(engine, "hello I'm forty seven been running twenty years never had this my heel "
+                     "is sore in the mornings then eases after ten minutes", None)
+    assert u.facts.get("morning_pain") == "yes" and u.facts.get("age_group") == "16_plus"
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("rest_pain", "no it eases off when I'm resting", "no"),
+    ("weight_bearing", "I'm not able to walk on it without crutches", "no"),
+    ("weight_bearing", "walking's grand, it's only running that hurts", "yes"),
+    ("injury", "no pop or anything but i did come down hard off a kerb on tuesday",
+     "fall_or_impact"),
+    ("injury", "Nothing sudden. Well actually I did stand on a sharp rock pretty hard",
+     "fall_or_impact"),
+    ("infection_signs", "No, normal colour and temperature. Feel fine", "no"),
+    ("hard_surface", "swapped the trails for road over winter", "yes"),
+    ("run_pattern", "it doesn't ease up at all it just builds", "worsens_during"),
+    ("trend", "slowly coming right", "improving"),
+    ("severity", "bad enough I nearly went to A&E last night", "severe"),
+])
+def test_answers_read(engine: Engine, question: str, text: str, value: str) -> None:
+    assert read(engine, text, question).answer == value
+
+
+@pytest.mark.parametrize(("text", "slot", "value"), [
+    ("Been doing heaps more bitumen since the trails closed", "hard_surface", "yes"),
+    ("sore as since the 2nd, reckon it's all the extra vert I've been doing", "tight_calves",
+     "yes"),
+    ("Cant feel much in my feet at the best of times and now the heel is sore", "numbness",
+     "yes"),
+    ("snapped something at the start of a sprint tri, hurts but I can walk", "weight_bearing",
+     "with_pain"),
+])
+def test_facts_volunteered(engine: Engine, text: str, slot: str, value: str) -> None:
+    assert read(engine, text, None).facts.get(slot) == value
+
+
+def test_sore_but_walking_fine_is_walking(engine: Engine) -> None:
+    u = read(engine, "heel is sore but I can walk fine, no injury or anything", None)
+    assert u.facts.get("weight_bearing") == "yes"
+
+
+def test_a_stone_underfoot_is_no_impact_without_force(engine: Engine) -> None:
+    u = read(engine, "no, though I did stand on a stone in the garden barefoot", "injury")
+    assert u.answer != "fall_or_impact"

@@ -35,6 +35,10 @@ from heel_bot.language.numvocab import (
 _WHERE = {"early": 1, "start": 1, "beginning": 1, "mid": 15, "middle": 15, "late": 22,
           "end": 31}  # "mid March": the 15th
 _BEFORE_YEAR = frozenset({",", *MONTHS})
+# Before a weekday ("on" aside), words of a day to come: "my race is on Sunday", "the taper
+# starts Monday", "back at work Monday".
+_PLANNED = frozenset({"is", "are", "it's", "its", "starts", "start", "begins", "begin", "till",
+                      "until", "til", "next", "due", "booked", "planned"})
 _NEAR_DAY_WORDS = frozenset({"yesterday", "today", "tonight", "this", "earlier", "the", "last",
                              "past"})  # the words that may start a `_near_day`
 
@@ -92,6 +96,8 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
             lo, hi, v, _, anchor = weekend(m, end, previous=True)
             return lo + 7, hi + 7, v + 7, end + 2, anchor
         return weekend(m, end, previous=False)
+    if t[k + 1] == "/":
+        return slashed(m, k)
     if since and m.nums[k] is not None and t[k + 1] not in UNITS:
         year = m.nums[k]
         assert year is not None
@@ -186,7 +192,7 @@ def _appointed(m: Message, k: int) -> bool:
     """Whether the weekday at token k is a plan: "my race is on Sunday", "parkrun's on sat"."""
     t = m.t
     p = k - 1 - (t[k - 1] == "on")
-    return t[p] in ("is", "are", "it's", "its") or (t[p].endswith("'s") and p < k - 1)
+    return t[p] in _PLANNED or (t[p].endswith("'s") and p < k - 1)
 
 
 def _dated_abbr(m: Message, k: int) -> bool:
@@ -320,6 +326,26 @@ def _after_month(m: Message, j: int, day: float | None
     if year is not None:
         j += 1
     return day, year, j
+
+
+def slashed(m: Message, k: int) -> DateRead | None:
+    """ "3/4", "1/5/25": a date in digits, read day first (as most of the world writes it) and
+    month first (as Americans do). Both readings make the range, so a date whose readings
+    fall in different answers is asked again ("1/5": 13 days or four months)."""
+    t, nums = m.t, m.nums
+    a, b = nums[k], nums[k + 2]
+    if a is None or b is None or "." in t[k] + t[k + 2] or not (1 <= a <= 31 and 1 <= b <= 31):
+        return None
+    end, year = k + 3, None
+    y = nums[k + 4]
+    if t[end] == "/" and y is not None and "." not in t[k + 4] and len(t[k + 4]) in (2, 4):
+        year, end = int(y) + (2000 if y < 100 else 0), end + 2
+    reads = [r for day, month in ((a, b), (b, a)) if month <= 12
+             for r in [_dated(m, int(month), day, year, end)] if r is not None]
+    if not reads:
+        return None
+    lo, hi = min(r[0] for r in reads), max(r[1] for r in reads)
+    return lo, hi, reads[0][2], end, True
 
 
 def _dated(m: Message, month: int, day: float, year: int | None, j: int) -> DateRead | None:

@@ -40,10 +40,13 @@ class Scan(Message):
 
     def day_of_month(self, i: int) -> bool:
         """Whether token i is a day number before its month: "on 27 April", "the 3rd of May"
-        (without "since" too: "since the race on 27 April" is the 27th, not the 1st)."""
+        (without "since" too: "since the race on 27 April" is the 27th, not the 1st), or a
+        date in digits after "since"/"on" or an onset word ("started 1/5")."""
         t = self.t
         if self.nums[i] is None:
             return False
+        if t[i + 1] == "/" and self.nums[i + 2] is not None:
+            return t[i - 1] in ("since", "from", "on") or self.onset_near(i)  # "started 1/5"
         k = i + 1 + (t[i + 1] in ORDINALS)
         return t[k] in MONTHS or (t[k] == "of" and t[k + 1] in MONTHS)
 
