@@ -136,7 +136,9 @@ def test_clinicians_shorthand_for_durations(text: str, days: float) -> None:
 
 
 def test_a_date_is_no_clinical_duration() -> None:
-    assert find_quantities("since 1/7", today=TODAY) == []
+    # "since 1/7" is a date (1 July or 7 January, both read), not "1/7", a clinician's day
+    found = find_quantities("since 1/7", today=TODAY)
+    assert [q.kind for q in found] == ["duration"] and found[0].low > 1
 
 
 def test_easy_after_a_shoe_distance_is_no_easy_run() -> None:

@@ -98,17 +98,21 @@ def date_at(m: Message, k: int, since: bool) -> DateRead | None:
         return weekend(m, end, previous=False)
     if t[k + 1] == "/":
         return slashed(m, k)
-    if since and m.nums[k] is not None and t[k + 1] not in UNITS:
-        year = m.nums[k]
-        assert year is not None
-        today = m.today
-        if 1900 <= year <= today.year and year == int(year) and len(w) == 4:
-            d = days_since(m, datetime.date(int(year), 1, 1))
-            return d, d, d, k + 1, False
-    got = holiday(m, k) or seasonal(m, k)
+    got = (_year(m, k) if since else None) or holiday(m, k) or seasonal(m, k)
     if got is not None:
         return got
     return month_date(m, k, since)
+
+
+def _year(m: Message, k: int) -> DateRead | None:
+    """ "(since) 2022": its 1 January."""
+    year = m.nums[k]
+    if year is None or m.t[k + 1] in UNITS or len(m.t[k]) != 4:
+        return None
+    if 1900 <= year <= m.today.year and year == int(year):
+        d = days_since(m, datetime.date(int(year), 1, 1))
+        return d, d, d, k + 1, False
+    return None
 
 
 def _near_day(m: Message, k: int) -> DateRead | None:
