@@ -90,7 +90,14 @@ KNOWN_LOSSES = frozenset({
     # Set AR: walking with pain ("sort of hobble", "not without crying") where its annotator
     # asks for walking to be confirmed (set AN's annotator reads the second as with pain too).
     "Came off my bike yesterday and landed on my heel. I can sort of hobble but it's really "
-    "bad", "not without crying 😭"})
+    "bad", "not without crying 😭",
+    # Set AV: a jump off the bleachers "but he says that's not when it started" is kept as the
+    # fall it was; its annotator asks for the injury to be confirmed (neither is "none").
+    "Hi, sorry, I'm typing for my son who's 15. He runs track, the 400 and 800, and he's had "
+    "pain at the back of both heels, the tendon area, for almost 3 weeks. He says it hurts with "
+    "every single step, even walking around school, which is why I'm worried. He did jump off "
+    "the bleachers a couple weeks ago, but he says that's not when it started. Should he sit "
+    "out the meet this weekend?"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -104,9 +111,10 @@ KNOWN_LOSSES = frozenset({
     ("set_af.yaml", 0.84), ("set_ag.yaml", 0.94), ("set_ah.yaml", 0.89),
     ("set_ai.yaml", 0.85), ("set_aj.yaml", 0.86), ("set_ak.yaml", 0.88), ("set_al.yaml", 0.80),
     ("set_am.yaml", 0.92), ("set_an.yaml", 0.81), ("set_ao.yaml", 0.87), ("set_ap.yaml", 0.84),
-    ("set_aq.yaml", 0.90), ("set_ar.yaml", 0.83)])
+    ("set_aq.yaml", 0.90), ("set_ar.yaml", 0.83), ("set_as.yaml", 0.89), ("set_at.yaml", 0.86),
+    ("set_au.yaml", 0.84), ("set_av.yaml", 0.66)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-AR (tests/language/blind/), written blind in seventeen rounds for issue 9 and scored
+    # Sets D-AV (tests/language/blind/), written blind in nineteen rounds for issue 9 and scored
     # once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

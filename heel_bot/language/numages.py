@@ -67,10 +67,12 @@ def age_suffix(m: Message, j: int) -> int | None:
 
 
 def _no_age(m: Message, r: Reading) -> bool:
-    """A vague number, "a"/"an", or the "one" of "eighty-one" whatever came before it."""
+    """A vague number, "a"/"an", the "one" of "eighty-one", or a time of day ("19:42")."""
     t, i = m.t, r.first
-    return r.vague or (m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE) or (
-        t[i - 1] == "-" and t[i - 2] in TENS)  # ("a hundred" is a shoe's miles, not an age)
+    clock = (t[i - 1] == ":" and m.nums[i - 2] is not None) or (
+        t[r.end] == ":" and m.nums[r.end + 1] is not None)
+    return clock or r.vague or (m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE
+                                ) or (t[i - 1] == "-" and t[i - 2] in TENS)
 
 
 def person_before(m: Message, i: int) -> bool:
@@ -98,8 +100,7 @@ def person_before(m: Message, i: int) -> bool:
 
 
 def have_years(m: Message, i: int) -> bool:
-    """ "I have 35 years", "I am having 27 years" (an age, as in French, Spanish, Italian...),
-    "healthy man, 38 years"."""
+    """ "I have 35 years" (an age, as in French, Spanish...), "healthy man, 38 years"."""
     t = m.t
     p = prev_index(m, i)
     if t[p] == "having":
@@ -201,7 +202,7 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     if ((nxt == "f" and 90 <= r.value <= 110) or (nxt == "c" and 34 <= r.value <= 43)) and (
             FEVERISH.search(m.text.lower())):
         return None  # "99 F, is that a fever?": degrees, not a 99-year-old woman
-    if nxt in SEXES and (edge(after) or (after in PROFILE_NEXT and m.ends[i] == m.starts[r.end])
+    if nxt in SEXES and (edge(after) or (after in _SEX_TAIL and m.ends[i] == m.starts[r.end])
                          ) and (len(nxt) > 1 or t[i - 1] in ("", ",", "(", ".", ";", "!")):
         r.end += 1
         return finish(m, AGE, r)  # "Runner, 32F, ...", "52 M, ...", "sore. 45M", "32F marathoner"
@@ -214,6 +215,7 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     return None
 
 
+_SEX_TAIL = PROFILE_NEXT | {"here", "btw", "fyi", "lol", "and", "if", "who", "so", "with"}
 FEVERISH = re.compile(r"\b(?:fever\w*|temp|temps|temperature|degrees|thermometer)\b|°|🌡")
 
 

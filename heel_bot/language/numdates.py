@@ -340,6 +340,8 @@ def slashed(m: Message, k: int) -> DateRead | None:
     a, b = nums[k], nums[k + 2]
     if a is None or b is None or "." in t[k] + t[k + 2] or not (1 <= a <= 31 and 1 <= b <= 31):
         return None
+    if b == 10 and t[k - 1] not in ("since", "from", "on"):
+        return None  # "2/10 at the start": a pain score
     end, year = k + 3, None
     y = nums[k + 4]
     if t[end] == "/" and y is not None and "." not in t[k + 4] and len(t[k + 4]) in (2, 4):

@@ -122,8 +122,8 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
     v, lo, hi = r.value, r.low, r.high
     bound = next((tag for tag in tags if tag != HEDGE_APPROX), None)
     approx = HEDGE_APPROX in tags
-    if bound is None and approx and not r.vague:
-        lo, hi = lo * (1 - r.spread), hi * (1 + r.spread)
+    if bound is None and approx and not r.vague and lo == hi:  # (a range is its own margin:
+        lo, hi = lo * (1 - r.spread), hi * (1 + r.spread)  # "about 300-350" is no wider)
     elif bound == OVER:
         lo, hi = math.nextafter(lo, INF), INF
         v = max(v, lo)

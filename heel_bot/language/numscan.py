@@ -95,7 +95,9 @@ def merge(t: list[str], found: list[Found]) -> list[Found]:
             conn = t[p.last] if f.first == p.last + 1 else ""
             between = conn in ("and", "&") and t[p.first - 1] in ("between", "btwn")
             if p.kind == f.kind and (conn in ("-", "to", "or") or between):
-                low, high = min(p.low, f.low), max(p.high, f.high)
+                # A hedge before a range is no wider than the range ("maybe a week or two")
+                low, high = (min(p.value, f.value), max(p.value, f.value)) if p.hedge else (
+                    min(p.low, f.low), max(p.high, f.high))
                 mid = (low + high) / 2 if high < INF else max(p.value, f.value)
                 out[-1] = Found(p.kind, mid, low, high, p.first, f.last,
                                 p.hedge or f.hedge, p.event and f.event)
