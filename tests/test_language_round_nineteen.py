@@ -67,3 +67,19 @@ def test_a_couple_of_steps_only_is_asked_again(engine: Engine) -> None:
     u = read(engine, "Honestly not for more than a couple of steps, then I have to stop "
                      "because it's so painful.", "weight_bearing")
     assert u.answer is None and "weight_bearing" in u.confirm
+
+
+@pytest.mark.parametrize(("question", "text", "value"), [
+    ("infection_signs", "No, it's not red or hot, and I feel fine in myself, no temperature. "
+                        "Sorry, I'm a bit of a hypochondriac.", "no"),
+    ("age_group", "I'm an adult. Sorry, I'd rather not say exactly, I'm a bit funny about my age",
+     "16_plus"),
+])
+def test_a_qualifier_of_the_person_is_no_doubt_of_the_answer(engine: Engine, question: str,
+                                                              text: str, value: str) -> None:
+    assert read(engine, text, question).answer == value
+
+
+def test_a_contrast_with_unread_words_is_still_asked_again(engine: Engine) -> None:
+    u = read(engine, "no, but I'm a bit worried about the skin there", "deformity")
+    assert u.answer is None and "deformity" in u.confirm

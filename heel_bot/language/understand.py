@@ -39,6 +39,7 @@ UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not su
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
 _CLAUSE_END = re.compile(r"[,.;!?]")
+_OF_ME = re.compile(r"\b(?:i'm|i am|im|i feel|i was|i get)\s+$")  # a qualifier of the person
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
 SHOES = "shoe_age"
@@ -308,8 +309,9 @@ class Understander:
         # A qualifier qualifies what was said before it: in the first clause it qualifies
         # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
         first = _CLAUSE_END.search(text)
-        starts = sorted(({m.start() for m in self.qualifying.finditer(text)
-                          if m.start() in contrasts or (first and m.start() > first.start())}
+        starts = sorted(({m.start() for m in self.qualifying.finditer(text) if (
+            m.start() in contrasts or (first and m.start() > first.start()))
+            and not _OF_ME.search(text, 0, m.start())}  # "I'm a bit of a worrier": of me
                          if self.qualifying else set()) | set(_trailing(self.contrast, text)))
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
