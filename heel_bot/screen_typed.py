@@ -47,8 +47,9 @@ def _read(engine: DialogEngine, language: Understander, state: State, items: lis
     notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
     # An item the words name (not a bare yes or no, which every item reads alike).
     named = {q.slot for q, u in zip(items, readings, strict=True) if q.slot in u.quotes}
-    own = language.understand(text, None, state.answers).facts  # words meaning it anywhere
-    named -= _borrowed(own, items, readings, named)
+    if len(named) > 1:  # words naming two items may be one item's own (read as an opening
+        own = language.understand(text, None, state.answers).facts  # only then: ~1 ms)
+        named -= _borrowed(own, items, readings, named)
     said = {q.slot: u.answer for q, u in zip(items, readings, strict=True)}
     hedged = _hedged(items, readings)
     if not named and all(v == "yes" for v in said.values()):
