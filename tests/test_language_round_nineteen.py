@@ -83,3 +83,11 @@ def test_a_qualifier_of_the_person_is_no_doubt_of_the_answer(engine: Engine, que
 def test_a_contrast_with_unread_words_is_still_asked_again(engine: Engine) -> None:
     u = read(engine, "no, but I'm a bit worried about the skin there", "deformity")
     assert u.answer is None and "deformity" in u.confirm
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("not getting better", None),  # same or worse: four of six annotators ask again
+    ("not getting better, not getting worse", "same"),
+])
+def test_not_getting_better_says_not_which(engine: Engine, text: str, value: str | None) -> None:
+    assert read(engine, text, "trend").answer == value
