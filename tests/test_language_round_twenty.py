@@ -38,3 +38,12 @@ def test_an_opening_places_the_pain_underneath_on_the_inside(engine: Engine) -> 
     u = read(engine, "Afternoon! Walker, 66, heel's sore on the inside underneath, about 6 "
                      "weeks now", None)
     assert u.facts.get("pain_location") == "bottom_inner"
+
+
+@pytest.mark.parametrize("text", ["uh huh", "uh-huh", "mm hmm"])
+def test_uh_huh_is_yes(engine: Engine, text: str) -> None:
+    assert read(engine, text, "every_step").answer == "yes"
+
+
+def test_old_enough_to_be_a_grandma(engine: Engine) -> None:
+    assert read(engine, "old enough to be a grandma lol", "age_group").answer == "16_plus"
