@@ -1,4 +1,5 @@
-"""What the heel_bot on PYTHONPATH reads in labelled messages, as JSON lines (for fallback_knn).
+"""What the heel_bot on PYTHONPATH reads in labelled messages, as JSON lines (for fallback_knn
+and learned_heldout).
 
     PYTHONPATH=<a snapshot of the repository> python benchmarks/fallback_dump.py FILE...
 
@@ -26,7 +27,10 @@ def main(paths: list[str]) -> None:
             print(json.dumps({"question": case.question, "text": case.text,
                               "answer": u.answer, "facts": dict(u.facts),
                               "confirm": list(u.confirm), "understood": u.understood,
-                              "emergency": u.emergency}, ensure_ascii=False))
+                              "emergency": u.emergency, "quotes": dict(u.quotes),
+                              "exact": u.exact,
+                              "where": {k: [list(w) for w in v] for k, v in u.where.items()}},
+                             ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -243,7 +243,8 @@ def snapshot_readings(commit, name, into):
         d = json.loads(line)
         out[(d["question"], d["text"])] = Understanding(
             d["question"], d["answer"], d["facts"], tuple(d["confirm"]), d["understood"],
-            d["emergency"])
+            d["emergency"], d.get("quotes", {}), d.get("exact", False),
+            {k: tuple((a, b, n) for a, b, n in v) for k, v in d.get("where", {}).items()})
     return out
 
 

@@ -20,6 +20,7 @@ from typing import TextIO
 from heel_bot import cli_ops, cli_understand, diagrams, proofs, serve_config
 from heel_bot.engine import Engine
 from heel_bot.errors import DefinitionError
+from heel_bot.language import learned
 from heel_bot.model import Bundle
 from heel_bot.ops.server import check_free
 from heel_bot.proof_cache import load_proven
@@ -82,7 +83,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         for p in exc.problems:
             print(p, file=out)
         return 1
-    problems = proofs.prove(bundle)
+    problems = [*proofs.prove(bundle), *learned.problems(bundle)]
     for p in problems:
         print(p, file=out)
     if problems:

@@ -43,6 +43,7 @@ RULES_FILE = "rules.yaml"
 LEARN_FILE = "learn.yaml"
 CHECKIN_FILE = "checkin.yaml"
 LANGUAGE_FILE = "language.yaml"
+ANSWERS_FILE = "answers.json.gz"  # the learned answer model (heel_bot/language/training.py)
 
 # The Telegram adapter still imports short_key from here; it now lives in heel_bot/uikeys.py.
 short_key = uikeys.short_key
@@ -243,7 +244,7 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
                                                      "the definitions are invalid")])
     dialog = replace(dialog, alarming=_alarming(vocab, rules))
     check_bans_covered(r, vocab, rules)
-    bundle = Bundle(vocab, dialog, rules, learn, content_obj, checkin, language)
+    bundle = Bundle(vocab, dialog, rules, learn, content_obj, checkin, language, _answers(ddir))
     _structure(r, dialog)
     check_screens(r, dialog, vocab, rules)
     check_skips(r, dialog, rules)
@@ -252,6 +253,12 @@ def load(dialogs: Path | None = None, content: Path | None = None) -> Bundle:
     if r.problems:
         raise DefinitionError(r.problems)
     return bundle
+
+
+def _answers(ddir: Path) -> tuple[str, bytes] | None:
+    """The learned answer model's file, as read (parsed when the language layer is built)."""
+    path = ddir / ANSWERS_FILE
+    return (shown(path), path.read_bytes()) if path.is_file() else None
 
 
 def _read_content(r: Reader, cdir: Path) -> tuple[Content, dict[str, Mark]]:

@@ -1,6 +1,5 @@
 """The frozen model every other module works on: vocabulary, dialog, rules, content. The
-loader builds it from dialogs/ and content/; nothing else ever sees raw YAML.
-"""
+loader builds it from dialogs/ and content/; nothing else ever sees raw YAML."""
 
 from __future__ import annotations
 
@@ -397,3 +396,4 @@ class Bundle:
     content: Content
     checkin: Checkin
     language: Lexicon
+    answers: tuple[str, bytes] | None = None  # the answer model's file (where, gzip JSON)

@@ -43,7 +43,7 @@ def answer(engine: DialogEngine, language: Understander, state: State, screen: S
 def _read(engine: DialogEngine, language: Understander, state: State, items: list[Question],
           text: str) -> Reply:
     """Words other than numbers or a plain none: read once per item."""
-    readings = [language.understand(text, q, state.answers) for q in items]
+    readings = [language.understand(text, q, state.answers, alone=False) for q in items]
     notices = [Notice("ui.emergency")] if any(u.emergency for u in readings) else []
     # An item the words name (not a bare yes or no, which every item reads alike).
     named = {q.slot for q, u in zip(items, readings, strict=True) if q.slot in u.quotes}

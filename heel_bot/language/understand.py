@@ -17,7 +17,7 @@ no, not sure); the decisions per slot in policy.py; this module puts them togeth
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
@@ -47,6 +47,8 @@ SHOES = "shoe_age"
 # for months", the shoes "a year old"), not how long it has hurt, unless the pain is named.
 TRAINING_TIME = frozenset({SHOES, "mileage_jump"})
 WORN_SHOES = "over_500_miles"  # what "old" says of shoes, unless their age is given in time
+# A second opinion on one question's reading: (reading, question, typed text) -> reading.
+Review = Callable[["Understanding", Question, str], "Understanding"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,8 @@ class _Numbers:
 class Understander:
     """Reads messages against one bundle: its slots, red flags and questions."""
 
-    def __init__(self, bundle: Bundle, lexicon: Lexicon, pipeline: Pipeline) -> None:
+    def __init__(self, bundle: Bundle, lexicon: Lexicon, pipeline: Pipeline,
+                 review: Review | None = None) -> None:
         if not isinstance(lexicon, Language):
             raise TypeError("the understander needs the lexicon read by heel_bot.language.lexicon")
         self.vocab = bundle.vocabulary
@@ -135,12 +138,14 @@ class Understander:
         self.asking = words_re(t.text.removeprefix(START).strip() for t in lexicon.triggers
                                 if t.kind == "hypothetical" and t.text.startswith(START))
         self.needs = {slot: words_re(words) for slot, words in lexicon.needs.items()}
+        self.review = review  # the learned second opinion on an asked question's answer
 
     def understand(self, text: str, question: Question | None = None,
                    answered: Mapping[str, str] | None = None, *,
-                   today: date | None = None) -> Understanding:
+                   today: date | None = None, alone: bool = True) -> Understanding:
         """Read `text` as the answer to `question` (or as an opening message); `today` dates
-        relative durations ("since March")."""
+        relative durations ("since March"); `alone`: the only question the message answers
+        (not one item of a checklist screen: the second opinion knows single questions)."""
         reading = self.pipeline.read(text, question.slot if question else None)
         corrected = self.restarts.reread(reading, question, self.careful, self.pipeline)
         reading = corrected or reading
@@ -169,9 +174,12 @@ class Understander:
                           or self._on_topic(reading.cleaned, question))
         exact = (question is not None and answer is not None and corrected is None
                  and self.options.exact(question, reading.cleaned, text) == answer)
-        return Understanding(question.id if question else None, answer, facts,
-                             tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
-                             _where(mentions))
+        u = Understanding(question.id if question else None, answer, facts,
+                          tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
+                          _where(mentions))
+        if self.review is None or question is None or not alone or corrected is not None:
+            return u
+        return self.review(u, question, text)
 
     def _mentions(self, reading: Reading, nums: _Numbers, question: Question | None
                   ) -> list[Mention]:
