@@ -19,7 +19,6 @@ import sys
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from benchmarks.fallback_knn import CORPUS, ROOT
 from heel_bot import loader

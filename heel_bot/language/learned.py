@@ -138,8 +138,11 @@ def parse(file: tuple[str, bytes], allowed: Mapping[str, frozenset[str]]) -> Ans
     return from_data(data, allowed, where)
 
 
+_NOWHERE = Mark("<model>", 1, 1)
+
+
 def from_data(data: Any, allowed: Mapping[str, frozenset[str]],
-              where: Mark = Mark("<model>", 1, 1)) -> AnswerModel:
+              where: Mark = _NOWHERE) -> AnswerModel:
     """A model from its JSON form (as `training.train` makes it), checked against `allowed`."""
     problems = _problems(data, allowed)
     if problems:
