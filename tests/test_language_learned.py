@@ -102,7 +102,7 @@ ALARM = frozenset({"yes"})
 def opinion(rules: str | None, said: str, p: float, *, red: bool = True,
             confirming: bool = False, understood: bool = True) -> tuple[str | None, bool] | None:
     v = second_opinion(rules, confirming, understood, (said, p), red=red, alarming=ALARM)
-    return None if v is None else (v.answer, v.confirm)
+    return None if v is None else (v.answer, v.answer is None)
 
 
 def test_a_gap_is_filled_only_when_sure() -> None:
@@ -124,7 +124,7 @@ def test_a_red_flag_the_two_readings_differ_on_is_asked_again() -> None:
     # "no, but my brother fell off a wall": neither the fall nor "none" is taken from it.
     v = second_opinion("none", False, True, ("fall_or_impact", 0.9), red=True,
                        alarming=frozenset({"pop_or_kick"}))
-    assert v is not None and (v.answer, v.confirm) == (None, True)
+    assert v is not None and v.answer is None
 
 
 def test_the_rules_answer_stands_unless_the_model_is_sure_it_must_be_confirmed() -> None:
@@ -237,3 +237,17 @@ def test_without_a_model_file_the_rules_read_alone(tmp_path: Path,
     engine = Engine(bundle)
     assert engine.language.review is None
     assert read(engine, "I guess yeah", "every_step").answer == "yes"
+
+
+def test_a_broken_model_file_leaves_the_rules_reading(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    # `heel-bot check` refuses it; a running bot keeps reading typed answers without it.
+    monkeypatch.chdir(tmp_path)
+    defs = copy_defs(tmp_path)
+    (defs.dialogs / loader.ANSWERS_FILE).write_bytes(b"not gzip")
+    engine = Engine(loader.load(defs.dialogs, defs.content))
+    with caplog.at_level("WARNING"):
+        assert read(engine, "I guess yeah", "every_step").answer == "yes"
+    assert engine.language.review is None
+    assert "the answer model is not used: dialogs/answers.json.gz:1:1" in caplog.text

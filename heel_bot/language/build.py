@@ -3,11 +3,16 @@ learned second opinion (when the bundle has the answer model)."""
 
 from __future__ import annotations
 
+import logging
+
+from heel_bot.errors import DefinitionError
 from heel_bot.language import learned
 from heel_bot.language.pipeline import Pipeline
 from heel_bot.language.second import SecondOpinion
 from heel_bot.language.understand import Understander
 from heel_bot.model import Bundle
+
+_log = logging.getLogger(__name__)
 
 
 def understander(bundle: Bundle) -> Understander:
@@ -15,7 +20,11 @@ def understander(bundle: Bundle) -> Understander:
     the answer model's second opinion (parsed here, off the start-up path: about 0.5 s)."""
     reader = Understander(bundle, bundle.language, Pipeline(bundle.language))
     if bundle.answers is not None:
-        model = learned.parse(bundle.answers, learned.allowed(bundle))
+        try:
+            model = learned.parse(bundle.answers, learned.allowed(bundle))
+        except DefinitionError as exc:  # `heel-bot check` reports it; typed answers still work
+            _log.warning("the answer model is not used: %s", exc.problems[0])
+            return reader
         reader.review = SecondOpinion(bundle, model)
     return reader
 

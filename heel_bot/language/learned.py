@@ -194,11 +194,10 @@ def _question(d: Mapping[str, Any]) -> _Question:
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the second opinion changes: the answer (None: nothing recorded) and whether the
-    question is asked again with buttons."""
+    """What the second opinion changes: the answer to record, or None: ask the question again
+    with buttons (it never takes an answer back to leave nothing)."""
 
     answer: str | None
-    confirm: bool
 
 
 def second_opinion(rules: str | None, confirming: bool, understood: bool,
@@ -212,18 +211,18 @@ def second_opinion(rules: str | None, confirming: bool, understood: bool,
         if confirming or said == NOTHING or p < (FILL if understood else FILL_OFF_TOPIC):
             return None
         if said == CONFIRM or (red and said not in alarming):
-            return Verdict(None, True)  # never a red flag's reassuring value from the model
-        return Verdict(said, False)
+            return Verdict(None)  # never a red flag's reassuring value from the model
+        return Verdict(said)
     if said == rules:
         return None
     if said == NOTHING:
         return None  # the rules found an answer in words they know: it stands
     if said == CONFIRM:
-        return Verdict(None, True) if p >= VETO else None
+        return Verdict(None) if p >= VETO else None
     if p < SWITCH:
         return None
     if red or (rules in alarming and said not in alarming):
         # A red flag's value is the person's to choose when the two readings differ ("no, but
         # my brother fell"); an urgent reading is never lowered: ask again, with buttons.
-        return Verdict(None, True)
-    return Verdict(said, False)
+        return Verdict(None)
+    return Verdict(said)

@@ -42,9 +42,11 @@ class SecondOpinion:
         if verdict is None:
             return u
         facts = {k: v for k, v in u.facts.items() if k != slot}
-        if verdict.answer is not None:
+        confirm = tuple(s for s in u.confirm if s != slot)
+        if verdict.answer is None:
+            confirm += (slot,)
+        else:
             facts[slot] = verdict.answer
-        confirm = tuple(s for s in u.confirm if s != slot) + ((slot,) if verdict.confirm else ())
         return replace(u, answer=verdict.answer, facts=facts, confirm=confirm, understood=True)
 
     def _not_a_gap(self, u: Understanding, question: Question, text: str) -> bool:
