@@ -251,3 +251,12 @@ def test_a_broken_model_file_leaves_the_rules_reading(tmp_path: Path,
         assert read(engine, "I guess yeah", "every_step").answer == "yes"
     assert engine.language.review is None
     assert "the answer model is not used: dialogs/answers.json.gz:1:1" in caplog.text
+
+
+def test_a_model_with_a_question_malformed_is_a_definition_error(bundle: Bundle) -> None:
+    data = _shipped()
+    questions = dict(data["questions"])  # type: ignore[call-overload]
+    questions["trend"] = {"classes": ["same"]}  # no intercept, no n-grams
+    data["questions"] = questions
+    with pytest.raises(DefinitionError, match="malformed"):
+        learned.from_data(data, learned.allowed(bundle))

@@ -109,9 +109,8 @@ class _Question:
 class AnswerModel:
     """The learned classifiers, one per question id."""
 
-    def __init__(self, questions: Mapping[str, _Question], corpus: str) -> None:
+    def __init__(self, questions: Mapping[str, _Question]) -> None:
         self.questions = dict(questions)
-        self.corpus = corpus  # the digest of the corpus it was trained on
 
     def known(self, question: str, text: str) -> float:
         """The share of the message's words the question's model has seen (0: none, or no
@@ -144,11 +143,15 @@ _NOWHERE = Mark("<model>", 1, 1)
 def from_data(data: Any, allowed: Mapping[str, frozenset[str]],
               where: Mark = _NOWHERE) -> AnswerModel:
     """A model from its JSON form (as `training.train` makes it), checked against `allowed`."""
-    problems = _problems(data, allowed)
+    try:
+        problems = _problems(data, allowed)
+        questions = {} if problems else {q: _question(d) for q, d in data["questions"].items()}
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        problems = [f"a question's classes, intercept or n-grams are malformed ({exc!r}); "
+                    "retrain: python -m heel_bot.language.training"]
     if problems:
         raise DefinitionError([Problem(where, p) for p in problems])
-    questions = {q: _question(d) for q, d in data["questions"].items()}
-    return AnswerModel(questions, str(data["corpus"]))
+    return AnswerModel(questions)
 
 
 def allowed(bundle: Bundle) -> dict[str, frozenset[str]]:
