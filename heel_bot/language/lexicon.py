@@ -255,7 +255,14 @@ def _check_settings(r: Reader, cm: dict[str, Y], triggers: list[Trigger]) -> Non
     """One phrase of one kind has one set of settings: ConText keeps one rule per phrase, so a
     phrase listed both ways with different slots or scopes would be read one way only."""
     seen: dict[tuple[str, str], tuple[tuple[str, ...], int | None]] = {}
+    kinds: dict[str, str] = {}
     for t in triggers:
+        # Two kinds on one phrase match the same words; ConText keeps one of them by the
+        # order of its rules, so adding an unrelated phrase could flip which one counts.
+        first = kinds.setdefault(t.text, t.kind)
+        if first != t.kind and t.kind in cm:
+            r.fail(cm[t.kind].mark, f"context phrase {t.text!r} is listed as {first} and as "
+                   f"{t.kind}; ConText would keep only one: list it under one kind")
         settings = (t.slots, t.max_scope)
         if seen.setdefault((t.kind, t.text), settings) != settings and t.kind in cm:
             r.fail(cm[t.kind].mark, f"context {t.kind} phrase {t.text!r} is listed with "
