@@ -113,9 +113,10 @@ KNOWN_LOSSES = frozenset({
     ("set_am.yaml", 0.92), ("set_an.yaml", 0.81), ("set_ao.yaml", 0.87), ("set_ap.yaml", 0.84),
     ("set_aq.yaml", 0.90), ("set_ar.yaml", 0.83), ("set_as.yaml", 0.89), ("set_at.yaml", 0.86),
     ("set_au.yaml", 0.84), ("set_av.yaml", 0.66), ("set_aw.yaml", 0.87), ("set_ax.yaml", 0.88),
-    ("set_ay.yaml", 0.90), ("set_az.yaml", 0.90), ("set_ba.yaml", 0.84)])
+    ("set_ay.yaml", 0.90), ("set_az.yaml", 0.90), ("set_ba.yaml", 0.84),
+    ("set_bb.yaml", 0.94), ("set_bc.yaml", 0.94)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-BA (tests/language/blind/), written blind in twenty-one rounds for issue 9 and
+    # Sets D-BC (tests/language/blind/), written blind in twenty-two rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

@@ -144,7 +144,8 @@ def test_an_urgent_reading_is_never_lowered_on_other_slots_either() -> None:
 
 
 @pytest.mark.parametrize(("question", "text", "answer", "confirm"), [
-    ("every_step", "I guess yeah", None, True),  # a hedge: asked again, not a yes
+    # the rules read a yes (no denial); the model has learnt it answers a different question
+    ("every_step", "more of an ache than sharp", None, True),
     ("mileage_jump", "his football went from once a week to four times", "yes", False),
     ("tight_calves", "We live at the top of a hill, every run finishes with a climb", "yes",
      False),
@@ -166,8 +167,8 @@ def test_words_the_model_has_not_seen_are_not_guessed_at(engine: Engine) -> None
 
 def test_a_checklist_item_is_the_rules_alone(engine: Engine) -> None:
     q = engine.dialog.questions["every_step"]
-    alone = engine.language.understand("I guess yeah", q, {})
-    item = engine.language.understand("I guess yeah", q, {}, alone=False)
+    alone = engine.language.understand("more of an ache than sharp", q, {})
+    item = engine.language.understand("more of an ache than sharp", q, {}, alone=False)
     assert alone.answer is None and item.answer == "yes"
 
 

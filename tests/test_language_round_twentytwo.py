@@ -47,3 +47,48 @@ def test_a_confident_or_hopeful_no_is_hedged(engine: Engine, text: str) -> None:
 @pytest.mark.parametrize("text", ["very much so", "hell yeah", "unfortunately yes", "sadly yes"])
 def test_an_emphatic_yes_is_a_yes(engine: Engine, text: str) -> None:
     assert read(engine, text, "morning_pain").answer == "yes"
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    (None, "38, heel sore for 2 weeks, no injury I can think of"),
+    ("injury", "nothing I can think of"),
+    ("injury", "2 weeks ago I stepped off a kerb wrong, didn't fall though"),
+    ("diabetes", "my feet are always freezing"),
+])
+def test_a_hedged_or_partial_red_flag_is_confirmed(engine: Engine, question: str | None,
+                                                   text: str) -> None:
+    u = read(engine, text, question)
+    slot = question or "injury"
+    assert u.answer is None and slot in u.confirm and slot not in u.facts
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "value"), [
+    (None, "took a puck to the heel last week", "injury", "fall_or_impact"),
+    ("diabetes", "my GP said the pulses in my feet were weak", "diabetes", "yes"),
+    ("weight_bearing", "not without hobbling", "weight_bearing", "with_pain"),
+    ("deformity", "the whole foot looks kind of twisted since I fell", "deformity", "yes"),
+    ("infection_signs", "I nearly fainted this morning", "infection_signs", "yes"),
+    ("age_group", "teenager, well 14 actually", "age_group", "under_16"),
+    ("morning_pain", "no morning pain, it only hurts running. 41 btw", "age_group", "16_plus"),
+    ("mileage_jump", "went from parkrun once a week to running 5 days a week", "mileage_jump",
+     "yes"),
+    ("mileage_jump", "from twice a week to 4 times a week", "mileage_jump", "yes"),
+])
+def test_round_twentytwo_readings(engine: Engine, question: str | None, text: str, slot: str,
+                                  value: str) -> None:
+    assert read(engine, text, question).facts.get(slot) == value
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("tight_calves", "dunno, what counts as tight?"),
+    ("hard_surface", "no idea what counts as hard tbh"),
+    ("hard_surface", "the concrete in my garden needs redoing lol"),
+])
+def test_a_question_about_a_word_or_a_garden_records_nothing(engine: Engine, question: str,
+                                                             text: str) -> None:
+    assert question not in read(engine, text, question).facts
+
+
+def test_sitting_on_the_foot_is_a_numbness_to_confirm(engine: Engine) -> None:
+    u = read(engine, "only when I sit on my foot lol", "numbness")
+    assert u.answer is None and "numbness" in u.confirm

@@ -4,6 +4,7 @@ Who a number is said of ("I'm", "she's", "my son is", "aged"), age suffixes ("13
 old"), "born in 2012" or "'88", "16 next month", school years ("year 9", "8th grade"), decades
 of life ("in my forties", "mid 30s", "late teens", "a teenager"), "Runner, 32F", "34 and
 healthy", "my son (9)"; and a bare number read in the unit of the slot asked (`expect=`).
+Decades of life are read in heel_bot/language/numdecades.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from heel_bot.language.numhedges import OVER, finish, hedges_before, prev_index
 from heel_bot.language.numtokens import PAD, Found, Message, Reading
 from heel_bot.language.numvocab import (
     AGE,
+    AGE_LEADS,
     AGE_NEXT,
     AGE_NEXT_SYMBOLS,
     AGE_SKIP,
@@ -22,8 +24,6 @@ from heel_bot.language.numvocab import (
     CATEGORY_WORDS,
     CLAUSE_EDGE,
     CLAUSE_LEADS,
-    DECADE_MODS,
-    DECADES,
     DISTANCE,
     DURATION,
     FUTURE_AGE,
@@ -134,9 +134,8 @@ def unitless(m: Message, r: Reading) -> Found | None:
         return got
     before = t[prev_index(m, i)]
     turning = before == "turning"
-    if turning or (future_age(m, r.end) and before not in ("turned", "was")):  # "turned 16 on
-        # Saturday": 16 already
-        # "16 next month", "turning 16": not 16 yet
+    # "16 next month", "turning 16": not 16 yet ("turned 16 on Saturday": 16 already)
+    if turning or (future_age(m, r.end) and before not in ("turned", "was")):
         r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
         if turning or m.expect == AGE or person_before(m, i):
             return finish(m, AGE, r)
@@ -146,7 +145,9 @@ def unitless(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)  # ("like an old man. Well, I am one": a pronoun)
     if nxt in ORDINALS and t[r.end + 1] == "grade" and m.nums[i] is not None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
-    alone = t[i - 1] in CLAUSE_EDGE and (edge(nxt) or nxt in AGE_NEXT)
+    # "teenager, well 14 actually": a discourse word after a clause edge is an edge too
+    lead = t[i - 1] in CLAUSE_EDGE or (t[i - 1] in AGE_LEADS and t[i - 2] in CLAUSE_EDGE)
+    alone = lead and (edge(nxt) or nxt in AGE_NEXT)
     if alone and 1 <= r.value < 100 and m.nums[i] is not None:
         got = _profile_age(m, r)
         if got is not None:
@@ -212,6 +213,8 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)  # "45, diabetic, ...", "heel pain, 45, diabetic", "34 and fit"
     if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
         return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
+    if nxt in ("btw", "fyi") and edge(after) and t[i - 1] in ("", ".", "!", ";", ","):
+        return finish(m, AGE, r)  # "it only hurts running. 41 btw"
     return None
 
 
@@ -338,62 +341,3 @@ def school(m: Message, first: int, end: int, lowest: float) -> Found | None:
         return None
     return Found(AGE, lowest + 0.5, lowest, lowest + 1, first, end, "")
 
-
-def decade(m: Message, i: int) -> Found | None:
-    """ "in my forties", "mid 30s", "late teens", "early twenties", "I'm a teenager"."""
-    t = m.t
-    j, mod = i, ""
-    if t[j] in DECADE_MODS:
-        mod = t[j]
-        j += 1
-        if t[j] == "-":
-            j += 1
-    w = t[j]
-    nv = m.nums[j]
-    if w in DECADES:
-        lo, hi = DECADES[w]
-        j += 1
-    elif nv is not None and nv in (20, 30, 40, 50, 60, 70, 80, 90) and "." not in w:
-        if t[j + 1] == "s" and m.ends[j] == m.starts[j + 1]:
-            j += 2  # "30s"
-        elif (t[j + 1] == "'" and t[j + 2] == "s") or (
-                t[j + 1] == "-" and t[j + 2] in ("something", "ish")):
-            j += 3  # "30's", "30-something"
-        elif t[j + 1] in ("something", "somethings"):
-            j += 2
-        else:
-            return None
-        lo, hi = nv, nv + 9
-    elif w in TENS and (t[j + 1] in ("something", "somethings") or (
-            t[j + 1] == "-" and t[j + 2] in ("something", "somethings"))):
-        lo = float(TENS[w])
-        hi = lo + 9
-        j += 2 if t[j + 1] != "-" else 3
-    elif w in ("teen", "teenager") and not mod and t[j - 1] == "a":
-        if not person_before(m, j - 1):
-            return None
-        return Found(AGE, 16.0, 13.0, 19.0, j, j + 1, "")
-    else:
-        return None
-    return _decade_age(m, i, j, lo, hi, mod=mod)
-
-
-def _decade_age(m: Message, i: int, j: int, lo: float, hi: float, *, mod: str) -> Found | None:
-    """Decade `lo`-`hi` at tokens [i, j), after modifier `mod` ("early", "mid", "late"), as an
-    age when it is said of a person ("in my forties") or is the whole answer."""
-    t = m.t
-    before = t[i - 1]
-    if before == "the":
-        return None  # "in the 30s" (heat, an era)
-    people = before in ("my", "his", "her", "their", "our") and t[i - 2] == "in"
-    if not (people or person_before(m, i) or (
-            (mod or m.expect == AGE) and m.bare(i, j)) or (
-            m.expect == AGE and t[i - 1] in CLAUSE_EDGE and t[j] in CLAUSE_EDGE)):
-        return None  # "it was mid 30s today": the weather; "mid 30s. I run..." is an age
-    if mod in ("early",):
-        lo, hi = (13.0, 14.0) if lo == 13 else (lo, lo + 3)
-    elif mod in ("mid", "middle"):
-        lo, hi = (14.0, 16.0) if lo == 13 else (lo + 3, lo + 6)
-    elif mod == "late":
-        lo, hi = (17.0, 19.0) if lo == 13 else (lo + 7, lo + 9)
-    return Found(AGE, (lo + hi) / 2, lo, hi, i, j, "")

@@ -16,8 +16,12 @@ DAY_UNITS = {"day": 1.0, "week": 7.0, "wk": 7.0, "month": 30.4, "mo": 30.4, "yea
              "yr": 365.0, "fortnight": 14.0}
 WORDS = {**ONES, **TEENS, **TENS, "a": 1, "an": 1, "half a": 0.5, "a couple of": 2,
          "a couple": 2, "couple of": 2}
+# A count of runs said as an adverb ("from twice a week to 4 times"): a number only where a
+# count of runs is read (numtraining), never a distance ("run twice a week" is not 2 miles)
+TIMES = {"once": 1, "twice": 2}
 _WORD = "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True))
 NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{_WORD})(?:[- ](?:{'|'.join(ONES)}))?(?: hundred)?)"
+COUNT = rf"(?:{NUM}|{'|'.join(TIMES)})"
 HEDGE = (r"(?:(?:about|around|roughly|approx|approximately|maybe|like|probably|prob|bout|abt|"
          r"~)\s*)?")
 DIST = r"(?:miles?|mi|mls|km|kms|k|kilomet(?:re|er)s?)"
@@ -52,8 +56,8 @@ def _value(core: str) -> float | None:
         except ValueError:
             return None
     parts = core.replace("-", " ").split()
-    if core in WORDS:
-        return float(WORDS[core])
+    if core in WORDS or core in TIMES:
+        return float({**WORDS, **TIMES}[core])
     total = 0.0
     for p in parts:
         if p == "hundred":

@@ -1,7 +1,7 @@
 """The scan of one message for the number reader (heel_bot/language/numbers.py).
 
 `Scan` walks the tokens left to right and, at each, tries the readers in turn: a date
-(numdates), a decade of life (numages), a number with its unit (numunits), a plural unit
+(numdates), a decade of life (numdecades), a number with its unit (numunits), a plural unit
 alone ("for weeks"), a school year. A quantity found is kept and the walk goes on after it;
 last, neighbours joined by "to" / "or" / "between ... and" become one range ("2 weeks to a
 month").
@@ -9,8 +9,9 @@ month").
 
 from __future__ import annotations
 
-from heel_bot.language.numages import decade, school
+from heel_bot.language.numages import school
 from heel_bot.language.numdates import relative
+from heel_bot.language.numdecades import decade
 from heel_bot.language.numtokens import PAD, Found, Message
 from heel_bot.language.numunits import clinical, plural_span, quantity
 from heel_bot.language.numvocab import (

@@ -31,19 +31,30 @@ from dataclasses import dataclass
 
 from heel_bot.language import numshoes
 from heel_bot.language.numbers import Quantity, slot_value
-from heel_bot.language.numrates import DIST, HEDGE, NUM, WEEKLY, compiled, days, number
+from heel_bot.language.numrates import (
+    COUNT,
+    DIST,
+    HEDGE,
+    NUM,
+    WEEKLY,
+    compiled,
+    days,
+    number,
+)
 from heel_bot.language.numvocab import DISTANCE, KM_PER_MILE
 
 JUMP = 0.10  # the question's "more than about 10% a week"
 SHOES, MILEAGE = "shoe_age", "mileage_jump"
 _COUNT = r"(?:runs?|sessions?|times|days?)"  # "from 3 runs a week to 6"
+_DOING = r"(?:running|doing|jogging|training)"  # "from 20k a week to running 35k"
 _PERIOD = (
     rf"(?:\s+(?:in|over|within|across)\s+(?:the\s+)?(?:last\s+|past\s+|space of\s+|course of\s+)?"
     rf"(?P<period>{NUM}\s*(?:days?|weeks?|wks?|months?|fortnight)|a fortnight))?")
 _INCREASE = (
     rf"(?P<from>\b(?:(?:went|gone|jumped|increased|upped|bumped|ramped)(?:\s+(?:it|up|mileage))*"
-    rf"\s+(?:from\s+)?|from\s+))?(?P<a>{HEDGE}{NUM})(?:\s*(?P<ua>{DIST})|\s+(?P<ca>{_COUNT}))?"
-    rf"(?:(?P<wa>{WEEKLY})|\b)\s*(?P<to>to|->|→|-|up to|>)\s*(?P<b>{HEDGE}{NUM})"
+    rf"\s+(?:from\s+)?|from\s+))?(?P<a>{HEDGE}{COUNT})(?:\s*(?P<ua>{DIST})|\s+(?P<ca>{_COUNT}))?"
+    rf"(?:(?P<wa>{WEEKLY})|\b)\s*(?P<to>to|->|→|-|up to|>)\s*(?:{_DOING}\s+)?"
+    rf"(?P<b>{HEDGE}{COUNT})"
     rf"(?:\s*(?P<ub>{DIST})|\s+(?P<cb>{_COUNT}))?(?:(?P<wb>{WEEKLY})|\b)" + _PERIOD)
 # "peak week was 70mpw, up from 45 the week before"
 _UP_FROM = (

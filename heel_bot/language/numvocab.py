@@ -151,6 +151,7 @@ ITEM_EDGES = frozenset({"", ",", ".", "!", ";"})
 # "pain level, 7, ...", "size, 9".
 SCORE_WORDS = frozenset({"level", "score", "scale", "rating", "rate", "rated", "severity",
                          "size", "number", "out", "of", "pace", "bmi", "weight", "weigh"})
+AGE_LEADS = frozenset({"well", "um", "umm", "er", "erm", "oh", "ah", "actually", "ok", "okay"})
 AGE_NEXT_SYMBOLS = frozenset(",.!?);:-&(")
 AGE_SKIP = frozenset({"only", "just", "now", "currently", "actually", "still", "already", "also",
                       "not", "yet",

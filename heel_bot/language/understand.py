@@ -177,7 +177,14 @@ class Understander:
         u = Understanding(question.id if question else None, answer, facts,
                           tuple(dict.fromkeys(confirm)), understood, emergency, quotes, exact,
                           _where(mentions))
-        if self.review is None or question is None or not alone or corrected is not None:
+        return self._reviewed(u, question, text, alone and corrected is None and not (
+            reading.ignored and u.answer is None))  # set-aside words ("the concrete in my
+        # garden") were read: the model does not fill in an answer for them
+
+    def _reviewed(self, u: Understanding, question: Question | None, text: str,
+                  second: bool) -> Understanding:
+        """`u`, or the learned second opinion on it where one is wanted and there is a model."""
+        if self.review is None or question is None or not second:
             return u
         return self.review(u, question, text)
 
