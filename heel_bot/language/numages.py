@@ -171,8 +171,9 @@ def own_item(m: Message, i: int, end: int) -> bool:
     if v is None or v != int(v) or not 5 <= v <= 99 or "." in t[i] or "," in t[i]:
         return False
     before, after = t[i - 1], t[end]
-    if before not in ITEM_EDGES or after not in ITEM_EDGES or before == after == ".":
-        return False
+    if before not in ITEM_EDGES or after not in ITEM_EDGES or (
+            before == after == "." and (v < 12 or t[i - 2] in SCORE_WORDS)):
+        return False  # a sentence of its own: "Heel pain. 41. Not diabetic." (not "Pain. 7.")
     return not (before == "," and (_number_like(m, i - 2) or t[i - 2] in SCORE_WORDS)) and not (
         after == "," and _number_like(m, end + 1))
 
