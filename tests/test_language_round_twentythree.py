@@ -46,3 +46,60 @@ def test_an_age_said_as_a_sentence_of_its_own_in_an_opening(engine: Engine, text
 def test_a_number_after_a_word_or_a_small_one_is_not_an_age(engine: Engine,
                                                             text: str) -> None:
     assert "age_group" not in engine.language.understand(text, None, {}).facts
+
+
+def read(engine: Engine, text: str, question: str | None) -> Understanding:
+    q = engine.dialog.questions[question] if question else None
+    return engine.language.understand(text, q, {}, alone=False)
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "value"), [
+    ("tendon_gap", "no, definately no gap, it's just sore", "tendon_gap", "no"),
+    ("mileage_jump", "I'm following a plan so it goes up gradually", "mileage_jump", "no"),
+    ("mileage_jump", "back after 6 months off and went straight back to 25k a week",
+     "mileage_jump", "yes"),
+    ("heel_squeeze", "no. been upping my mileage fast for a spring marathon mind",
+     "mileage_jump", "yes"),
+    (None, "G'day, sore heel since I upped my k's heaps for the half marathon", "mileage_jump",
+     "yes"),
+    ("hard_surface", "mostly grass at parkrun, the odd road run", "hard_surface", "no"),
+    ("severity", "severe, I can't do the school run without limping", "weight_bearing",
+     "with_pain"),
+    ("severity", "can run thru it", "severity", "mild"),
+    ("severity", "pretty bad I suppose", "severity", "moderate"),
+    ("weight_bearing", "walking ok just a dull ache", "weight_bearing", "with_pain"),
+    ("every_step", "sharp on the first few then ok", "every_step", "no"),
+    ("tight_calves", "not that I notice", "tight_calves", "no"),
+    ("diabetes", "t2 since 2019, 64 yrs old", "diabetes", "yes"),
+    (None, "62 and been running 30 yrs, never had this", "age_group", "16_plus"),
+    (None, "17f xc runner, back of heel sore", "age_group", "16_plus"),
+    ("morning_pain", "no, mornings are fine. 55 and creaky everywhere else mind", "age_group",
+     "16_plus"),
+    (None, "heel bone sore all round, squeezing the sides hurts", "pain_location", "whole_heel"),
+])
+def test_round_twenty_three_readings(engine: Engine, question: str | None, text: str,
+                                     slot: str, value: str) -> None:
+    assert read(engine, text, question).facts.get(slot) == value
+
+
+@pytest.mark.parametrize(("question", "text", "slot"), [
+    (None, "i think i felt something snap at the back of my ankle sprinting not sure", "injury"),
+    ("diabetes", "my toes are like ice blocks all winter", "diabetes"),
+    ("numbness", "only when I sit cross legged on it", "numbness"),
+    ("age_group", "too old for this lark", "age_group"),
+    ("age_group", "old 😂", "age_group"),
+])
+def test_round_twenty_three_asks_again(engine: Engine, question: str | None, text: str,
+                                       slot: str) -> None:
+    u = read(engine, text, question)
+    assert slot in u.confirm and slot not in u.facts
+
+
+@pytest.mark.parametrize("text", ["its so hot on this bus omg", "wdym by unwell"])
+def test_heat_on_a_bus_and_a_question_back_record_nothing(engine: Engine, text: str) -> None:
+    assert not read(engine, text, "infection_signs").facts
+
+
+def test_walking_fine_and_sore_after_runs_is_not_limping(engine: Engine) -> None:
+    u = read(engine, "my heel hurts, no fall, can walk fine, just sore after long runs", None)
+    assert u.facts.get("weight_bearing") == "yes"

@@ -33,8 +33,12 @@ def test_a_bare_absolutely_is_still_a_yes(engine: Engine) -> None:
 @pytest.mark.parametrize("text", ["certainly not", "of course not", "unfortunately not",
                                   "sadly not", "thankfully not", "nup", "not in the slightest"])
 def test_a_negated_sentence_adverb_is_a_no(engine: Engine, question: str, text: str) -> None:
-    # "certainly" alone is a yes: "certainly not" was read as one ("can you walk?" -> yes)
-    assert read(engine, text, question).answer == "no"
+    # "certainly" alone is a yes: "certainly not" was read as one ("can you walk?" -> yes).
+    # The rules read the no; the learned second opinion may still ask again (it did for
+    # "thankfully not" at deformity once trained on sets BD and BE), never a yes.
+    q = engine.dialog.questions[question]
+    assert engine.language.understand(text, q, {}, alone=False).answer == "no"
+    assert read(engine, text, question).answer in ("no", None)
 
 
 @pytest.mark.parametrize("text", ["pretty sure not", "I'm fairly sure it isn't", "hopefully not"])

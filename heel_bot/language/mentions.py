@@ -75,6 +75,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def asks_back(cleaned: str, asking: re.Pattern[str] | None) -> bool:
+    """Whether the whole message is a question asked back ("is that 10% a week or a month?"):
+    a number in it is the question's, not an answer."""
+    return cleaned.rstrip().endswith("?") and bool(asking and asking.match(cleaned))
+
+
 def questioned(cleaned: str, mentions: list[Mention], careful: Set[str],
                asking: re.Pattern[str] | None) -> list[Mention]:
     """A statement that ends in "?" (or is asked about: "does that count") is said with doubt

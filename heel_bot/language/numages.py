@@ -219,7 +219,9 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     return None
 
 
-_SEX_TAIL = PROFILE_NEXT | {"here", "btw", "fyi", "lol", "and", "if", "who", "so", "with"}
+# after "17f" glued: "17f xc runner", "32m trail runner"
+_SEX_TAIL = PROFILE_NEXT | {"here", "btw", "fyi", "lol", "and", "if", "who", "so", "with", "xc",
+                            "trail", "track", "road", "parkrunner", "triathlete", "athlete"}
 FEVERISH = re.compile(r"\b(?:fever\w*|temp|temps|temperature|degrees|thermometer)\b|°|🌡")
 
 

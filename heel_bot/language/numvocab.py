@@ -126,7 +126,7 @@ PROFILE_NEXT = frozenset({*SEXES, "diabetic", "type", "runner", "mum", "mom", "d
                           "mother", "marathoner", "marathon", "ultra", "ultrarunner", "retired",
                           "healthy", "fit", "overweight", "teacher", "nurse", "office",
                           "keen", "amateur", "club", "recreational", "otherwise", "former",
-                          "ex"})
+                          "ex", "been", "still", "creaky", "stiff"})
 # What may end the clause before an age in a profile ("T2 diabetic, 57, ...", "not diabetic, 38").
 PROFILE_BEFORE = frozenset({*SEXES, "diabetic", "diabetes", "runner", "marathoner", "ultrarunner",
                             "retired", "healthy", "fit", "overweight", "mum", "mom", "dad",

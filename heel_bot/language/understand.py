@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
-from heel_bot.language.mentions import EMERGENCY, Mention, Reading, questioned
+from heel_bot.language.mentions import EMERGENCY, Mention, Reading, asks_back, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
@@ -273,15 +273,14 @@ class Understander:
         asked = question.slot if question else None
         readings: dict[str, list[tuple[str, int]]] = {}
         quotes: dict[str, str] = {}
-        expect = asked if asked in _KINDS.values() else None
         shoe_words = self.needs.get(SHOES)
         training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
                                     or bool(shoe_words and shoe_words.search(cleaned)),
                                     asked=asked)
         seen: set[str] = set()
         spans, worked = list(training.spans), list(training.spans)
-        every = numbers.find_quantities(cleaned, today=today, expect=expect,
-                                        opening=question is None)
+        every = numbers.find_quantities(cleaned, today=today, opening=question is None,
+                                        expect=asked if asked in _KINDS.values() else None)
         for q in pain_first(every, cleaned, training.spans):  # "10 days, fell yesterday": 10
             seen.add(_KINDS.get(q.kind, ""))
             spans.append(q.span)
@@ -306,8 +305,9 @@ class Understander:
         numtraining.record(cleaned, training, readings, quotes, seen)
         # The shoes' age in time alone ("a few months old", "over a year"): no distance.
         shoe_time = asked == SHOES and SHOES not in seen and bool(TIME.search(cleaned))
-        return _Numbers({s: tuple(v) for s, v in readings.items()}, quotes, frozenset(seen),
-                        tuple(spans), tuple(worked), shoe_time)
+        back = asked if asks_back(cleaned, self.asking) else None  # "is that 10% a week?"
+        return _Numbers({s: tuple(v) for s, v in readings.items() if s != back}, quotes,
+                        frozenset(seen), tuple(spans), tuple(worked), shoe_time)
 
     # ------------------------------------------------------------ helpers
 
@@ -347,11 +347,8 @@ class Understander:
         heel"); at a question, not when the message asks something back."""
         if self.topic is None or not self.topic.search(cleaned):
             return False
-        if question is None:
-            return True
-        asks = cleaned.rstrip().endswith("?") or bool(
-            self.asking and self.asking.match(cleaned))
-        return not asks
+        return question is None or not (cleaned.rstrip().endswith("?")
+                                        or bool(self.asking and self.asking.match(cleaned)))
 
     def _raises(self, slot: str, value: str, answered: Mapping[str, str]) -> bool:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
