@@ -103,3 +103,24 @@ def test_heat_on_a_bus_and_a_question_back_record_nothing(engine: Engine, text: 
 def test_walking_fine_and_sore_after_runs_is_not_limping(engine: Engine) -> None:
     u = read(engine, "my heel hurts, no fall, can walk fine, just sore after long runs", None)
     assert u.facts.get("weight_bearing") == "yes"
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "value"), [
+    ("heel_squeeze", "not sharp, just slightly sore", "heel_squeeze", "no"),
+    ("heel_squeeze", "dull ache, no sharp pain. 2nd week of this", "heel_squeeze", "no"),
+    (None, "Dzień dobry. I have pain in back of heel, the tendon, 2 months. I increase "
+     "kilometers very fast for marathon.", "mileage_jump", "yes"),
+    (None, "Something hit the back of my leg like a kick while I was playing tennis",
+     "injury", "pop_or_kick"),
+    ("morning_pain", "no different in the morning", "morning_pain", "no"),
+    ("hard_surface", "been doing more sidewalk since the trails flooded", "hard_surface",
+     "yes"),
+    ("hard_surface", "no, I actually got new Hokas last week", "shoe_age", "under_300_miles"),
+    ("severity", "I can't get through a day at work", "severity", "severe"),
+    ("pain_location", "hole heel tbh", "pain_location", "whole_heel"),
+    ("rest_pain", "nah. 39 by the way", "age_group", "16_plus"),
+])
+def test_round_twenty_three_second_pair(engine: Engine, question: str | None, text: str,
+                                        slot: str, value: str) -> None:
+    # sets BF and BG, read after BD and BE's fixes
+    assert read(engine, text, question).facts.get(slot) == value

@@ -214,8 +214,10 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
         return finish(m, AGE, r)  # "45, diabetic, ...", "heel pain, 45, diabetic", "34 and fit"
     if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
         return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
-    if nxt in ("btw", "fyi") and edge(after) and t[i - 1] in ("", ".", "!", ";", ","):
-        return finish(m, AGE, r)  # "it only hurts running. 41 btw"
+    aside = (nxt in ("btw", "fyi") and edge(after)) or (
+        t[r.end:r.end + 3] == ["by", "the", "way"] and edge(t[r.end + 3]))
+    if aside and t[i - 1] in ("", ".", "!", ";", ","):
+        return finish(m, AGE, r)  # "it only hurts running. 41 btw", "nah. 39 by the way"
     return None
 
 
