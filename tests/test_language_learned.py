@@ -144,8 +144,8 @@ def test_an_urgent_reading_is_never_lowered_on_other_slots_either() -> None:
 
 
 @pytest.mark.parametrize(("question", "text", "answer", "confirm"), [
-    # the rules read a yes (no denial); the model has learnt it answers a different question
-    ("every_step", "more of an ache than sharp", None, True),
+    # the rules read a yes ("sharp"); the model has learnt "most steps" is asked again
+    ("every_step", "kind of? it's sharp most steps on hard floors", None, True),
     ("mileage_jump", "his football went from once a week to four times", "yes", False),
     ("tight_calves", "We live at the top of a hill, every run finishes with a climb", "yes",
      False),
@@ -167,8 +167,9 @@ def test_words_the_model_has_not_seen_are_not_guessed_at(engine: Engine) -> None
 
 def test_a_checklist_item_is_the_rules_alone(engine: Engine) -> None:
     q = engine.dialog.questions["every_step"]
-    alone = engine.language.understand("more of an ache than sharp", q, {})
-    item = engine.language.understand("more of an ache than sharp", q, {}, alone=False)
+    text = "kind of? it's sharp most steps on hard floors"
+    alone = engine.language.understand(text, q, {})
+    item = engine.language.understand(text, q, {}, alone=False)
     assert alone.answer is None and item.answer == "yes"
 
 

@@ -124,3 +124,31 @@ def test_round_twenty_three_second_pair(engine: Engine, question: str | None, te
                                         slot: str, value: str) -> None:
     # sets BF and BG, read after BD and BE's fixes
     assert read(engine, text, question).facts.get(slot) == value
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "value"), [
+    ("diabetes", "can't feel my toes properly some days", "numbness", "yes"),
+    ("mileage_jump", "maybe a little, I'm in a marathon block", "mileage_jump", "yes"),
+    ("trend", "getting wrose", "trend", "worse"),
+    ("injury", "got whacked on the heel by a hockey stick at training", "injury",
+     "fall_or_impact"),
+    ("tendon_gap", "ive checked both legs and theyre the same", "tendon_gap", "no"),
+    ("tendon_gap", "can't see one, but feeling along it there's a soft bit that gives",
+     "tendon_gap", "yes"),
+    ("rest_pain", "Not during the night. When I rest it is calm.", "rest_pain", "no"),
+    ("every_step", "it's more of a constant ache than stabbing", "every_step", "no"),
+    ("every_step", "not when walking, it's only sharp when I sprint", "every_step", "no"),
+    (None, "an ache at the back of my heel which has come on slowly over the past month",
+     "injury", "none"),
+    (None, "felt a pop at the back of my ankle during a sprint session, can still walk",
+     "weight_bearing", "yes"),
+])
+def test_round_twenty_three_third_pair(engine: Engine, question: str | None, text: str,
+                                       slot: str, value: str) -> None:
+    # sets BH and BI, read after BF and BG's fixes
+    assert read(engine, text, question).facts.get(slot) == value
+
+
+def test_a_hedged_not_noticed_is_asked_again(engine: Engine) -> None:
+    u = read(engine, "I haven't really noticed", "rest_pain")
+    assert u.answer is None and "rest_pain" in u.confirm
