@@ -53,7 +53,8 @@ def read(engine: Engine, text: str, question: str | None) -> Understanding:
     return engine.language.understand(text, q, {}, alone=False)
 
 
-@pytest.mark.parametrize(("question", "text", "slot", "value"), [
+# sets BD and BE; then BF and BG, read after their fixes; then BH and BI, after BF and BG's
+READINGS = [
     ("tendon_gap", "no, definately no gap, it's just sore", "tendon_gap", "no"),
     ("mileage_jump", "I'm following a plan so it goes up gradually", "mileage_jump", "no"),
     ("mileage_jump", "back after 6 months off and went straight back to 25k a week",
@@ -76,7 +77,38 @@ def read(engine: Engine, text: str, question: str | None) -> Understanding:
     ("morning_pain", "no, mornings are fine. 55 and creaky everywhere else mind", "age_group",
      "16_plus"),
     (None, "heel bone sore all round, squeezing the sides hurts", "pain_location", "whole_heel"),
-])
+    ("heel_squeeze", "not sharp, just slightly sore", "heel_squeeze", "no"),
+    ("heel_squeeze", "dull ache, no sharp pain. 2nd week of this", "heel_squeeze", "no"),
+    (None, "Dzień dobry. I have pain in back of heel, the tendon, 2 months. I increase "
+     "kilometers very fast for marathon.", "mileage_jump", "yes"),
+    (None, "Something hit the back of my leg like a kick while I was playing tennis",
+     "injury", "pop_or_kick"),
+    ("morning_pain", "no different in the morning", "morning_pain", "no"),
+    ("hard_surface", "been doing more sidewalk since the trails flooded", "hard_surface",
+     "yes"),
+    ("hard_surface", "no, I actually got new Hokas last week", "shoe_age", "under_300_miles"),
+    ("severity", "I can't get through a day at work", "severity", "severe"),
+    ("pain_location", "hole heel tbh", "pain_location", "whole_heel"),
+    ("rest_pain", "nah. 39 by the way", "age_group", "16_plus"),
+    ("diabetes", "can't feel my toes properly some days", "numbness", "yes"),
+    ("mileage_jump", "maybe a little, I'm in a marathon block", "mileage_jump", "yes"),
+    ("trend", "getting wrose", "trend", "worse"),
+    ("injury", "got whacked on the heel by a hockey stick at training", "injury",
+     "fall_or_impact"),
+    ("tendon_gap", "ive checked both legs and theyre the same", "tendon_gap", "no"),
+    ("tendon_gap", "can't see one, but feeling along it there's a soft bit that gives",
+     "tendon_gap", "yes"),
+    ("rest_pain", "Not during the night. When I rest it is calm.", "rest_pain", "no"),
+    ("every_step", "it's more of a constant ache than stabbing", "every_step", "no"),
+    ("every_step", "not when walking, it's only sharp when I sprint", "every_step", "no"),
+    (None, "an ache at the back of my heel which has come on slowly over the past month",
+     "injury", "none"),
+    (None, "felt a pop at the back of my ankle during a sprint session, can still walk",
+     "weight_bearing", "yes"),
+]
+
+
+@pytest.mark.parametrize(("question", "text", "slot", "value"), READINGS)
 def test_round_twenty_three_readings(engine: Engine, question: str | None, text: str,
                                      slot: str, value: str) -> None:
     assert read(engine, text, question).facts.get(slot) == value
@@ -103,51 +135,6 @@ def test_heat_on_a_bus_and_a_question_back_record_nothing(engine: Engine, text: 
 def test_walking_fine_and_sore_after_runs_is_not_limping(engine: Engine) -> None:
     u = read(engine, "my heel hurts, no fall, can walk fine, just sore after long runs", None)
     assert u.facts.get("weight_bearing") == "yes"
-
-
-@pytest.mark.parametrize(("question", "text", "slot", "value"), [
-    ("heel_squeeze", "not sharp, just slightly sore", "heel_squeeze", "no"),
-    ("heel_squeeze", "dull ache, no sharp pain. 2nd week of this", "heel_squeeze", "no"),
-    (None, "Dzień dobry. I have pain in back of heel, the tendon, 2 months. I increase "
-     "kilometers very fast for marathon.", "mileage_jump", "yes"),
-    (None, "Something hit the back of my leg like a kick while I was playing tennis",
-     "injury", "pop_or_kick"),
-    ("morning_pain", "no different in the morning", "morning_pain", "no"),
-    ("hard_surface", "been doing more sidewalk since the trails flooded", "hard_surface",
-     "yes"),
-    ("hard_surface", "no, I actually got new Hokas last week", "shoe_age", "under_300_miles"),
-    ("severity", "I can't get through a day at work", "severity", "severe"),
-    ("pain_location", "hole heel tbh", "pain_location", "whole_heel"),
-    ("rest_pain", "nah. 39 by the way", "age_group", "16_plus"),
-])
-def test_round_twenty_three_second_pair(engine: Engine, question: str | None, text: str,
-                                        slot: str, value: str) -> None:
-    # sets BF and BG, read after BD and BE's fixes
-    assert read(engine, text, question).facts.get(slot) == value
-
-
-@pytest.mark.parametrize(("question", "text", "slot", "value"), [
-    ("diabetes", "can't feel my toes properly some days", "numbness", "yes"),
-    ("mileage_jump", "maybe a little, I'm in a marathon block", "mileage_jump", "yes"),
-    ("trend", "getting wrose", "trend", "worse"),
-    ("injury", "got whacked on the heel by a hockey stick at training", "injury",
-     "fall_or_impact"),
-    ("tendon_gap", "ive checked both legs and theyre the same", "tendon_gap", "no"),
-    ("tendon_gap", "can't see one, but feeling along it there's a soft bit that gives",
-     "tendon_gap", "yes"),
-    ("rest_pain", "Not during the night. When I rest it is calm.", "rest_pain", "no"),
-    ("every_step", "it's more of a constant ache than stabbing", "every_step", "no"),
-    ("every_step", "not when walking, it's only sharp when I sprint", "every_step", "no"),
-    (None, "an ache at the back of my heel which has come on slowly over the past month",
-     "injury", "none"),
-    (None, "felt a pop at the back of my ankle during a sprint session, can still walk",
-     "weight_bearing", "yes"),
-])
-def test_round_twenty_three_third_pair(engine: Engine, question: str | None, text: str,
-                                       slot: str, value: str) -> None:
-    # sets BH and BI, read after BF and BG's fixes
-    assert read(engine, text, question).facts.get(slot) == value
-
 
 def test_a_hedged_not_noticed_is_asked_again(engine: Engine) -> None:
     u = read(engine, "I haven't really noticed", "rest_pain")
