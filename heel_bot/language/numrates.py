@@ -19,6 +19,7 @@ WORDS = {**ONES, **TEENS, **TENS, "a": 1, "an": 1, "half a": 0.5, "a couple of":
 # A count of runs said as an adverb ("from twice a week to 4 times"): a number only where a
 # count of runs is read (numtraining), never a distance ("run twice a week" is not 2 miles)
 TIMES = {"once": 1, "twice": 2}
+_VALUES = {**WORDS, **TIMES}  # what a word says, in a count of runs
 _WORD = "|".join(sorted((re.escape(w) for w in WORDS), key=len, reverse=True))
 NUM = rf"(?:\d+(?:[.,]\d+)?|(?:{_WORD})(?:[- ](?:{'|'.join(ONES)}))?(?: hundred)?)"
 COUNT = rf"(?:{NUM}|{'|'.join(TIMES)})"
@@ -56,8 +57,8 @@ def _value(core: str) -> float | None:
         except ValueError:
             return None
     parts = core.replace("-", " ").split()
-    if core in WORDS or core in TIMES:
-        return float({**WORDS, **TIMES}[core])
+    if core in _VALUES:
+        return float(_VALUES[core])
     total = 0.0
     for p in parts:
         if p == "hundred":
