@@ -40,8 +40,8 @@ DIRECTIONS = ("forward", "backward", "both")
 WORD_LISTS = ("affirm", "deny", "unsure", "likely_yes", "likely_no", "doubt", "acknowledge",
               "filler", "contrast", "qualifiers", "topic", "self", "emergency", "ignore",
               "twice_negated", "softeners", "retract")
-TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", *WORD_LISTS,
-            "context", "typos")
+TOP_KEYS = ("concepts", "bare", "combine", "imply", "careful", "number_needs", "several",
+            *WORD_LISTS, "context", "typos")
 UNCLEAR = "unclear"  # a combination's meaning when its values leave the answer open
 VALUE_KEYS = ("anywhere", "asked", "unclear", "unclear_asked", "negated")
 _GROUP = re.compile(r"\(([^()]*)\)")
@@ -66,7 +66,9 @@ def read_language(r: Reader, y: Y, vocab: Vocabulary) -> Lexicon | None:
                     terminate, words["emergency"], _read_typos(r, m["typos"]), words,
                     triggers, _read_bare(r, m["bare"], vocab),
                     _read_combine(r, m["combine"], vocab), careful,
-                    _read_needs(r, m["number_needs"], vocab), _read_imply(r, m["imply"], vocab))
+                    _read_slot_words(r, m["number_needs"], vocab, "number_needs"),
+                    _read_imply(r, m["imply"], vocab),
+                    _read_slot_words(r, m["several"], vocab, "several"))
 
 
 # ---------------------------------------------------------------- phrases
@@ -180,10 +182,12 @@ def _read_bare(r: Reader, y: Y, vocab: Vocabulary) -> dict[str, dict[str, str]]:
     return out
 
 
-def _read_needs(r: Reader, y: Y, vocab: Vocabulary) -> dict[str, tuple[str, ...]]:
-    """slot -> words: a number read for the slot out of turn counts only with one of them."""
-    return {slot: tuple(_expanded_strings(r, wy, f"the words {slot} numbers need"))
-            for slot, wy in (r.mapping(y, "number_needs", (), tuple(vocab.slots)) or {}).items()}
+def _read_slot_words(r: Reader, y: Y, vocab: Vocabulary, key: str
+                     ) -> dict[str, tuple[str, ...]]:
+    """slot -> phrases (`number_needs`: a number read for the slot out of turn counts only
+    with one of them; `several`: they say the slot's answer is more than one thing)."""
+    return {slot: tuple(_expanded_strings(r, wy, f"{key}: the phrases of {slot}"))
+            for slot, wy in (r.mapping(y, key, (), tuple(vocab.slots)) or {}).items()}
 
 
 def _read_combine(r: Reader, y: Y, vocab: Vocabulary) -> tuple[Combination, ...]:

@@ -16,6 +16,7 @@ lexicon's combinations, then by the more alarming, then by what follows a contra
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -57,7 +58,8 @@ class Policy:
     def __init__(self, slots: Mapping[str, tuple[str, ...]], urgency: Mapping[tuple[str, str],
                  int], *, careful: frozenset[str], denial: Mapping[tuple[str, str], str | None],
                  bare: Mapping[str, Mapping[str, str]], combine: Sequence[Combination],
-                 agreeing: frozenset[str] = frozenset()) -> None:
+                 agreeing: frozenset[str] = frozenset(),
+                 several: Mapping[str, re.Pattern[str]] | None = None) -> None:
         self.slots = slots
         self.agreeing = agreeing  # a "no" or "is fine" on reassuring words agrees with them
         self.urgency = urgency
@@ -65,6 +67,7 @@ class Policy:
         self.denial = denial
         self.bare = bare
         self.combine = combine
+        self.several = several or {}  # slot -> words saying its answer is more than one thing
 
     # ------------------------------------------------------------ evidence
 
@@ -206,6 +209,21 @@ class Policy:
             return ranked[0]
         later = [v for v in values if ev.after.get(v)]
         return later[0] if len(later) == 1 else None
+
+    def one_of_several(self, text: str, question: Question | None, answer: str | None,
+                       facts: dict[str, str]) -> str | None:
+        """The asked slot's answer, and `facts` (changed in place), with the value of a slot
+        the text says is more than one thing left open ("I rotate two pairs, one new, one about
+        450": which is the answer?); not knowing still stands ("I rotate three pairs, dunno")."""
+        for slot, words in self.several.items():
+            if words.search(text) is None:
+                continue
+            keep = self.bare.get(slot, {}).get(UNSURE)
+            if facts.get(slot) not in (None, keep):
+                del facts[slot]
+            if question is not None and slot == question.slot and answer not in (keep, DONT_KNOW):
+                answer = None
+        return answer
 
     def rank(self, slot: str, value: str) -> tuple[int, int]:
         """How alarming a value is (smaller: more): the level it reaches alone, then its

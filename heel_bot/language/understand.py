@@ -127,7 +127,8 @@ class Understander:
                               *(t.text for t in lexicon.triggers if t.kind == "reassured")))
         self.policy = Policy(self.vocab.slots, urgency(bundle), careful=self.careful,
                              denial=denial, bare=lexicon.bare, combine=lexicon.combine,
-                             agreeing=agreeing)
+                             agreeing=agreeing, several={
+                                 s: p for s, w in lexicon.several.items() if (p := words_re(w))})
         self.bare = BareReader(lexicon)
         self.contrast = words_re(lexicon.wordlist("contrast"))
         self.qualifying = words_re((*lexicon.wordlist("contrast"),
@@ -166,7 +167,8 @@ class Understander:
             confirm = [s for s in confirm if s != question.slot] + ask
             if answer not in (None, UNSURE):
                 facts[question.slot] = answer
-        answer, sources = implied(self.lexicon.implies, facts, answer, question)
+        answer, sources = implied(self.lexicon.implies, facts, self.policy.one_of_several(
+            reading.cleaned, question, answer, facts), question)
         done = dict(answered or {})
         facts = {s: v for s, v in facts.items() if s not in done or self._raises(s, v, done)}
         quotes = _quotes(facts, nums, mentions, sources)

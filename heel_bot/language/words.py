@@ -69,6 +69,8 @@ class Language(Lexicon):
     needs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> words a number
     # for it needs nearby when another question is asked (a distance is a shoe's only with them)
     implies: tuple[Implication, ...] = ()
+    several: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slot -> words that
+    # say its answer is more than one thing ("I rotate two pairs"): the slot is left open
 
     def wordlist(self, name: str) -> tuple[str, ...]:
         """One of the word lists (WORD_LISTS)."""
