@@ -39,6 +39,7 @@ UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not su
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
 _CLAUSE_END = re.compile(r"[,.;!?]")
+_TRAILS = re.compile(r"\s*(?:[,.;!?]|$)")  # what follows a contrast word that closes a clause
 _OF_ME = re.compile(r"\b(?:i'm|i am|im|i feel|i was|i get)\s+$")  # a qualifier of the person
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
@@ -314,8 +315,16 @@ class Understander:
     # ------------------------------------------------------------ helpers
 
     def _last_contrast(self, cleaned: str) -> int | None:
+        """Where the last contrast starts: its word, or the start of the clause it closes
+        ("nope. been feeling faint on and off today though")."""
         found = list(self.contrast.finditer(cleaned)) if self.contrast else []
-        return found[-1].start() if found else None
+        if not found:
+            return None
+        last = found[-1]
+        if _TRAILS.match(cleaned, last.end()):  # the contrast word closes its clause
+            ends = [c.end() for c in _CLAUSE_END.finditer(cleaned, 0, last.start())]
+            return ends[-1] if ends else last.start()
+        return last.start()
 
     def _unread(self, reading: Reading, nums: _Numbers) -> bool:
         """A clause opened by a contrast or a qualifier whose words say nothing we can read
@@ -362,7 +371,7 @@ def _trailing(contrast: re.Pattern[str] | None, text: str) -> Iterator[int]:
     """Where each clause closed by a contrast word starts ("no redness. had a blister that went
     yellowy tho": the clause before "tho" is what contrasts)."""
     for m in contrast.finditer(text) if contrast else ():
-        if not re.match(r"\s*(?:[,.;!?]|$)", text[m.end():]):
+        if not _TRAILS.match(text, m.end()):
             continue
         before = [c.end() for c in _CLAUSE_END.finditer(text, 0, m.start())]
         start = before[-1] if before else 0
