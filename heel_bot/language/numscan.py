@@ -61,12 +61,12 @@ class Scan(Message):
         while i < n:
             w = t[i]
             got = None
-            if w in TRIGGERS or w in RELATIVE_STARTS or self.day_of_month(i):
+            if nums[i] is not None:
+                got = clinical(self, i)  # "2/52", before a date ("worst first thing, 2/12")
+            if got is None and (w in TRIGGERS or w in RELATIVE_STARTS or self.day_of_month(i)):
                 got = relative(self, i)
             if got is None and (w in TRIGGERS or w in DECADE_MODS or nums[i] is not None):
                 got = decade(self, i)
-            if got is None and nums[i] is not None:
-                got = clinical(self, i)  # "2/52"
             if got is None and (nums[i] is not None or w in TRIGGERS or w in ("a", "an")):
                 got = quantity(self, i)
             if got is None and w in PLURAL_SPANS:

@@ -41,6 +41,7 @@ from heel_bot.language.numvocab import (
     KM_PER_MILE,
     MAX_RUN,
     ONES,
+    ONSET,
     PAIR_KINDS,
     PLURAL_SPANS,
     RATE_AFTER,
@@ -117,8 +118,8 @@ def clinical(m: Message, i: int) -> Found | None:
     per = CLINICAL.get(t[i + 2])
     if (n is None or per is None or t[i + 1] != "/" or m.ends[i] != m.starts[i + 1]
             or m.ends[i + 1] != m.starts[i + 2] or t[i + 3] in UNITS or n >= float(t[i + 2])
-            or t[i - 1] in ("since", "from", "on", "until", "till", "by")):
-        return None  # ("since 1/7" is a date)
+            or t[i - 1] in ("since", "from", "on", "until", "till", "by") or t[i - 1] in ONSET):
+        return None  # ("since 1/7", "started 2/12" are dates)
     return finish(m, DURATION, Reading(n * per, n * per, n * per, i, i + 3, [], False))
 
 
