@@ -103,7 +103,10 @@ KNOWN_LOSSES = frozenset({
     "no injury, but I did slip on ice a fortnight ago, landed on my bum not my foot",
     # Set BG: "No... well yes, I can hobble" is walking with pain, as set AR's hobbling is; its
     # annotator asks for walking to be confirmed (neither is the reassuring "yes").
-    "No... well yes, I can hobble to the loo"})
+    "No... well yes, I can hobble to the loo",
+    # Set BO: a jump off a ladder after "he says no but" is kept as the fall it was; its
+    # annotator asks for the injury to be confirmed (neither is the reassuring "none").
+    "he says no but he did jump off the ladder clearing the gutters a few weeks back"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -121,9 +124,11 @@ KNOWN_LOSSES = frozenset({
     ("set_au.yaml", 0.84), ("set_av.yaml", 0.66), ("set_aw.yaml", 0.87), ("set_ax.yaml", 0.88),
     ("set_ay.yaml", 0.90), ("set_az.yaml", 0.90), ("set_ba.yaml", 0.84),
     ("set_bb.yaml", 0.94), ("set_bc.yaml", 0.94), ("set_bd.yaml", 0.95), ("set_be.yaml", 0.96),
-    ("set_bf.yaml", 0.97), ("set_bg.yaml", 0.95), ("set_bh.yaml", 0.96), ("set_bi.yaml", 0.96)])
+    ("set_bf.yaml", 0.97), ("set_bg.yaml", 0.95), ("set_bh.yaml", 0.96), ("set_bi.yaml", 0.96),
+    ("set_bj.yaml", 0.94), ("set_bk.yaml", 0.94), ("set_bl.yaml", 0.97), ("set_bm.yaml", 0.94),
+    ("set_bn.yaml", 0.94), ("set_bo.yaml", 0.92), ("set_bp.yaml", 0.89), ("set_bq.yaml", 0.94)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-BI (tests/language/blind/), written blind in twenty-three rounds for issue 9 and
+    # Sets D-BQ (tests/language/blind/), written blind in twenty-five rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

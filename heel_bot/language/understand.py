@@ -17,13 +17,14 @@ no, not sure); the decisions per slot in policy.py; this module puts them togeth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
 from heel_bot.language import numbers, numtraining
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
+from heel_bot.language.clauses import CLAUSE_END, last_contrast, trailing
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading, asks_back, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
 from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, within
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not sure"
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
-_CLAUSE_END = re.compile(r"[,.;!?]")
-_TRAILS = re.compile(r"\s*(?:[,.;!?]|$)")  # what follows a contrast word that closes a clause
 _OF_ME = re.compile(r"\b(?:i'm|i am|im|i feel|i was|i get)\s+$")  # a qualifier of the person
 # The slots numbers.py reads, by the kind of quantity (it reads bare numbers for them too).
 _KINDS = {AGE: "age_group", DISTANCE: "shoe_age", DURATION: "duration"}
@@ -155,7 +154,7 @@ class Understander:
         nums = self._numbers(reading.cleaned, question, today)
         mentions = questioned(reading.cleaned, self._mentions(reading, nums, question),
                               self.careful, self.asking)
-        contrast = self._last_contrast(reading.cleaned)
+        contrast = last_contrast(self.contrast, reading.cleaned)
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
             facts = {s: v for s, v in facts.items()  # (a number is: "but here goes. I'm 69")
@@ -314,18 +313,6 @@ class Understander:
 
     # ------------------------------------------------------------ helpers
 
-    def _last_contrast(self, cleaned: str) -> int | None:
-        """Where the last contrast starts: its word, or the start of the clause it closes
-        ("nope. been feeling faint on and off today though")."""
-        found = list(self.contrast.finditer(cleaned)) if self.contrast else []
-        if not found:
-            return None
-        last = found[-1]
-        if _TRAILS.match(cleaned, last.end()):  # the contrast word closes its clause
-            ends = [c.end() for c in _CLAUSE_END.finditer(cleaned, 0, last.start())]
-            return ends[-1] if ends else last.start()
-        return last.start()
-
     def _unread(self, reading: Reading, nums: _Numbers) -> bool:
         """A clause opened by a contrast or a qualifier whose words say nothing we can read
         ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
@@ -334,18 +321,18 @@ class Understander:
         contrasts = {m.start() for m in self.contrast.finditer(text)} if self.contrast else set()
         # A qualifier qualifies what was said before it: in the first clause it qualifies
         # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
-        first = _CLAUSE_END.search(text)
+        first = CLAUSE_END.search(text)
         starts = sorted(({m.start() for m in self.qualifying.finditer(text) if (
             m.start() in contrasts or (first and m.start() > first.start()))
             and not _OF_ME.search(text, 0, m.start())}  # "I'm a bit of a worrier": of me
-                         if self.qualifying else set()) | set(_trailing(self.contrast, text)))
+                         if self.qualifying else set()) | set(trailing(self.contrast, text)))
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
         if starts:  # a bare yes or no after the contrast is read ("my dad has it but I don't")
             said += [(b.start, b.start + 1) for b in self.bare.read(reading)
                      if b.kind in (YES, NO)]
         for start in starts:
-            stop = _CLAUSE_END.search(text, start + 1)
+            stop = CLAUSE_END.search(text, start + 1)
             end = stop.start() if stop else len(text)
             end = min([end, *(s for s in starts if s > start)])
             words = re.findall(r"[a-z']+", text[start:end])
@@ -365,18 +352,6 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
-
-
-def _trailing(contrast: re.Pattern[str] | None, text: str) -> Iterator[int]:
-    """Where each clause closed by a contrast word starts ("no redness. had a blister that went
-    yellowy tho": the clause before "tho" is what contrasts)."""
-    for m in contrast.finditer(text) if contrast else ():
-        if not _TRAILS.match(text, m.end()):
-            continue
-        before = [c.end() for c in _CLAUSE_END.finditer(text, 0, m.start())]
-        start = before[-1] if before else 0
-        if start > 0 and re.search(r"[a-z]", text[start:m.start()]):
-            yield start
 
 
 def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
