@@ -5,14 +5,14 @@ only), which is what a bot whose model failed to load does."""
 from __future__ import annotations
 
 import pytest
+from auxil.reading import read
 
 from heel_bot.engine import Engine
 from heel_bot.language.understand import Understanding
 
 
-def read(engine: Engine, text: str, question: str | None) -> Understanding:
-    q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, {}, alone=False)
+def rules(engine: Engine, text: str, question: str | None) -> Understanding:
+    return read(engine, text, question, alone=False)
 
 
 READINGS = [
@@ -69,7 +69,7 @@ READINGS = [
 @pytest.mark.parametrize(("question", "text", "slot", "value"), READINGS)
 def test_round_twenty_four_readings(engine: Engine, question: str | None, text: str,
                                     slot: str, value: str) -> None:
-    assert read(engine, text, question).facts.get(slot) == value
+    assert rules(engine, text, question).facts.get(slot) == value
 
 
 @pytest.mark.parametrize(("question", "text", "slot"), [
@@ -83,7 +83,7 @@ def test_round_twenty_four_readings(engine: Engine, question: str | None, text: 
 ])
 def test_round_twenty_four_asks_again(engine: Engine, question: str | None, text: str,
                                       slot: str) -> None:
-    u = read(engine, text, question)
+    u = rules(engine, text, question)
     assert slot in u.confirm and slot not in u.facts
 
 
@@ -94,21 +94,21 @@ def test_round_twenty_four_asks_again(engine: Engine, question: str | None, text
     "the On Clouds maybe 250 miles, but I also run in Sauconys that have way more",
 ])
 def test_pairs_worn_in_turn_leave_the_shoe_question_open(engine: Engine, text: str) -> None:
-    u = read(engine, text, "shoe_age")
+    u = rules(engine, text, "shoe_age")
     assert u.answer is None and "shoe_age" not in u.facts
 
 
 def test_pairs_worn_in_turn_and_not_knowing_is_not_knowing(engine: Engine) -> None:
-    assert read(engine, "I rotate three pairs, dunno", "shoe_age").answer == "unsure"
+    assert rules(engine, "I rotate three pairs, dunno", "shoe_age").answer == "unsure"
 
 
 def test_a_pair_corrected_is_not_two_pairs(engine: Engine) -> None:
-    u = read(engine, "450, no wait that's my other pair, these are 520 miles", "shoe_age")
+    u = rules(engine, "450, no wait that's my other pair, these are 520 miles", "shoe_age")
     assert u.answer == "over_500_miles"
 
 
 def test_red_said_yes_and_heat_said_no_is_still_asked_again(engine: Engine) -> None:
-    u = read(engine, "red yes hot no", "infection_signs")
+    u = rules(engine, "red yes hot no", "infection_signs")
     assert u.answer is None and "infection_signs" in u.confirm
 
 
@@ -118,4 +118,4 @@ def test_red_said_yes_and_heat_said_no_is_still_asked_again(engine: Engine) -> N
 ])
 def test_a_blue_cold_foot_said_beside_an_answer_is_an_emergency(engine: Engine,
                                                                  text: str) -> None:
-    assert read(engine, text, "weight_bearing").emergency
+    assert rules(engine, text, "weight_bearing").emergency

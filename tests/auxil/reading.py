@@ -13,8 +13,9 @@ TODAY = date(2025, 5, 14)
 
 
 def read(engine: Engine, text: str, question: str | None = None,
-         answered: dict[str, str] | None = None) -> Understanding:
+         answered: dict[str, str] | None = None, *, alone: bool = True) -> Understanding:
     """`text` read as the answer to `question` (None: an opening), with the slots `answered`
-    before it (none by default)."""
+    before it (none by default); `alone=False` reads it by the rules alone (the learned second
+    opinion judges single questions only), as a bot whose model failed to load does."""
     q = engine.dialog.questions[question] if question else None
-    return engine.language.understand(text, q, answered or {}, today=TODAY)
+    return engine.language.understand(text, q, answered or {}, today=TODAY, alone=alone)
