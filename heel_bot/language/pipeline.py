@@ -1,7 +1,9 @@
 """Mentions and their sense: a blank spaCy pipeline with medspaCy's TargetMatcher and ConText.
 
 Built once from the lexicon (no model download: a blank English tokenizer and a rule-based
-sentence splitter). The TargetMatcher finds the concepts; where matches overlap the longest
+sentence splitter). The lexicon's literal phrases are found in one pass over the tokens
+(heel_bot/language/phrases.py), its token patterns and regular expressions by medspaCy's
+TargetMatcher; where matches overlap the longest
 wins (a phrase that means nothing, such as "oh snap", hides the "snap" inside it), and one
 stretch of words may mean values of several slots ("sore"). ConText then reads each mention's
 sense from its trigger words and their scope: negated, hedged, not known, said of someone or
@@ -38,6 +40,8 @@ import spacy  # noqa: E402
 from medspacy.context import ConText, ConTextRule  # noqa: E402
 from medspacy.target_matcher import TargetMatcher, TargetRule  # noqa: E402
 from spacy.tokens import Doc, Span  # noqa: E402
+
+from heel_bot.language.phrases import Phrases  # noqa: E402
 
 FUZZY_MIN_LENGTH = 5  # shorter words are too easily mistaken for one another
 FUZZY_SCORE = 85  # rapidfuzz ratio (0-100) a correction needs
@@ -95,7 +99,11 @@ class Pipeline:
         self.matcher = cast("TargetMatcher", self.nlp.add_pipe(
             "medspacy_target_matcher", config={"result_type": "group", "prune": False,
                                                "span_group_name": GROUP}))
-        self.matcher.add(_target_rules(lexicon, self._tokens))
+        rules, literal = _target_rules(lexicon, self._tokens)
+        self.matcher.add(rules)
+        self.phrases = Phrases(self.nlp, GROUP)
+        for label, texts in literal.items():
+            self.phrases.add(label, texts)
         self.context = cast("ConText", self.nlp.add_pipe(
             "medspacy_context", config={"rules": None, "input_span_type": "group",
                                         "span_group_name": GROUP,
@@ -128,7 +136,8 @@ class Pipeline:
         cleaned = self.clean(text)
         # A clause end after the last word, for triggers that close a clause ("fever no").
         doc = self.nlp.make_doc(cleaned if cleaned[-1:] in ".!?" else cleaned + " .")
-        doc = self.context(longest_mentions(self.matcher(self.sentencizer(doc)), asked))
+        doc = self.phrases(self.matcher(self.sentencizer(doc)))
+        doc = self.context(longest_mentions(doc, asked))
         mentions: list[Mention] = []
         used: set[tuple[int, int]] = set()
         for span in doc.spans[GROUP]:
@@ -186,28 +195,31 @@ class Pipeline:
 Tokens = Callable[[str], list[dict[str, object]]]
 
 
-def _target_rules(lexicon: Language, make: Tokens) -> list[TargetRule]:
-    rules: list[TargetRule] = []
+def _target_rules(lexicon: Language, make: Tokens
+                  ) -> tuple[list[TargetRule], dict[str, list[str]]]:
+    """The TargetMatcher's rules (token patterns and regular expressions) and the literal
+    phrases by label (for heel_bot.language.phrases)."""
+    labelled: list[tuple[str, str, bool]] = []
     for c in lexicon.concepts:
         assert isinstance(c, Sense)
         for scope, kind, phrases in (("anywhere", "clear", c.anywhere), ("asked", "clear", c.asked),
                                      ("anywhere", "unclear", c.unclear),
                                      ("asked", "unclear", c.unclear_asked)):
             label = f"{c.slot}={c.value}|{scope}|{kind}"
-            for p in phrases:
-                rules.append(_rule(p.text, label, make, regex=p.regex))
-    rules += [_rule(w, f"{EMERGENCY}=yes|anywhere|clear", make)
-              for w in lexicon.wordlist("emergency")]
-    rules += [_rule(w, IGNORE, make) for w in lexicon.wordlist("ignore")]
-    return rules
-
-
-def _rule(text: str, label: str, make: Tokens, *, regex: bool = False) -> TargetRule:
-    if regex:
-        return TargetRule(text, label, pattern=text)
-    if any(mk in text for mk in MARKERS):
-        return TargetRule(text, label, pattern=make(text))
-    return TargetRule(text, label)
+            labelled += [(p.text, label, p.regex) for p in phrases]
+    labelled += [(w, f"{EMERGENCY}=yes|anywhere|clear", False)
+                 for w in lexicon.wordlist("emergency")]
+    labelled += [(w, IGNORE, False) for w in lexicon.wordlist("ignore")]
+    rules: list[TargetRule] = []
+    literal: dict[str, list[str]] = {}
+    for text, label, regex in labelled:
+        if regex:
+            rules.append(TargetRule(text, label, pattern=text))
+        elif any(mk in text for mk in MARKERS):
+            rules.append(TargetRule(text, label, pattern=make(text)))
+        else:
+            literal.setdefault(label, []).append(text)
+    return rules, literal
 
 
 def _context_rules(lexicon: Language, make: Tokens) -> list[ConTextRule]:
