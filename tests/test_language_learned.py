@@ -255,6 +255,24 @@ def test_a_broken_model_file_leaves_the_rules_reading(tmp_path: Path,
     assert "the answer model is not used: dialogs/answers.json.gz:1:1" in caplog.text
 
 
+def test_a_model_whose_weights_do_not_fit_its_n_grams_is_a_definition_error(
+        bundle: Bundle) -> None:
+    data = _shipped()
+    questions = dict(data["questions"])  # type: ignore[call-overload]
+    trend = dict(questions["trend"])
+    trend["word"] = {**trend["word"], "weights": trend["word"]["weights"] + " 0.5"}
+    questions["trend"] = trend
+    data["questions"] = questions
+    with pytest.raises(DefinitionError, match="one weight per class"):
+        learned.from_data(data, learned.allowed(bundle))
+
+
+def test_a_model_of_the_first_format_asks_for_a_retrain(bundle: Bundle) -> None:
+    data = {**_shipped(), "format": 1}
+    with pytest.raises(DefinitionError, match="format must be 2"):
+        learned.from_data(data, learned.allowed(bundle))
+
+
 def test_a_model_with_a_question_malformed_is_a_definition_error(bundle: Bundle) -> None:
     data = _shipped()
     questions = dict(data["questions"])  # type: ignore[call-overload]

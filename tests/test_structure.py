@@ -38,7 +38,7 @@ CORE = frozenset(
         "heel_bot.language.lexicon", "heel_bot.language.mentions", "heel_bot.language.numbers",
         "heel_bot.language.pipeline", "heel_bot.language.understand", "heel_bot.language.build",
         "heel_bot.language.corpus", "heel_bot.language.bare", "heel_bot.language.policy",
-        "heel_bot.language.clauses", "heel_bot.language.phrases",
+        "heel_bot.language.clauses", "heel_bot.language.phrases", "heel_bot.language.deferred",
         "heel_bot.language.words", "heel_bot.language.numvocab", "heel_bot.language.numtokens",
         "heel_bot.language.numhedges", "heel_bot.language.numwords", "heel_bot.language.numdates",
         "heel_bot.language.numages", "heel_bot.language.numdecades",

@@ -24,15 +24,16 @@ import gzip
 import json
 import math
 import re
+from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from heel_bot.errors import DefinitionError, Mark, Problem
 from heel_bot.model import Bundle
 
-FORMAT = 1
+FORMAT = 2  # 2: each question's n-grams as a list, their idf and weights as strings
 WORD = (1, 3)  # word n-grams
 CHAR = (2, 5)  # character n-grams inside words (typos, "heal", "nite")
 CONFIRM = "?confirm"  # the class "ask again with buttons"
@@ -77,22 +78,44 @@ def char_grams(text: str) -> Counter[str]:
     return grams
 
 
+class _Table:
+    """One question's n-grams (word or character): each gram's idf and its weight per class,
+    kept in flat arrays (Python floats in tuples took ~100 MiB for the whole model)."""
+
+    def __init__(self, table: Mapping[str, Any], width: int) -> None:
+        self.index = {g: i for i, g in enumerate(table["grams"])}
+        # array() of a map over the split string: no list of floats is ever built.
+        self.idf = array("d", map(float, table["idf"].split()))
+        self.weights = array("d", map(float, table["weights"].split()))
+        self.width = width
+        if len(self.idf) != len(self.index) or len(self.weights) != width * len(self.index):
+            raise ValueError("each n-gram needs an idf and one weight per class")
+
+    def __contains__(self, gram: str) -> bool:
+        return gram in self.index
+
+    def add(self, z: list[float], grams: Counter[str]) -> None:
+        """Add the grams' contributions (l2-normalised sublinear tf-idf) to the scores `z`."""
+        known = [(self.index[g], c) for g, c in grams.items() if g in self.index]
+        values = [(1 + math.log(c)) * self.idf[i] for i, c in known]
+        norm = math.sqrt(sum(v * v for v in values)) or 1.0
+        for (i, _c), v in zip(known, values, strict=True):
+            row = i * self.width
+            for k in range(self.width):
+                z[k] += self.weights[row + k] * v / norm
+
+
 @dataclass(frozen=True)
 class _Question:
     classes: tuple[str, ...]
     intercept: tuple[float, ...]
-    word: Mapping[str, tuple[float, Sequence[float]]]
-    char: Mapping[str, tuple[float, Sequence[float]]]
+    word: _Table
+    char: _Table
 
     def scores(self, text: str) -> list[float]:
         z = list(self.intercept)
-        for grams, table in ((word_grams(text), self.word), (char_grams(text), self.char)):
-            known = [(table[g], c) for g, c in grams.items() if g in table]
-            values = [(1 + math.log(c)) * idf for (idf, _), c in known]
-            norm = math.sqrt(sum(v * v for v in values)) or 1.0
-            for ((_, weights), _c), v in zip(known, values, strict=True):
-                for k, w in enumerate(weights):
-                    z[k] += w * v / norm
+        self.word.add(z, word_grams(text))
+        self.char.add(z, char_grams(text))
         return z
 
     def predict(self, text: str) -> tuple[str, float]:
@@ -188,11 +211,9 @@ def _problems(data: Any, allowed: Mapping[str, frozenset[str]]) -> list[str]:
 
 
 def _question(d: Mapping[str, Any]) -> _Question:
-    def table(grams: Mapping[str, Any]) -> dict[str, tuple[float, Sequence[float]]]:
-        return {g: (float(v[0]), tuple(v[1])) for g, v in grams.items()}
-
-    return _Question(tuple(d["classes"]), tuple(d["intercept"]), table(d["word"]),
-                     table(d["char"]))
+    intercept = tuple(float(x) for x in d["intercept"])
+    return _Question(tuple(d["classes"]), intercept, _Table(d["word"], len(intercept)),
+                     _Table(d["char"], len(intercept)))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from typing import cast
 
 from rapidfuzz import fuzz, process
 
+from heel_bot.language import deferred
 from heel_bot.language.mentions import EMERGENCY, IGNORE, Mention, Reading, normalise
 from heel_bot.language.words import END, MARKERS, START, THING, Language, Sense, Trigger
 from heel_bot.model import Lexicon
@@ -33,6 +34,7 @@ from heel_bot.model import Lexicon
 for _name in ("medspacy", "spacy", "PyRuSH"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 warnings.filterwarnings("ignore", message=r"\[W036\]", category=UserWarning)
+deferred.defer()  # medspaCy's import of QuickUMLS would load NLTK
 
 # medspaCy pulls in spaCy and thinc, which print warnings about optional GPU backends on
 # import; they are not errors.

@@ -82,10 +82,12 @@ def fit_question(texts: list[str], labels: list[str]) -> dict[str, Any]:
                            "intercept": [_round(x) for x in model[-1].intercept_]}
     offset = 0
     for name, vec in (("word", word), ("char", char)):
-        grams = {}
-        for gram, i in vec.vocabulary_.items():
-            grams[gram] = [_round(vec.idf_[i]), [_round(x) for x in coef[:, offset + i]]]
-        out[name] = grams
+        grams = sorted(vec.vocabulary_.items())
+        # Numbers as one string each (not JSON lists): reading them makes no Python object
+        # per weight, which kept ~50 MiB of every bot process (learned.py).
+        out[name] = {"grams": [g for g, _ in grams],
+                     "idf": _numbers(vec.idf_[i] for _, i in grams),
+                     "weights": _numbers(x for _, i in grams for x in coef[:, offset + i])}
         offset += len(vec.vocabulary_)
     return out
 
@@ -105,6 +107,11 @@ def train(files: Sequence[Path], without: Iterable[str] = ()) -> dict[str, Any]:
 
 def _round(x: float) -> float:
     return float(f"{x:.{DIGITS}g}") if math.isfinite(x) else 0.0
+
+
+def _numbers(xs: Iterable[float]) -> str:
+    """Numbers rounded to DIGITS significant digits, separated by spaces."""
+    return " ".join(repr(_round(x)) for x in xs)
 
 
 def write(model: dict[str, Any], path: Path) -> None:
