@@ -92,8 +92,8 @@ def person_before(m: Message, i: int) -> bool:
     if w in ("is", "are"):
         q = t[p - 1]
         if q in ("she", "he", "age") or q in PEOPLE or t[p - 2] in PEOPLE or (
-                q == "who" and (t[p - 2] in PEOPLE or (t[p - 2] == "," and t[p - 3] in PEOPLE))):
-            return True  # "my son Alfie is 10"
+                q == "who" and (t[p - 2] in PEOPLE or t[p - 3] in PEOPLE)):
+            return True  # "my son Alfie is 10", "my husband Dennis who is 80"
         if q == "they":
             return not m.shoe_context(i)
     return w.endswith("'s") and w[:-2] in PEOPLE
@@ -129,7 +129,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
         r.tags.append(OVER)  # "500+": more than 500
         r.end += 1
     nxt = t[r.end]
-    got = born(m, r) or category(m, r)
+    got = born(m, r) or category(m, r) or glued_profile(m, r)
     if got is not None:
         return got
     before = t[prev_index(m, i)]
@@ -147,7 +147,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
         return school(m, i, r.end + 2, r.value + 5)  # "8th grade" (US)
     # "teenager, well 14 actually": a discourse word after a clause edge is an edge too
     lead = t[i - 1] in CLAUSE_EDGE or (t[i - 1] in AGE_LEADS and t[i - 2] in CLAUSE_EDGE)
-    alone = lead and (edge(nxt) or nxt in AGE_NEXT)
+    alone = lead and (edge(nxt) or nxt in AGE_NEXT or nxt == "if")
     if alone and 1 <= r.value < 100 and m.nums[i] is not None:
         got = _profile_age(m, r)
         if got is not None:
@@ -215,9 +215,26 @@ def _profile_age(m: Message, r: Reading) -> Found | None:
     if t[i - 1] == "," and t[i - 2] in PROFILE_BEFORE and nxt in (",", ".", "", ";", "!"):
         return finish(m, AGE, r)  # "T2 diabetic, 57, heel pain...", "... not diabetic, 38"
     aside = (nxt in ("btw", "fyi") and edge(after)) or (
-        t[r.end:r.end + 3] == ["by", "the", "way"] and edge(t[r.end + 3]))
+        t[r.end:r.end + 3] == ["by", "the", "way"] and edge(t[r.end + 3])) or (
+        nxt == "if" and after in ("that", "it") and t[r.end + 2] in _MATTERS)
     if aside and t[i - 1] in ("", ".", "!", ";", ","):
-        return finish(m, AGE, r)  # "it only hurts running. 41 btw", "nah. 39 by the way"
+        return finish(m, AGE, r)  # "it only hurts running. 41 btw", "19 if that matters"
+    if nxt == "but" and m.nums[r.end + 1] is not None and future_age(m, r.end + 2):
+        return finish(m, AGE, r)  # "15 but 16 in june"
+    return None
+
+
+_MATTERS = frozenset({"matters", "helps", "counts"})
+
+
+def glued_profile(m: Message, r: Reading) -> Found | None:
+    """ "runner 38M", "triathlete 45f": an age and a sex glued, after a word of a profile."""
+    t, i, nxt = m.t, r.first, m.t[r.end]
+    if (t[i - 1] in PROFILE_BEFORE and nxt in ("m", "f") and m.ends[i] == m.starts[r.end]
+            and m.nums[i] is not None and 10 <= r.value < 100
+            and (edge(t[r.end + 1]) or t[r.end + 1] in _SEX_TAIL)):
+        r.end += 1
+        return finish(m, AGE, r)
     return None
 
 

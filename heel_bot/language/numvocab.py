@@ -299,3 +299,7 @@ TRIGGERS = frozenset(
        "christmas", "xmas", "easter", "halloween", "thanksgiving", "weekend", "grade",
        "afternoon",
        "spring", "summer", "autumn", "fall", "winter"})
+
+# Words the spelling correction leaves alone (a number word is never another number word).
+WORDS = frozenset(w for table in (ONES, TEENS, TENS, VAGUE, HALVES, UNITS, SPANS, MONTHS, WEEKDAYS,
+                                  DECADES) for w in table if w.isalpha())

@@ -26,7 +26,7 @@ from typing import cast
 
 from rapidfuzz import fuzz, process
 
-from heel_bot.language import deferred
+from heel_bot.language import deferred, numvocab
 from heel_bot.language.mentions import EMERGENCY, IGNORE, Mention, Reading, normalise
 from heel_bot.language.words import END, MARKERS, START, THING, Language, Sense, Trigger
 from heel_bot.model import Lexicon
@@ -111,10 +111,13 @@ class Pipeline:
                                         "span_group_name": GROUP,
                                         "prune_on_target_overlap": True}))
         self.context.add(_context_rules(lexicon, self._tokens))
-        self.known = _known_words(lexicon)
+        words = _known_words(lexicon)
         protected = {w for w in (*lexicon.deny, *_negations(lexicon)) if " " not in w}
-        self._choices = sorted(w for w in self.known if len(w) >= FUZZY_MIN_LENGTH
+        self._choices = sorted(w for w in words if len(w) >= FUZZY_MIN_LENGTH
                                and w not in protected)
+        # Number words are never corrected ("eighty" is not "eight", an age of 8), and no
+        # word is corrected into one that the lexicon does not use.
+        self.known = words | numvocab.WORDS
         self._correct = functools.lru_cache(maxsize=8192)(self._correct_word)
         # Corrections of more than one word ("no probs" is "no problem", though "probs" alone
         # is "probably"), read before the words one by one.
