@@ -106,7 +106,14 @@ KNOWN_LOSSES = frozenset({
     "No... well yes, I can hobble to the loo",
     # Set BO: a jump off a ladder after "he says no but" is kept as the fall it was; its
     # annotator asks for the injury to be confirmed (neither is the reassuring "none").
-    "he says no but he did jump off the ladder clearing the gutters a few weeks back"})
+    "he says no but he did jump off the ladder clearing the gutters a few weeks back",
+    # Set BS: a trailing "yes" beside the shape said normal is read as agreeing that it is;
+    # annotators split (sets AN and AO read such replies as no, BE and BS ask again).
+    "the shape is normal yes",
+    # Set BT: a fever last week, fine now, is read as the question's no (it asks about now),
+    # as five replies of four sets about illnesses that have passed are labelled; its
+    # annotator asks for it to be confirmed.
+    "had a fever last week but im fine now and the heel isnt red"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -126,9 +133,10 @@ KNOWN_LOSSES = frozenset({
     ("set_bb.yaml", 0.94), ("set_bc.yaml", 0.94), ("set_bd.yaml", 0.95), ("set_be.yaml", 0.96),
     ("set_bf.yaml", 0.97), ("set_bg.yaml", 0.95), ("set_bh.yaml", 0.96), ("set_bi.yaml", 0.96),
     ("set_bj.yaml", 0.94), ("set_bk.yaml", 0.94), ("set_bl.yaml", 0.97), ("set_bm.yaml", 0.94),
-    ("set_bn.yaml", 0.94), ("set_bo.yaml", 0.92), ("set_bp.yaml", 0.89), ("set_bq.yaml", 0.94)])
+    ("set_bn.yaml", 0.94), ("set_bo.yaml", 0.92), ("set_bp.yaml", 0.89), ("set_bq.yaml", 0.94),
+    ("set_br.yaml", 0.94), ("set_bs.yaml", 0.95), ("set_bt.yaml", 0.93), ("set_bu.yaml", 0.88)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-BQ (tests/language/blind/), written blind in twenty-five rounds for issue 9 and
+    # Sets D-BU (tests/language/blind/), written blind in twenty-six rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
