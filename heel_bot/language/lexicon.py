@@ -56,9 +56,11 @@ def read_language(r: Reader, y: Y, vocab: Vocabulary) -> Lexicon | None:
     concepts = _read_concepts(r, m["concepts"], vocab)
     words = {k: tuple(dict.fromkeys(_expanded_strings(r, m[k], k))) for k in WORD_LISTS}
     triggers = _read_context(r, m["context"], vocab)
-    context = {(t.kind, t.direction): tuple(x.text for x in triggers
-                                            if (x.kind, x.direction) == (t.kind, t.direction))
-               for t in triggers if t.kind in ("negated", "reassured", "possible")}
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for t in triggers:
+        if t.kind in ("negated", "reassured", "possible"):
+            grouped.setdefault((t.kind, t.direction), []).append(t.text)
+    context = {k: tuple(v) for k, v in grouped.items()}
     terminate = (*words["contrast"], *(t.text for t in triggers if t.kind == "terminate"))
     careful = frozenset(s for s in (r.member(v, "a careful slot", vocab.slots)
                                     for v in r.seq(m["careful"], "careful")) if s)
@@ -92,12 +94,17 @@ def expand(text: str) -> list[str] | str:
         total *= len(c)
     if total > MAX_FORMS:
         return f"expands to {total} phrases; at most {MAX_FORMS} allowed (split it)"
+    # Each piece is split into words once; a form is its pieces' words joined (an empty
+    # alternative adds none), so the spacing comes out single without re-splitting each form.
+    lits = [lit.casefold().split() for lit in literals]
+    alts = [[a.casefold().split() for a in c] for c in choices]
     out: list[str] = []
-    for combo in itertools.product(*choices):
-        pieces = [literals[0]]
-        for alt, lit in zip(combo, literals[1:], strict=True):
-            pieces += [" ", alt, " ", lit]
-        phrase = " ".join("".join(pieces).split()).casefold()
+    for combo in itertools.product(*alts):
+        words = list(lits[0])
+        for alt, lit in zip(combo, lits[1:], strict=True):
+            words += alt
+            words += lit
+        phrase = " ".join(words)
         if _MARKER.sub("", phrase).strip():
             out.append(phrase)
     return out or "a pattern must leave some words in every form"
