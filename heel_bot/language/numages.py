@@ -336,8 +336,11 @@ def born(m: Message, r: Reading) -> Found | None:
     """ "born in 2012", "born 1990", "born in '88" (the latest such year not after this one):
     an age of (this year - year - 1) to (this year - year)."""
     t, i = m.t, r.first
-    short = t[i - 1] == "'" and len(t[i]) == 2  # "'88"
-    p = i - 1 - short
+    # "'88", or "born in 09" (two digits after "born in", ending the clause: not "born in 88
+    # degree heat")
+    short = len(t[i]) == 2 and (t[i - 1] == "'" or (
+        t[i - 2:i] == ["born", "in"] and edge(t[r.end])))
+    p = i - 1 - (t[i - 1] == "'")
     p -= t[p] == "in"
     year = r.value
     if t[p] != "born" or len(t[i]) != 4 - 2 * short or year != int(year):

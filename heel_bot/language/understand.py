@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from heel_bot.language.pipeline import Pipeline
 
 UNSURE = DONT_KNOW  # the asked slot's answer when the message only says "not sure"
+_CUT_OFF = re.compile(r"\bbut\W*$")  # a message that stops at "but" (unlike "though")
 UNREAD_WORDS = 2  # words after a contrast (besides it) that, all unread, make a reassuring
 # answer uncertain
 _OF_ME = re.compile(r"\b(?:i'm|i am|im|i feel|i was|i get)\s+$")  # a qualifier of the person
@@ -318,6 +319,8 @@ class Understander:
         ("no, but it looks angry", "not really, a bit when I first lie down"): what follows
         "but" counts (policy rule 2), so it is asked about, not dropped."""
         text = reading.without_ignored()  # "no gap, I'm 15 tho if that matters"
+        if _CUT_OFF.search(text):  # "no fever but": the rest was not sent (yet)
+            return True
         contrasts = {m.start() for m in self.contrast.finditer(text)} if self.contrast else set()
         # A qualifier qualifies what was said before it: in the first clause it qualifies
         # nothing ("heel hurts a bit when I run, no numbness" denies the numbness).
