@@ -23,6 +23,15 @@ READINGS = [
     ("age_group", "shes in class 8", "age_group", "under_16"),
     ("hard_surface", "no, but i did up my miles a lot", "mileage_jump", "yes"),
     ("morning_pain", "yes defiantly, n my calfs r tite", "tight_calves", "yes"),
+    # after the round's retrain, from sets BX and BY (in-sample)
+    ("deformity", "nope, totally normal looking", "deformity", "no"),
+    ("numbness", "tingling in my hands from pregnancy carpal tunnel, but my feet are fine",
+     "numbness", "no"),
+    ("injury", "No sudden thing. Been a slow build up ache for 2 months", "injury", "none"),
+    ("injury", "a kid stomped my heel with his cleats at soccer", "injury", "fall_or_impact"),
+    ("rest_pain", "no it calms down when I'm sittin", "rest_pain", "no"),
+    (None, "Wicked sore heel here in Boston, ramped my miles way too fast for the marathon",
+     "mileage_jump", "yes"),
 ]
 
 
@@ -67,3 +76,9 @@ def test_the_second_opinion_leaves_a_number_in_words_to_the_rules(
     # with the model: it once read "nine days" as under a week, over the rules' reading
     assert engine.language.review is not None
     assert read(engine, text, "duration").answer == value
+
+
+def test_a_childs_age_is_not_the_writers(engine: Engine) -> None:
+    u = rules(engine, "old enough to have a 7 year old and a 10 year old 😂", "age_group")
+    assert u.facts.get("age_group") != "under_16"
+    assert rules(engine, "I'm a 45 year old runner", "age_group").answer == "16_plus"

@@ -123,6 +123,9 @@ def clinical(m: Message, i: int) -> Found | None:
     return finish(m, DURATION, Reading(n * per, n * per, n * per, i, i + 3, [], False))
 
 
+_HAVING = frozenset({"have", "has", "had", "got", "of", "to", "with", "and"})
+
+
 def _suffixed_age(m: Message, r: Reading, end: int) -> Found | None:
     """An age with a suffix ending at token `end`: "13yo", "13 y/o", "13 y.o.", "13 years
     old", "13-year-old", "13 years of age" (but not "my shoes are 2 years old")."""
@@ -131,6 +134,8 @@ def _suffixed_age(m: Message, r: Reading, end: int) -> Found | None:
         return None
     if (t[i] in ("a", "an") or m.expect == DISTANCE) and not person_before(m, i):
         return None  # "a year old", "about 2 years old" to the shoe question: a thing's age
+    if t[i - 1] in ("a", "an") and t[i - 2] in _HAVING:
+        return None  # "old enough to have a 7 year old", "mum of a 10-year-old": a child's
     r.end = end
     return finish(m, AGE, r)
 
