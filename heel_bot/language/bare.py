@@ -48,6 +48,9 @@ class BareReader:
                                           for w in lexicon.wordlist(name)}, key=len,
                                          reverse=True))
                       for name, kind in KINDS.items()}
+        # 👍 alone is a likely yes; beside words ("looks normal 👍") it hedges nothing
+        self.worded = {k: tuple(w for w in ws if re.search(r"\w", w))
+                       for k, ws in self.words.items()}
         # a softener said alone is a "not sure"; inside a clause it softens, it does not doubt
         self.softeners = frozenset(normalise(w) for w in lexicon.wordlist("softeners"))
         self.fillers = tuple(sorted(lexicon.wordlist("filler"), key=len, reverse=True))
@@ -103,7 +106,8 @@ class BareReader:
                 mentions: list[tuple[int, int]]) -> tuple[str, int] | None:
         symbols = clause.strip()
         if symbols and not re.search(r"\w", symbols):
-            kind = next((k for k in (UNSURE, NO, YES) for w in self.words[k]
+            # (an emoji may be a hedge: 👍 is a "likely yes", confirmed at a red flag)
+            kind = next((k for k in (UNSURE, LIKELY_NO, LIKELY_YES, NO, YES) for w in self.words[k]
                          if not re.search(r"\w", w) and w in symbols), None)
             return (kind, start) if kind else None
         core, offset = self._core(clause)
@@ -117,7 +121,7 @@ class BareReader:
                 return (kind, at) if kind in HEDGES or not _inside(at, at + len(core),
                                                                     taken) else None
         for kind in (LIKELY_NO, LIKELY_YES, UNSURE):  # "i don't think so" before "i think"
-            hit = _find(core, self.words[kind])
+            hit = _find(core, self.worded[kind] if kind == LIKELY_YES else self.words[kind])
             if hit is not None:
                 return kind, at + hit
         return self._edge(core, at, taken, mentions)
