@@ -70,7 +70,8 @@ def _no_age(m: Message, r: Reading) -> bool:
     """A vague number, "a"/"an", the "one" of "eighty-one", or a time of day ("19:42")."""
     t, i = m.t, r.first
     clock = (t[i - 1] == ":" and m.nums[i - 2] is not None) or (
-        t[r.end] == ":" and m.nums[r.end + 1] is not None)
+        t[r.end] == ":" and m.nums[r.end + 1] is not None) or "/" in t[i - 1:r.end + 1]
+    # (a fraction is never an age: "like a 6/10" is a score, not 0.6 or 10 years)
     return clock or r.vague or (m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE
                                 ) or (t[i - 1] == "-" and t[i - 2] in TENS)
 

@@ -89,6 +89,7 @@ _AFTER_MOST = r"\s*(?:max|tops|at most|at the most|or less|or under)\b"  # "10% 
 _AFTER_BARE = (_AFTER_HEDGE + "|" + _AFTER_MOST
                + r"|\s*(?:more|increase|up|jump)\b|\s*(?:[,.;!?)]|$)")
 _DOUBLED = r"\b(?:doubled|tripled)\b"  # at the question: "only last week I doubled"
+_DOWN = re.compile(r"\b(?:down|cut|cutting|dropped|reduced|reducing|less|fewer|lower|taper\w*)\b")
 _NOT = re.compile(r"\b(?:not|never|no|didn't|didnt|haven't|havent|hadn't|wasn't|n't)\b")
 _PERCENT = (
     r"(?P<cmp>more than|over|above|at least|less than|under|below|about|around|roughly|"
@@ -260,6 +261,9 @@ def _percent(text: str, spans: list[tuple[int, int]], asked: bool) -> str | None
                 and not re.search(r"\b(?:month|year)", text)):
             continue
         p, cmp = float(m["p"]), m["cmp"] or ""
+        if _DOWN.search(text, max(0, m.start() - 25), m.start()):
+            spans.append(m.span())
+            return "no"  # "tapering, down 30% this week": less, not more
         if not cmp and compiled(_AFTER_HEDGE).match(text, m.end()):
             cmp = "about"
         elif not cmp and compiled(_AFTER_MOST).match(text, m.end()):

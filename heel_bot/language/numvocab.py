@@ -52,7 +52,7 @@ def _units() -> dict[str, tuple[str, float]]:
         ("month months mo mos mth mths mnth mnths monthes monts", DURATION, MONTH),
         ("year years yr yrs y yrz yeras yaers yeears", DURATION, YEAR),
         ("hour hours hr hrs h", HOURS, 1 / 24),
-        ("mile miles mi mls miels milez", DISTANCE, 1.0),
+        ("mile miles mi mls miels milez mils", DISTANCE, 1.0),
         ("km kms kilometre kilometres kilometer kilometers kilometr kilomters kilometeres "
          "kilometeres klm klms kmtrs kmts", DISTANCE, 1 / KM_PER_MILE),
         ("k", K, 1 / KM_PER_MILE),
