@@ -135,9 +135,10 @@ KNOWN_LOSSES = frozenset({
     ("set_bj.yaml", 0.94), ("set_bk.yaml", 0.94), ("set_bl.yaml", 0.97), ("set_bm.yaml", 0.94),
     ("set_bn.yaml", 0.94), ("set_bo.yaml", 0.92), ("set_bp.yaml", 0.88), ("set_bq.yaml", 0.94),
     ("set_br.yaml", 0.94), ("set_bs.yaml", 0.95), ("set_bt.yaml", 0.93), ("set_bu.yaml", 0.88),
-    ("set_bv.yaml", 0.93), ("set_bw.yaml", 0.96), ("set_bx.yaml", 0.93), ("set_by.yaml", 0.93)])
+    ("set_bv.yaml", 0.93), ("set_bw.yaml", 0.96), ("set_bx.yaml", 0.93), ("set_by.yaml", 0.93),
+    ("set_bz.yaml", 0.95), ("set_ca.yaml", 0.92), ("set_cb.yaml", 0.93), ("set_cc.yaml", 0.89)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-BY (tests/language/blind/), written blind in twenty-seven rounds for issue 9 and
+    # Sets D-CC (tests/language/blind/), written blind in twenty-eight rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
