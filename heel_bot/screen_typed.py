@@ -149,13 +149,13 @@ def _borrowed(own: Mapping[str, str], items: list[Question], readings: list[Unde
 def _said_of_another(q: Question, u: Understanding, items: list[Question],
                      readings: list[Understanding]) -> bool:
     """Whether the words that deny item `q` are also words of an item said with a hedge, or
-    words that say another item applies ("sore when I squeeze but not sharp": the "not sharp"
+    words that say what another item is ("sore when I squeeze but not sharp": the "not sharp"
     is the squeeze's, not a no to sharp pain with every step): they deny nothing for sure, so
     `q` stays open."""
     mine = [(a, b) for a, b, _ in u.where.get(q.slot, ())]
     for other, v in zip(items, readings, strict=True):
         hedged = other.slot in v.confirm
-        if other is q or not (hedged or v.answer == "yes"):
+        if other is q or not (hedged or v.answer in ("yes", "no")):
             continue
         if any(a < d and c < b and (hedged or not denied) for a, b in mine
                for c, d, denied in v.where.get(other.slot, ())):
