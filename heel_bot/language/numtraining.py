@@ -260,6 +260,8 @@ def _percent(text: str, spans: list[tuple[int, int]], asked: bool) -> str | None
                 asked and compiled(_AFTER_BARE).match(text, m.end())
                 and not re.search(r"\b(?:month|year)", text)):
             continue
+        if re.match(r"\s*off\b", text[m.end():]):
+            continue  # "10% off at the sports shop": a discount
         p, cmp = float(m["p"]), m["cmp"] or ""
         if _DOWN.search(text, max(0, m.start() - 25), m.start()):
             spans.append(m.span())
