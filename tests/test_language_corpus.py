@@ -113,7 +113,17 @@ KNOWN_LOSSES = frozenset({
     # Set BT: a fever last week, fine now, is read as the question's no (it asks about now),
     # as five replies of four sets about illnesses that have passed are labelled; its
     # annotator asks for it to be confirmed.
-    "had a fever last week but im fine now and the heel isnt red"})
+    "had a fever last week but im fine now and the heel isnt red",
+    # Set CF: a trip over the dog before the pain got bad is kept as the fall it was (as sets
+    # AV, BD and BO's are); its annotator asks for the injury to be confirmed (neither is
+    # the reassuring "none").
+    "I tripped over the dog a few days before it got bad, but the heel was already sore "
+    "before that",
+    # Set CD: a foot gone pale and cold, said after "no" to the diabetes question, raises the
+    # emergency notice and leaves the no (poor circulation is the question's long-standing
+    # kind; its annotator reads the sudden one as a yes; every other annotator, at every
+    # other question, keeps the question's no beside the emergency).
+    "no. my foot's gone really pale and cold in the last hour though"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -136,9 +146,10 @@ KNOWN_LOSSES = frozenset({
     ("set_bn.yaml", 0.94), ("set_bo.yaml", 0.92), ("set_bp.yaml", 0.88), ("set_bq.yaml", 0.94),
     ("set_br.yaml", 0.94), ("set_bs.yaml", 0.95), ("set_bt.yaml", 0.93), ("set_bu.yaml", 0.88),
     ("set_bv.yaml", 0.93), ("set_bw.yaml", 0.96), ("set_bx.yaml", 0.93), ("set_by.yaml", 0.93),
-    ("set_bz.yaml", 0.95), ("set_ca.yaml", 0.92), ("set_cb.yaml", 0.93), ("set_cc.yaml", 0.89)])
+    ("set_bz.yaml", 0.95), ("set_ca.yaml", 0.92), ("set_cb.yaml", 0.93), ("set_cc.yaml", 0.89),
+    ("set_cd.yaml", 0.93), ("set_ce.yaml", 0.92), ("set_cf.yaml", 0.92), ("set_cg.yaml", 0.95)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-CC (tests/language/blind/), written blind in twenty-eight rounds for issue 9 and
+    # Sets D-CG (tests/language/blind/), written blind in twenty-nine rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
