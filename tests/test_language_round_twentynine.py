@@ -74,3 +74,8 @@ def test_a_weekday_in_the_lexicon_does_not_become_a_date_by_correction(engine: E
     u = rules(engine, "G'day, had a crook heel since Easter, mostly after parkrun on Saturdays",
               None)
     assert u.facts.get("duration") == "over_3_weeks"
+
+
+@pytest.mark.parametrize("word", ["saturdays", "eighty", "fortnights", "sevens"])
+def test_no_word_is_corrected_into_a_number_or_calendar_word(engine: Engine, word: str) -> None:
+    assert engine.language.pipeline.clean(word) == word

@@ -113,8 +113,10 @@ class Pipeline:
         self.context.add(_context_rules(lexicon, self._tokens))
         words = _known_words(lexicon)
         protected = {w for w in (*lexicon.deny, *_negations(lexicon)) if " " not in w}
+        # Nothing is corrected into a number, unit, month or weekday word either: a phrase that
+        # names "saturday" made "saturdays" a date, and "eighty" was once made "eight".
         self._choices = sorted(w for w in words if len(w) >= FUZZY_MIN_LENGTH
-                               and w not in protected)
+                               and w not in protected and w not in numvocab.WORDS)
         # Number words are never corrected ("eighty" is not "eight", an age of 8), and no
         # word is corrected into one that the lexicon does not use.
         self.known = words | numvocab.WORDS
