@@ -72,8 +72,10 @@ def _no_age(m: Message, r: Reading) -> bool:
     clock = (t[i - 1] == ":" and m.nums[i - 2] is not None) or (
         t[r.end] == ":" and m.nums[r.end + 1] is not None) or "/" in t[i - 1:r.end + 1]
     # (a fraction is never an age: "like a 6/10" is a score, not 0.6 or 10 years)
-    return clock or r.vague or (m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE
-                                ) or (t[i - 1] == "-" and t[i - 2] in TENS)
+    tiny = r.value < 3 and r.value != int(r.value)  # "1,85 m" tall, not 1.85 years old
+    return clock or tiny or r.vague or (
+        m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE) or (
+        t[i - 1] == "-" and t[i - 2] in TENS)
 
 
 def person_before(m: Message, i: int) -> bool:
@@ -108,7 +110,8 @@ def have_years(m: Message, i: int) -> bool:
         return t[p - 1] in ("am", "i'm", "im", "is", "she's", "he's")
     if t[p] == ",":
         return t[p - 1] in SEXES
-    return t[p] == "have" and t[p - 1] in ("i", "she", "he") and t[p - 2] in CLAUSE_EDGE
+    return t[p] in ("have", "has") and t[p - 1] in ("i", "she", "he") and (
+        t[p - 2] in CLAUSE_EDGE)  # "I have 35 years", "she has 11 years"
 
 
 def age_follows(m: Message, j: int) -> bool:

@@ -46,8 +46,9 @@ def _units() -> dict[str, tuple[str, float]]:
     """token -> (kind, factor to days or miles); kinds: duration, distance, "hours", "k"."""
     units: dict[str, tuple[str, float]] = {}
     for words, kind, factor in (
-        ("day days d dys dayz dyas dayss", DURATION, DAY),
-        ("week weeks wk wks w wek weks weeek weeeks wkes weekz", DURATION, WEEK),
+        ("day days d dys dayz dyas dayss dagen dagar dage tage", DURATION, DAY),
+        ("week weeks wk wks w wek weks weeek weeeks wkes weekz weken veckor uger wochen",
+         DURATION, WEEK),
         ("fortnight fortnights", DURATION, 2 * WEEK),
         ("month months mo mos mth mths mnth mnths monthes monts", DURATION, MONTH),
         ("year years yr yrs y yrz yeras yaers yeears", DURATION, YEAR),

@@ -65,6 +65,12 @@ _REPEATED = re.compile(r"([a-z])\1{2,}")
 _DENIED_LIST = re.compile(r"\b(?:no|not|without|never|nor|any)\b[^,.;:!?]{1,30}"
                           r"(?:,[^,.;:!?]{1,30})+?,?\s+(?:or|nor)\s")
 _CONTRAST = re.compile(r"\b(?:but|though|tho|although|however|except|yet|still|actually)\b")
+# A European date after a word that dates an onset ("since 28.04."), written with slashes so
+# that the date reader reads it (the dots would make it a decimal: 28.04 days).
+_DOTTED_DATE = re.compile(
+    r"\b(since|from|on|started|starting|begun|began)\s+([0-3]?[0-9])\.([01]?[0-9])\.(?![0-9])")
+# The shoe question's own option pasted back: "over 500 miles (800 km)" is one distance.
+_CONVERTED = re.compile(r"\b([0-9]+\s*(?:miles|mi))\s*\(\s*[0-9]+\s*km\s*\)?")
 _LABEL = re.compile(r"(?P<slot>[^=]+)=(?P<value>[^|]+)\|(?P<scope>\w+)\|(?P<kind>\w+)")
 
 
@@ -132,6 +138,7 @@ class Pipeline:
         """The normalised text with typos corrected (what the matchers read); a letter typed
         three times or more is read once ("nooo", "sooo bad")."""
         norm = _REPEATED.sub(r"\1", normalise(text))
+        norm = _CONVERTED.sub(r"\1", _DOTTED_DATE.sub(r"\1 \2/\3", norm))
         if self._phrase_re is not None:
             norm = self._phrase_re.sub(lambda m: self._phrases[m.group(0)], norm)
         return _DENIED_LIST.sub(_join_list, _WORD.sub(lambda m: self._correct(m.group(0)), norm))
