@@ -129,12 +129,7 @@ KNOWN_LOSSES = frozenset({
     "Hello. My husband is typing this for me as I can't see the screen very well. I'm 80 in "
     "June, I walk a lot and do a little gentle jogging at the parkrun, and my heel has been "
     "sore for about ten days. I did have a fall in the garden last Tuesday but I don't think "
-    "that's related, it was my hip that hit the ground, not my foot.",
-    # Set CK: a miss, not a choice: "can walk tho. ish." - a softener alone after a full stop
-    # is not read as hedging the sentence before it, so walking is recorded as yes where its
-    # annotator asks again. The pop in the same message makes the outcome urgent regardless.
-    "heard a POP on the track yesterday, like someone booted me in the heel. can walk tho. "
-    "ish."})
+    "that's related, it was my hip that hit the ground, not my foot."})
 
 
 @pytest.mark.parametrize(("name", "floor"), [

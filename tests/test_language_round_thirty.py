@@ -44,6 +44,10 @@ def test_round_thirty_readings(engine: Engine, question: str | None, text: str, 
 
 @pytest.mark.parametrize(("question", "text", "slot"), [
     ("diabetes", "never been told I have", "diabetes"),
+    # a softener alone after a full stop hedges the sentence before it
+    (None, "heard a POP on the track yesterday, like someone booted me in the heel. can walk "
+     "tho. ish.", "weight_bearing"),
+    ("weight_bearing", "i can walk. i think", "weight_bearing"),
     ("rest_pain", "I don't really notice it at night", "rest_pain"),
     ("injury", "Not an injury as such, no. But now you mention it I did tread on one of my "
      "son's Lego bricks barefoot about a week before it started, would that count?", "injury"),

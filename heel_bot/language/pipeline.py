@@ -71,6 +71,10 @@ _DOTTED_DATE = re.compile(
     r"\b(since|from|on|started|starting|begun|began)\s+([0-3]?[0-9])\.([01]?[0-9])\.(?![0-9])")
 # The shoe question's own option pasted back: "over 500 miles (800 km)" is one distance.
 _CONVERTED = re.compile(r"\b([0-9]+\s*(?:miles|mi))\s*\(\s*[0-9]+\s*km\s*\)?")
+# A softener alone after a full stop hedges the sentence before it ("can walk tho. ish."):
+# read as "maybe can walk tho" (ConText's scopes end at the full stop).
+_SOFT_AFTER = re.compile(
+    r"(^|[.!?…]\s+)([^.!?…]+?)[.!?…]+\s+(?:ish|kinda|sorta|sort of|kind of|i think|i guess)\W*$")
 _LABEL = re.compile(r"(?P<slot>[^=]+)=(?P<value>[^|]+)\|(?P<scope>\w+)\|(?P<kind>\w+)")
 
 
@@ -139,6 +143,7 @@ class Pipeline:
         three times or more is read once ("nooo", "sooo bad")."""
         norm = _REPEATED.sub(r"\1", normalise(text))
         norm = _CONVERTED.sub(r"\1", _DOTTED_DATE.sub(r"\1 \2/\3", norm))
+        norm = _SOFT_AFTER.sub(r"\1maybe \2", norm)
         if self._phrase_re is not None:
             norm = self._phrase_re.sub(lambda m: self._phrases[m.group(0)], norm)
         return _DENIED_LIST.sub(_join_list, _WORD.sub(lambda m: self._correct(m.group(0)), norm))
