@@ -285,7 +285,8 @@ ATTRIBUTIVE = frozenset({"a", "an", "my", "his", "her", "our", "their", "this", 
 # Words that may open a clause before a number that answers on its own ("..., so prob 500+").
 CLAUSE_LEADS = frozenset({"so", "then", "thus", "overall", "total", "in", "say", "i'd", "id",
                           "i", "guess", "reckon", "think", "would", "be", "it's", "its",
-                          "probably", "prob", "probs"})
+                          "probably", "prob", "probs", "for", "sure", "definitely", "easily",
+                          "tbh", "at", "least"})
 BETWEEN = frozenset({"between", "betwen", "btwn", "inbetween"})
 RELATIVE_STARTS = frozenset({"since", "from", "ever", "last", "past", "this", "the", "early",
                              "mid", "late", "middle", "end", "start", "beginning", "earlier"})
