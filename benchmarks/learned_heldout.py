@@ -33,7 +33,8 @@ AFTER = ("set_ay", "set_az", "set_ba", "set_bb", "set_bc", "set_bd", "set_be", "
          "set_bg", "set_bh", "set_bi", "set_bj", "set_bk", "set_bl", "set_bm", "set_bn",
          "set_bo", "set_bp", "set_bq", "set_br", "set_bs", "set_bt", "set_bu",
          "set_bv", "set_bw", "set_bx", "set_by", "set_bz", "set_ca", "set_cb", "set_cc",
-         "set_cd", "set_ce", "set_cf", "set_cg", "set_ch", "set_ci", "set_cj", "set_ck")
+         "set_cd", "set_ce", "set_cf", "set_cg", "set_ch", "set_ci", "set_cj", "set_ck",
+         "set_cl", "set_cm", "set_cn", "set_co")
 # (commit that added the sets, the sets, sets written later: left out of training too)
 ROUNDS = (
     ("21104fb", ("set_am", "set_an", "set_ao", "set_ap", "set_aq", "set_ar"), (*LATER, *AFTER)),
