@@ -183,6 +183,8 @@ def weekday_at(m: Message, k: int) -> int | None:
     """The weekday named at token k (Monday 0): in full, or abbreviated after "since", "last",
     "on"... ("since sat")."""
     w = m.t[k]
+    if m.t[k - 1] in ("a", "every", "each", "any"):
+        return None  # "parkrun starts at 9 on a Saturday": any Saturday, not a date
     if w.endswith("'s") or (w.endswith("s") and m.t[k - 1] in ("since", "from")):
         w = w.removesuffix("'s").removesuffix("s")  # "since Saturday's parkrun", "saturdays"
     if w in WEEKDAYS:
