@@ -140,7 +140,10 @@ class Pipeline:
 
     def clean(self, text: str) -> str:
         """The normalised text with typos corrected (what the matchers read); a letter typed
-        three times or more is read once ("nooo", "sooo bad")."""
+        three times or more is read once ("nooo", "sooo bad"); three forms the readers after
+        it would misread are rewritten first: a European date ("since 28.04." as 28/04), the
+        shoe option pasted back with its km ("500 miles (800 km)" as one distance), and a
+        softener alone after a full stop ("can walk tho. ish." as "maybe can walk tho")."""
         norm = _REPEATED.sub(r"\1", normalise(text))
         norm = _CONVERTED.sub(r"\1", _DOTTED_DATE.sub(r"\1 \2/\3", norm))
         norm = _SOFT_AFTER.sub(r"\1maybe \2", norm)
