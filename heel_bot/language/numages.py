@@ -99,7 +99,9 @@ def person_before(m: Message, i: int) -> bool:
             return True  # "my son Alfie is 10", "my husband Dennis who is 80"
         if q == "they":
             return not m.shoe_context(i)
-    return w.endswith("'s") and w[:-2] in PEOPLE
+    # "my son's 12", and with the apostrophe left out ("my daughters 14")
+    return (w.endswith("'s") and w[:-2] in PEOPLE) or (
+        w.endswith("s") and w[:-1] in PEOPLE and t[p - 1] in ("my", "our"))
 
 
 def have_years(m: Message, i: int) -> bool:
@@ -137,7 +139,11 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if got is not None:
         return got
     before = t[prev_index(m, i)]
-    turning = before == "turning"
+    # "turning 16", "15 going on 16" (not "15 going on 30": a joke)
+    going = before == "on" and t[prev_index(m, i) - 1] == "going"
+    if going and m.nums[prev_index(m, i) - 2] != r.value - 1:
+        return None
+    turning = before == "turning" or going
     # "16 next month", "turning 16": not 16 yet ("turned 16 on Saturday": 16 already)
     if turning or (future_age(m, r.end) and before not in ("turned", "was")):
         r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
@@ -156,13 +162,18 @@ def unitless(m: Message, r: Reading) -> Found | None:
         got = _profile_age(m, r)
         if got is not None:
             return got
-    if (t[i - 1] == "(" and nxt == ")" and (t[i - 2] in PEOPLE or t[i - 3] in PEOPLE)):
-        return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)"
+    if (t[i - 1] == "(" and nxt == ")" and (_person(t[i - 2]) or _person(t[i - 3]))):
+        return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)", "my girls (15)"
     if m.expect == AGE and alone:
         return finish(m, AGE, r)  # "retired, 71" to "How old are you?"
     if m.opening and own_item(m, r.first, r.end):
         return finish(m, AGE, r)  # "38, pain under heel towards arch, 2 months, ..."
     return _bare_answer(m, r)
+
+
+def _person(w: str) -> bool:
+    """A word for a person, or for people ("girls", "athletes")."""
+    return w in PEOPLE or (w.endswith("s") and w[:-1] in PEOPLE)
 
 
 def own_item(m: Message, i: int, end: int) -> bool:

@@ -21,6 +21,7 @@ from heel_bot.language.numvocab import (
 )
 
 OVER, ATLEAST, UNDER, ATMOST = "over", "atleast", "under", "atmost"  # internal bounds
+JUST_OVER = "just_over"
 
 
 def _phrases(spec: dict[str, str]) -> Phrases:
@@ -52,18 +53,19 @@ BEFORE = _phrases({
                   "prob, probs, possibly, like, circa, ca, ~, close to, something like, "
                   "give or take, abt, round about, roundabout, some, about like, "
                   "somewhere around, somewhere about, guessing, est, estimated",
-    OVER: "over, more than, longer than, greater than, above, beyond, just over, a bit over, "
-          "a little over, a bit more than, a little more than, well over, way over, just past, "
-          "well past, upwards of, north of, in excess of, more then, >, a tad over, "
-          "slightly over, slightly more than, just more than",
+    OVER: "over, more than, longer than, greater than, above, beyond, well over, way over, "
+          "well past, upwards of, north of, in excess of, more then, >",
+    # a little over the number, not anything over it ("just over a fortnight": 1-3 weeks)
+    JUST_OVER: "just over, a bit over, a little over, a bit more than, a little more than, "
+               "just past, a tad over, slightly over, slightly more than, just more than",
     ATLEAST: "at least, atleast, minimum, a minimum of, a good, no less than, not less than, "
              "a solid, > =, at the very least",
-    UNDER: "under, less than, fewer than, shorter than, below, not even, not quite, "
-           "just under, a bit under, a little under, less then, <, slightly under, "
-           "just less than, a bit less than, a little less than",
+    UNDER: "under, less than, fewer than, shorter than, below, not even, less then, <",
     ATMOST: "up to, at most, no more than, not more than, max, maximum, < =, at the most",
     HEDGE_NEARLY: "nearly, almost, close on, coming up on, coming up to, approaching, "
-                  "not far off, getting on for, just shy of, shy of, nearly about",
+                  "not far off, getting on for, just shy of, shy of, nearly about, "
+                  "not quite, just under, a bit under, a little under, slightly under, "
+                  "just less than, a bit less than, a little less than",
 })
 # "3 weeks+", "500+ miles": more than the number, as those who write it mean ("3 weeks or
 # more" and "at least 3 weeks" include it).
@@ -82,6 +84,7 @@ MIDDLE = _first_word({
     OVER: "+, plus, - plus",
 })
 _HEDGE_TAG = {HEDGE_APPROX: HEDGE_APPROX, OVER: HEDGE_AT_LEAST, ATLEAST: HEDGE_AT_LEAST,
+              JUST_OVER: HEDGE_AT_LEAST,
               UNDER: HEDGE_AT_MOST, ATMOST: HEDGE_AT_MOST, HEDGE_NEARLY: HEDGE_NEARLY}
 
 
@@ -129,6 +132,9 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
         v = max(v, lo)
     elif bound == ATLEAST:
         hi = INF
+    elif bound == JUST_OVER:
+        lo, hi = math.nextafter(lo, INF), hi * (1 + APPROX)
+        v = max(v, lo)
     elif bound == UNDER:
         hi = math.nextafter(hi, -INF)
         lo, v = 0.0, min(v, hi)

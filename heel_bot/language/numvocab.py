@@ -138,7 +138,7 @@ CATEGORY_LETTERS = frozenset({"v", "m", "f", "w", "vm", "vw", "vf", "mv", "fv", 
 CATEGORY_WORDS = frozenset({"masters", "master", "vet", "vets", "veteran", "veterans", "category",
                             "club", "age", "group", "agegroup"})
 AGE_NEXT = frozenset({"and", "n", "but", "so", "now", "btw", "lol", "though", "tho", "this", "yet",
-                      "turning", "been", "plays", "runs", "does", "goes", "loves",
+                      "turning", "going", "been", "plays", "runs", "does", "goes", "loves",
                       "male", "female", "m", "f", "guy", "girl", "boy", "woman", "man", "lady",
                       "with", "also", "too", "soon", "yr", "yrs", "years", "year", "y", "yo",
                       "if", "who", "which", "because", "cause", "cos", "plus", "no", "yes",

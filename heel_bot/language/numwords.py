@@ -103,12 +103,15 @@ def cardinal(m: Message, i: int) -> tuple[float, int] | None:
 
 
 def fraction_after(m: Message, j: int) -> tuple[float, int]:
-    """ "and a half", "& a quarter", "and half" after a whole number: (added, end)."""
+    """ "and a half", "& a quarter", "and half", "and a bit" after a whole number: (added,
+    end)."""
     t = m.t
     if t[j] in ("and", "&"):
         k = j + 2 if t[j + 1] in ("a", "an", "one") else j + 1
         if t[k] in HALVES:
             return HALVES[t[k]], k + 1
+        if t[k] == "bit" and k == j + 2:  # "two and a bit months": a little over two
+            return 0.25, k + 1
         if t[k] == "three" and t[k + 1] == "quarters":
             return 0.75, k + 2
     return 0.0, j

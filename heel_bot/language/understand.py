@@ -327,7 +327,8 @@ class Understander:
         first = CLAUSE_END.search(text)
         starts = sorted(({m.start() for m in self.qualifying.finditer(text) if (
             m.start() in contrasts or (first and m.start() > first.start()))
-            and not _OF_ME.search(text, 0, m.start())}  # "I'm a bit of a worrier": of me
+            and not _OF_ME.search(text, 0, m.start())  # "I'm a bit of a worrier": of me
+            and not nums.inside(m.start())}  # "two and a bit months": part of a number
                          if self.qualifying else set()) | set(trailing(self.contrast, text)))
         said = [(m.start, m.end) for m in reading.mentions] + [
             (at, at + 1) for found in nums.readings.values() for _, at in found]
