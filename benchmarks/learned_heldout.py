@@ -35,7 +35,8 @@ AFTER = ("set_ay", "set_az", "set_ba", "set_bb", "set_bc", "set_bd", "set_be", "
          "set_bv", "set_bw", "set_bx", "set_by", "set_bz", "set_ca", "set_cb", "set_cc",
          "set_cd", "set_ce", "set_cf", "set_cg", "set_ch", "set_ci", "set_cj", "set_ck",
          "set_cl", "set_cm", "set_cn", "set_co",
-         "set_cp", "set_cq", "set_cr", "set_cs")
+         "set_cp", "set_cq", "set_cr", "set_cs",
+         "set_ct", "set_cu", "set_cv", "set_cw")
 # (commit that added the sets, the sets, sets written later: left out of training too)
 ROUNDS = (
     ("21104fb", ("set_am", "set_an", "set_ao", "set_ap", "set_aq", "set_ar"), (*LATER, *AFTER)),

@@ -73,7 +73,7 @@ def _no_age(m: Message, r: Reading) -> bool:
         t[r.end] == ":" and m.nums[r.end + 1] is not None) or "/" in t[i - 1:r.end + 1]
     # (a fraction is never an age: "like a 6/10" is a score, not 0.6 or 10 years)
     tiny = r.value < 3 and r.value != int(r.value)  # "1,85 m" tall, not 1.85 years old
-    return clock or tiny or r.vague or (
+    return clock or tiny or r.vague or _turning(m, r) is None or (
         m.nums[i] is None and t[i] in ("a", "an") and m.expect != DISTANCE) or (
         t[i - 1] == "-" and t[i - 2] in TENS)
 
@@ -139,11 +139,7 @@ def unitless(m: Message, r: Reading) -> Found | None:
     if got is not None:
         return got
     before = t[prev_index(m, i)]
-    # "turning 16", "15 going on 16" (not "15 going on 30": a joke)
-    going = before == "on" and t[prev_index(m, i) - 1] == "going"
-    if going and m.nums[prev_index(m, i) - 2] != r.value - 1:
-        return None
-    turning = before == "turning" or going
+    turning = _turning(m, r)
     # "16 next month", "turning 16": not 16 yet ("turned 16 on Saturday": 16 already)
     if turning or (future_age(m, r.end) and before not in ("turned", "was")):
         r.value, r.low, r.high = r.value - 1, r.low - 1, math.nextafter(r.high, -INF)
@@ -162,13 +158,21 @@ def unitless(m: Message, r: Reading) -> Found | None:
         got = _profile_age(m, r)
         if got is not None:
             return got
-    if (t[i - 1] == "(" and nxt == ")" and (_person(t[i - 2]) or _person(t[i - 3]))):
+    if (m.expect == AGE and alone) or (  # "retired, 71" to "How old are you?"
+            t[i - 1] == "(" and nxt == ")" and (_person(t[i - 2]) or _person(t[i - 3]))):
         return finish(m, AGE, r)  # "my son (9)", "my daughter Maddie (12)", "my girls (15)"
-    if m.expect == AGE and alone:
-        return finish(m, AGE, r)  # "retired, 71" to "How old are you?"
     if m.opening and own_item(m, r.first, r.end):
         return finish(m, AGE, r)  # "38, pain under heel towards arch, 2 months, ..."
     return _bare_answer(m, r)
+
+
+def _turning(m: Message, r: Reading) -> bool | None:
+    """Whether the age at `r` is one about to be reached: "turning 16", "15 going on 16";
+    None when it is a joke ("15 going on 30")."""
+    k = prev_index(m, r.first)
+    if m.t[k] == "on" and m.t[k - 1] == "going":
+        return True if m.nums[k - 2] == r.value - 1 else None
+    return m.t[k] == "turning"
 
 
 def _person(w: str) -> bool:

@@ -122,12 +122,25 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
         if t[first - 1] != "yet" and t[r.end] != "yet":
             return None  # "not 13, 31": a number denied is no reading
         tags.insert(0, UNDER)  # "not 16 yet", "not yet 16"
-    v, lo, hi = r.value, r.low, r.high
     bound = next((tag for tag in tags if tag != HEDGE_APPROX), None)
     approx = HEDGE_APPROX in tags
-    if bound is None and approx and not r.vague and lo == hi:  # (a range is its own margin:
-        lo, hi = lo * (1 - r.spread), hi * (1 + r.spread)  # "about 300-350" is no wider)
-    elif bound == OVER:
+    if bound is None and approx and not r.vague and r.low == r.high:  # (a range is its own
+        v, lo, hi = r.value, r.low * (1 - r.spread), r.high * (1 + r.spread)  # margin)
+    else:
+        v, lo, hi = _bounded(bound, r.value, r.low, r.high)
+    tail = _corrected(m, r, v, lo, hi)
+    if tail is not None:  # "about three weeks? Maybe a bit less": just under, not over
+        v, lo, hi, less = tail
+        bound, approx = (HEDGE_NEARLY, approx) if less else (bound, True)
+    if kind == AGE and not 0 < v <= 120:
+        return None
+    hedge = _HEDGE_TAG[bound] if bound else (HEDGE_APPROX if approx or r.vague else "")
+    return Found(kind, v, max(lo, 0.0), hi, first, r.end, hedge)
+
+
+def _bounded(bound: str | None, v: float, lo: float, hi: float) -> tuple[float, float, float]:
+    """The (value, low, high) a bound hedge makes of a quantity."""
+    if bound == OVER:
         lo, hi = math.nextafter(lo, INF), INF
         v = max(v, lo)
     elif bound == ATLEAST:
@@ -143,14 +156,7 @@ def finish(m: Message, kind: str, r: Reading) -> Found | None:
     elif bound == HEDGE_NEARLY:
         hi = math.nextafter(hi, -INF)
         lo, v = lo * (1 - APPROX), min(v, hi)
-    tail = _corrected(m, r, v, lo, hi)
-    if tail is not None:  # "about three weeks? Maybe a bit less": just under, not over
-        v, lo, hi, less = tail
-        bound, approx = (HEDGE_NEARLY, approx) if less else (bound, True)
-    if kind == AGE and not 0 < v <= 120:
-        return None
-    hedge = _HEDGE_TAG[bound] if bound else (HEDGE_APPROX if approx or r.vague else "")
-    return Found(kind, v, max(lo, 0.0), hi, first, r.end, hedge)
+    return v, lo, hi
 
 
 def _hedge_after(m: Message, r: Reading) -> None:

@@ -182,10 +182,8 @@ def duration(m: Message, r: Reading, factor: float, *, hours: bool) -> Found | N
     ago = ago or t[prev_index(m, i)] == "before"  # "before 2 weeks": 2 weeks ago
     if hours and not ago and t[prev_index(m, i)] not in ("last", "past"):
         return None
-    if t[prev_index(m, i)] == "than":
-        return None  # "worse than a week ago", "longer than 2 weeks" is read as a bound
-    if not ago and not_pain_duration(m, i, j):
-        return None
+    if t[prev_index(m, i)] == "than" or (not ago and not_pain_duration(m, i, j)):
+        return None  # ("worse than a week ago" compares; "more than" is read as a hedge)
     if _shoes_before(t, i) and not (ago and _since_before(t, i)):
         return None  # "had these shoes for 6 months", "new trainers 3 months ago"
     if not ago and t[i - 1] in ATTRIBUTIVE and t[i] not in ("a", "an"):
