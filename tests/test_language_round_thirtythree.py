@@ -85,3 +85,16 @@ def test_someone_elses_diabetes_then_ones_own_is_a_yes(engine: Engine) -> None:
     # "my mum has it" is hers (ConText's other experiencer); "so do I" ends that scope
     assert rules(engine, "no but my mum has it and so do I", "diabetes").answer == "yes"
     assert rules(engine, "no but my mum has it", "diabetes").answer == "no"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("was a 6 now a 3", "improving"),
+    ("3/10 last week, 6/10 now", "worse"),
+    ("worse. from a 2 to a 5 in 10 days", "worse"),
+    ("was about 7, now more like a 4", "improving"),
+    ("it was a 5 and now it's a 5", "same"),
+])
+def test_two_pain_scores_tell_the_trend(engine: Engine, text: str, value: str) -> None:
+    assert rules(engine, text, "trend").answer == value
+    # the model reads no numbers: a trend read from two scores stands (policy rule 3)
+    assert read(engine, text, "trend").answer == value

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from heel_bot.language import numvocab
 from heel_bot.language.learned import KNOWN, AnswerModel, second_opinion
+from heel_bot.language.numtrend import TREND
 from heel_bot.language.understand import UNSURE, Understanding
 from heel_bot.model import Bundle, Question
 
@@ -35,9 +36,11 @@ class SecondOpinion:
         if u.exact or u.answer == UNSURE:
             return u
         slot = question.slot
-        if slot in NUMBERED and (_DIGIT.search(text) or (
-                u.answer is not None and _NUMBER_WORDS.search(u.quotes.get(slot, "")))):
-            return u  # (a number in words counts where the rules' answer was read from it)
+        quote = u.quotes.get(slot, "") if u.answer is not None else ""
+        if (slot in NUMBERED and (_DIGIT.search(text) or _NUMBER_WORDS.search(quote))) or (
+                slot == TREND and _DIGIT.search(quote)):
+            return u  # (a number in words counts where the rules' answer was read from it;
+            # so does a trend read from two scores: "was a 5 and now it's a 5" is the same)
         if u.answer is None and self._not_a_gap(u, question, text):
             return u
         guess = self.model.predict(question.id, text)

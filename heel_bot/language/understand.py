@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from heel_bot.language import numbers, numtraining
+from heel_bot.language import numbers, numtraining, numtrend
 from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.clauses import CLAUSE_END, last_contrast, trailing
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading, asks_back, questioned
@@ -306,6 +306,7 @@ class Understander:
             readings.setdefault(slot, []).append((value, q.span[0]))
             quotes.setdefault(slot, q.text)
         numtraining.record(cleaned, training, readings, quotes, seen)
+        numtrend.record(cleaned, readings, quotes)  # "was a 6 now a 3": improving
         # The shoes' age in time alone ("a few months old", "over a year"): no distance.
         shoe_time = asked == SHOES and SHOES not in seen and bool(TIME.search(cleaned))
         back = asked if asks_back(cleaned, self.asking) else None  # "is that 10% a week?"
