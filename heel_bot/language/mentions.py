@@ -82,11 +82,13 @@ def asks_back(cleaned: str, asking: re.Pattern[str] | None) -> bool:
 
 
 def questioned(cleaned: str, mentions: list[Mention], careful: Set[str],
-               asking: re.Pattern[str] | None) -> list[Mention]:
+               asking: re.Pattern[str] | None, contrast: re.Pattern[str] | None = None
+               ) -> list[Mention]:
     """A statement that ends in "?" (or is asked about: "does that count") is said with doubt
     ("there's like a little dip when I run my finger down it?"): a red flag (a `careful` slot)
-    affirmed in it is confirmed, not taken. A question asked back (`asking`: "..., is that
-    related?") leaves what was said as it was."""
+    affirmed in it is confirmed, not taken; after a `contrast`, only what follows it ("can
+    walk ok but my foot's gone blue??" doubts the foot, not the walking). A question asked
+    back (`asking`: "..., is that related?") leaves what was said as it was."""
     text = cleaned.rstrip()
     counts = _COUNTS.search(text)
     if counts:
@@ -98,6 +100,7 @@ def questioned(cleaned: str, mentions: list[Mention], careful: Set[str],
         clause = max(body.rfind(c) for c in ",;") + 1
         if asking and (asking.match(body.strip()) or asking.match(body[clause:].strip())):
             continue
-        doubted.append((q.start(), q.end()))
+        turns = [c.end() for c in contrast.finditer(body)] if contrast else []
+        doubted.append((q.start() + (turns[-1] if turns else 0), q.end()))
     return [replace(m, uncertain=True) if m.slot in careful and m.clear
             and any(a <= m.start < b for a, b in doubted) else m for m in mentions]

@@ -154,8 +154,8 @@ class Understander:
         emergency = any(m.slot == EMERGENCY and not m.negated for m in reading.mentions)
         nums = self._numbers(reading.cleaned, question, today)
         mentions = questioned(reading.cleaned, self._mentions(reading, nums, question),
-                              self.careful, self.asking)
-        contrast = last_contrast(self.contrast, reading.cleaned)
+                              self.careful, self.asking, self.contrast)
+        contrast = _past_emergency(reading, last_contrast(self.contrast, reading.cleaned))
         facts, confirm = self._volunteered(mentions, nums, question, contrast)
         if self._unread(reading, nums):  # a reassuring red flag is not taken from it either
             facts = {s: v for s, v in facts.items()  # (a number is: "but here goes. I'm 69")
@@ -357,6 +357,13 @@ class Understander:
         """Whether a new value for an answered slot is more alarming (it then counts)."""
         return slot in self.red and (self.policy.rank(slot, value)
                                      < self.policy.rank(slot, answered[slot]))
+
+
+def _past_emergency(reading: Reading, contrast: int | None) -> int | None:
+    """The contrast, unless all that follows it is an emergency sign ("can walk ok but my
+    foot's gone cold and blue"): the notice says that; the answer before it stands."""
+    after = [m for m in reading.mentions if contrast is not None and m.start > contrast]
+    return None if after and all(m.slot == EMERGENCY for m in after) else contrast
 
 
 def _quotes(facts: Mapping[str, str], nums: _Numbers, mentions: Iterable[Mention],
