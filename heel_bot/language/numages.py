@@ -167,12 +167,13 @@ def unitless(m: Message, r: Reading) -> Found | None:
 
 
 def _turning(m: Message, r: Reading) -> bool | None:
-    """Whether the age at `r` is one about to be reached: "turning 16", "15 going on 16";
+    """Whether the age at `r` is one about to be reached: "turning 16", "he turns 16 in July",
+    "15 going on 16";
     None when it is a joke ("15 going on 30")."""
     k = prev_index(m, r.first)
     if m.t[k] == "on" and m.t[k - 1] == "going":
         return True if m.nums[k - 2] == r.value - 1 else None
-    return m.t[k] == "turning"
+    return m.t[k] in ("turning", "turns")
 
 
 def _person(w: str) -> bool:

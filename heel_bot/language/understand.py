@@ -276,11 +276,10 @@ class Understander:
         asked = question.slot if question else None
         readings: dict[str, list[tuple[str, int]]] = {}
         quotes: dict[str, str] = {}
-        shoe_words = self.needs.get(SHOES)
-        training = numtraining.read(cleaned, today=today or date.today(), shoes=asked == SHOES
-                                    or bool(shoe_words and shoe_words.search(cleaned)),
-                                    asked=asked)
         seen: set[str] = set()
+        shoes = asked == SHOES or bool((need := self.needs.get(SHOES)) and need.search(cleaned))
+        training = numtraining.read(cleaned, today=today or date.today(), shoes=shoes,
+                                    asked=asked)
         spans, worked = list(training.spans), list(training.spans)
         every = numbers.find_quantities(cleaned, today=today, opening=question is None,
                                         expect=asked if asked in _KINDS.values() else None)
@@ -307,7 +306,7 @@ class Understander:
             quotes.setdefault(slot, q.text)
         numtraining.record(cleaned, training, readings, quotes, seen)
         numtrend.record(cleaned, readings, quotes)  # "was a 6 now a 3": improving
-        # The shoes' age in time alone ("a few months old", "over a year"): no distance.
+        # the shoes' age in time alone ("a few months old", "over a year"): no distance
         shoe_time = asked == SHOES and SHOES not in seen and bool(TIME.search(cleaned))
         back = asked if asks_back(cleaned, self.asking) else None  # "is that 10% a week?"
         return _Numbers({s: tuple(v) for s, v in readings.items() if s != back}, quotes,
