@@ -7,7 +7,8 @@
   flag said with a hedge is asked on its own with buttons, alarming first (policy rule 5);
   facts about other questions are kept as volunteered. The screen stays until every item is
   answered or the user confirms it: nothing is assumed no.
-- A bare "yes" cannot say which item: the user is asked to pick.
+- A bare "yes" cannot say which item: the user is asked to pick; so is a likely yes ("👍",
+  "probably"), which a maybe for the whole list would otherwise be.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ def answer(engine: DialogEngine, language: Understander, state: State, screen: S
         return _numbers(engine, state, items, words)
     if words in _DONE or words in language.lexicon.deny:
         return screen_turns.confirm(engine, state)
+    if words in language.lexicon.wordlist("likely_yes"):
+        # "👍", "probably" to the whole list: something applies; which is theirs to say.
+        return engine.reply(state, (Notice("ui.screen.which"),), changed=False)
     return _read(engine, language, state, items, text)
 
 

@@ -232,6 +232,13 @@ def test_a_bare_yes_asks_which(engine: Engine, red: State) -> None:
     assert reply.notices == (Notice("ui.screen.which"),)
 
 
+@pytest.mark.parametrize("text", ["👍", "probably", "I think so"])
+def test_a_likely_yes_asks_which(engine: Engine, red: State, text: str) -> None:
+    reply = engine.answer(red, text)
+    assert reply.state == red
+    assert reply.notices == (Notice("ui.screen.which"),)
+
+
 def test_i_dont_think_so_is_not_a_no_for_the_whole_list(engine: Engine, red: State) -> None:
     reply = engine.answer(red, "I don't think so")
     assert reply.state == red
