@@ -53,13 +53,13 @@ def age_suffix(m: Message, j: int) -> int | None:
     """The end of "yo", "y/o", "y.o.", "years old", "year-old", "yrs of age" at j."""
     t = m.t
     w = t[j]
-    if w in ("yo", "yoa", "yrsold", "yearsold"):
+    if w in ("yo", "yoa", "yrsold", "yearsold", "yo's", "yos"):  # "my 10yo's heel"
         return j + 1 + (t[j + 1] == ".")
     if w == "y" and t[j + 1] in ("/", ".") and t[j + 2] == "o":
         return j + 3 + (t[j + 3] == ".")
     if w in YEAR_WORDS:
         k = j + 2 if t[j + 1] == "-" else j + 1
-        if t[k] in ("old", "young"):
+        if t[k] in ("old", "young", "old's", "olds"):  # "our 14 year old's heel"
             return k + 1
         if t[k] == "of" and t[k + 1] == "age":
             return k + 2

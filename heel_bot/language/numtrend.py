@@ -16,10 +16,12 @@ _NOW = (r"(?:now|to|today|this week|currently|these days|and now|but now|now it'
         r"down to|up to|it's now|its now|it is now)")
 _LATER = r"(?:last week|yesterday|before|at first|a week ago|last month|earlier|initially)"
 _CURRENT = r"(?:now|today|this week|currently|at the moment|atm|rn)"
+# what may follow the later score: not a noun ("from 2 to 4 netball sessions" counts sessions)
+_ENDS = r"(?=\s*(?:$|[,.;:!?)]|(?:now|today|in|over|within|this|and|but|after|since|by)\b))"
 # "was a 6 now a 3", "from a 2 to a 5"
 _WORDS_FIRST = re.compile(r"\b" + _THEN + r"\s+" + _SCORE.format(n="a")
                           + r"[,.;]?\s+(?:and\s+|but\s+)?" + _NOW
-                          + r"\s+(?:it's\s+|its\s+|it is\s+)?" + _SCORE.format(n="b") + r"\b")
+                          + r"\s+(?:it's\s+|its\s+|it is\s+)?" + _SCORE.format(n="b") + _ENDS)
 # "3/10 last week, 6/10 now"
 _SCORES_FIRST = re.compile(r"(?<![\d/])(?P<a>10|[0-9])\s*(?:/|out of)\s*10\s+" + _LATER
                            + r"[,.;]?\s+(?:and\s+|but\s+)?(?:it's\s+|its\s+)?(?P<b>10|[0-9])\s*"
