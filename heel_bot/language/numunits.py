@@ -210,8 +210,8 @@ def _since_before(t: list[str], i: int) -> bool:
     for k in range(i - 1, max(0, i - 8) - 1, -1):
         if t[k] in CLAUSE_EDGE:
             return False
-        if t[k] == "since":
-            return True
+        if t[k] == "since" or (t[k] == "when" and t[k - 1] in ("started", "began", "begun")):
+            return True  # ("it started when I switched to barefoot shoes 2 weeks ago")
     return False
 
 

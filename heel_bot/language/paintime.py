@@ -32,6 +32,18 @@ def other_time(cleaned: str, at: int) -> bool:
     return found is not None and not (found["there"] and not _THING.search(cleaned))
 
 
+# The shoes' time, just before it: "switched to minimalist shoes a couple of weeks ago" (not
+# when the pain is dated by them: "since I switched to new shoes 10 days ago").
+_SHOES_TIME = re.compile(r"\b(?:shoes|trainers|sneakers|runners|pair|spikes|boots)\s*$")
+_DATED_BY = re.compile(r"\b(?:since|(?:started|began|begun|start(?:ing)?) when)\b[^.;,]*$")
+
+
+def shoes_time(cleaned: str, at: int) -> bool:
+    """Whether the time at offset `at` is the shoes' (said right after them), not the pain's."""
+    before = cleaned[max(0, at - 60):at]
+    return bool(_SHOES_TIME.search(before)) and not _DATED_BY.search(before)
+
+
 def within(span: tuple[int, int], spans: Iterable[tuple[int, int]]) -> bool:
     """Whether `span` lies inside one of `spans`."""
     return any(a <= span[0] and span[1] <= b for a, b in spans)

@@ -27,7 +27,7 @@ from heel_bot.language.bare import HEDGES, NO, YES, BareReader
 from heel_bot.language.clauses import CLAUSE_END, last_contrast, trailing
 from heel_bot.language.mentions import EMERGENCY, Mention, Reading, asks_back, questioned
 from heel_bot.language.numvocab import AGE, DISTANCE, DURATION
-from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, within
+from heel_bot.language.paintime import PAIN, TIME, other_time, pain_first, shoes_time, within
 from heel_bot.language.policy import DONT_KNOW, Policy, implied, urgency
 from heel_bot.language.spoken import Options, Restarts
 from heel_bot.language.words import START, Language, Sense, words_re
@@ -200,7 +200,8 @@ class Understander:
             reading.cleaned)
         return [m for m in reading.mentions if m.slot != EMERGENCY and not (
             m.slot == "duration" and (shoes or within((m.start, m.end), nums.worked)
-                                      or other_time(reading.cleaned, m.start)))]
+                                      or other_time(reading.cleaned, m.start)
+                                      or shoes_time(reading.cleaned, m.start)))]
 
     def _asked(self, q: Question, reading: Reading, mentions: list[Mention], nums: _Numbers,
                contrast: int | None, *, typed: str) -> tuple[str | None, list[str], bool]:
