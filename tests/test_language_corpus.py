@@ -158,9 +158,10 @@ KNOWN_LOSSES = frozenset({
     ("set_cl.yaml", 0.94), ("set_cm.yaml", 0.95), ("set_cn.yaml", 0.93), ("set_co.yaml", 0.89),
     ("set_cp.yaml", 0.94), ("set_cq.yaml", 0.93), ("set_cr.yaml", 0.92), ("set_cs.yaml", 0.90),
     ("set_ct.yaml", 0.97), ("set_cu.yaml", 0.97), ("set_cv.yaml", 0.97), ("set_cw.yaml", 0.95),
-    ("set_cx.yaml", 0.95), ("set_cy.yaml", 0.97), ("set_cz.yaml", 0.95), ("set_da.yaml", 0.95)])
+    ("set_cx.yaml", 0.95), ("set_cy.yaml", 0.97), ("set_cz.yaml", 0.95), ("set_da.yaml", 0.95),
+    ("set_db.yaml", 0.96), ("set_dc.yaml", 0.95), ("set_dd.yaml", 0.96), ("set_de.yaml", 0.95)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-DA (tests/language/blind/), written blind in thirty-four rounds for issue 9 and
+    # Sets D-DE (tests/language/blind/), written blind in thirty-five rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

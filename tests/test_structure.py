@@ -43,7 +43,7 @@ CORE = frozenset(
         "heel_bot.language.numhedges", "heel_bot.language.numwords", "heel_bot.language.numdates",
         "heel_bot.language.numages", "heel_bot.language.numdecades",
         "heel_bot.language.numunits", "heel_bot.language.numscan",
-        "heel_bot.language.numtraining", "heel_bot.language.numrates", "heel_bot.language.numshoes",
+        "heel_bot.language.numtraining", "heel_bot.language.numtrend", "heel_bot.language.numrates", "heel_bot.language.numshoes",
         "heel_bot.language.numcalendar",
         "heel_bot.language.numholidays", "heel_bot.language.learned", "heel_bot.language.second",
         "heel_bot.language.training",
