@@ -40,6 +40,9 @@ MAX_WEEKLY = 140.0  # miles a week no runner goes beyond
 RACE_MILES = {"parkrun": 5 / KM_PER_MILE, "5k": 5 / KM_PER_MILE, "10k": 10 / KM_PER_MILE,
               "half": 13.1, "marathon": 26.2}
 WARM_UP = 1.5  # a race day's distance, warm-up and cool-down included, at most
+_ONLY = re.compile(r"\b(?:nothing else|and that's (?:it|all)|that's (?:it|all)|only (?:for|in|on)|"
+                   r"just (?:for|in|on)|not much else|pretty much it)\b")
+_ALONE_WORDS = 4  # "like 30 parkruns", "about 20 parkruns tbh": the races are the answer
 
 _RATE = (
     rf"(?P<w>{HEDGE}{NUM})(?:\s*(?:-|to)\s*(?P<w2>{NUM}))?(?:(?:\s*(?P<u>{DIST}))?\b"
@@ -196,9 +199,12 @@ def _back(today: datetime.date, first: datetime.date, last: datetime.date, span:
 
 
 def _races(text: str, asked: bool) -> Shoes | None:
-    """Races run in the shoes: "about 40 parkruns in them", "two marathons" (at least)."""
+    """Races run in the shoes: "about 40 parkruns in them", "two marathons" (at least); all
+    they were run in when the answer says so ("30 parkruns, nothing else") or is that alone
+    ("like 30 parkruns")."""
     lo = hi = 0.0
     spans: list[Span] = []
+    only = asked and bool(_ONLY.search(text) or len(text.split()) <= _ALONE_WORDS)
     for m in compiled(_RACES).finditer(text):
         n = number(m["n"])
         race = m["race"].replace(" ", "").replace("-", "")
@@ -207,6 +213,6 @@ def _races(text: str, asked: bool) -> Shoes | None:
             continue
         miles = RACE_MILES["half"] if race.startswith(("halfs", "halves")) else RACE_MILES[key]
         lo += n[0] * miles
-        hi += n[2] * miles * WARM_UP if m["own"] else math.inf
+        hi += n[2] * miles * WARM_UP if m["own"] or only else math.inf
         spans.append(m.span())
     return Shoes(lo, hi, tuple(spans), alone=True) if spans else None
