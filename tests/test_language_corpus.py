@@ -159,9 +159,10 @@ KNOWN_LOSSES = frozenset({
     ("set_cp.yaml", 0.94), ("set_cq.yaml", 0.93), ("set_cr.yaml", 0.92), ("set_cs.yaml", 0.90),
     ("set_ct.yaml", 0.97), ("set_cu.yaml", 0.97), ("set_cv.yaml", 0.97), ("set_cw.yaml", 0.95),
     ("set_cx.yaml", 0.95), ("set_cy.yaml", 0.97), ("set_cz.yaml", 0.95), ("set_da.yaml", 0.95),
-    ("set_db.yaml", 0.96), ("set_dc.yaml", 0.95), ("set_dd.yaml", 0.96), ("set_de.yaml", 0.95)])
+    ("set_db.yaml", 0.96), ("set_dc.yaml", 0.95), ("set_dd.yaml", 0.96), ("set_de.yaml", 0.95),
+    ("set_df.yaml", 0.96), ("set_dg.yaml", 0.98), ("set_dh.yaml", 0.94), ("set_di.yaml", 0.95)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-DE (tests/language/blind/), written blind in thirty-five rounds for issue 9 and
+    # Sets D-DI (tests/language/blind/), written blind in thirty-six rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])

@@ -23,6 +23,13 @@ _NUMBER_WORDS = re.compile(r"\b(?:" + "|".join(sorted(
      "fortnight", "dozen"), key=len, reverse=True)) + r")\b")
 
 
+# A month names a time the rules date ("got them in Jan", "since March"): the model, trained
+# without the replies that need a date, would guess a distance or a duration from the word.
+# ("may" and "mar" are left out: "it may be worse" names no month.)
+_MONTH = re.compile(r"\b(?:" + "|".join(sorted(
+    set(numvocab.MONTHS) - {"may", "mar"}, key=len, reverse=True)) + r")\b")
+
+
 class SecondOpinion:
     """Reviews the asked question's reading with the answer model, under the safety policy."""
 
@@ -37,7 +44,8 @@ class SecondOpinion:
             return u
         slot = question.slot
         quote = u.quotes.get(slot, "") if u.answer is not None else ""
-        if (slot in NUMBERED and (_DIGIT.search(text) or _NUMBER_WORDS.search(quote))) or (
+        if (slot in NUMBERED and (_DIGIT.search(text) or _NUMBER_WORDS.search(quote)
+                                  or _MONTH.search(text.casefold()))) or (
                 slot == TREND and _DIGIT.search(quote)):
             return u  # (a number in words counts where the rules' answer was read from it;
             # so does a trend read from two scores: "was a 5 and now it's a 5" is the same)
