@@ -129,7 +129,17 @@ KNOWN_LOSSES = frozenset({
     "Hello. My husband is typing this for me as I can't see the screen very well. I'm 80 in "
     "June, I walk a lot and do a little gentle jogging at the parkrun, and my heel has been "
     "sore for about ten days. I did have a fall in the garden last Tuesday but I don't think "
-    "that's related, it was my hip that hit the ground, not my foot."})
+    "that's related, it was my hip that hit the ground, not my foot.",
+    # Set DJ: "grade 11" is 16 or over (a high-school junior, as set CE's annotator and the
+    # round-29 reading have it); its annotator asks again (a young junior may be 15).
+    "grade 11",
+    # Set DM: swelling with the shape said to be the same is the question's no (annotators
+    # four to one, as set BS's "the shape is normal"); its annotator asks again.
+    "Not misshapen, no. Bit puffy round the back but same shape",
+    # Set DM: a slip on ice "landed on my butt not my foot" is kept as the fall it was (as set
+    # BD's is); its annotator asks for the injury to be confirmed (neither is "none").
+    "Yes, sidewalks mostly. Also I slipped on the ice last week but landed on my butt not my "
+    "foot"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -160,9 +170,11 @@ KNOWN_LOSSES = frozenset({
     ("set_ct.yaml", 0.97), ("set_cu.yaml", 0.97), ("set_cv.yaml", 0.97), ("set_cw.yaml", 0.95),
     ("set_cx.yaml", 0.95), ("set_cy.yaml", 0.97), ("set_cz.yaml", 0.95), ("set_da.yaml", 0.95),
     ("set_db.yaml", 0.96), ("set_dc.yaml", 0.95), ("set_dd.yaml", 0.96), ("set_de.yaml", 0.95),
-    ("set_df.yaml", 0.96), ("set_dg.yaml", 0.98), ("set_dh.yaml", 0.94), ("set_di.yaml", 0.95)])
+    ("set_df.yaml", 0.96), ("set_dg.yaml", 0.98), ("set_dh.yaml", 0.94), ("set_di.yaml", 0.95),
+    ("set_dj.yaml", 0.94), ("set_dk.yaml", 0.98), ("set_dl.yaml", 0.96),
+    ("set_dm.yaml", 0.92)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-DI (tests/language/blind/), written blind in thirty-six rounds for issue 9 and
+    # Sets D-DM (tests/language/blind/), written blind in thirty-seven rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
