@@ -40,7 +40,8 @@ AFTER = ("set_ay", "set_az", "set_ba", "set_bb", "set_bc", "set_bd", "set_be", "
          "set_cx", "set_cy", "set_cz", "set_da",
          "set_db", "set_dc", "set_dd", "set_de",
          "set_df", "set_dg", "set_dh", "set_di",
-         "set_dj", "set_dk", "set_dl", "set_dm")
+         "set_dj", "set_dk", "set_dl", "set_dm",
+         "set_dn", "set_do", "set_dp", "set_dq")
 # (commit that added the sets, the sets, sets written later: left out of training too)
 ROUNDS = (
     ("21104fb", ("set_am", "set_an", "set_ao", "set_ap", "set_aq", "set_ar"), (*LATER, *AFTER)),

@@ -139,7 +139,11 @@ KNOWN_LOSSES = frozenset({
     # Set DM: a slip on ice "landed on my butt not my foot" is kept as the fall it was (as set
     # BD's is); its annotator asks for the injury to be confirmed (neither is "none").
     "Yes, sidewalks mostly. Also I slipped on the ice last week but landed on my butt not my "
-    "foot"})
+    "foot",
+    # Set DQ: a dead feeling in the heel said after "no diabetes" is read as numbness beside the
+    # question's no (as most annotators read numbness said at the diabetes question); its
+    # annotator asks for poor circulation to be confirmed.
+    "No diabetes. The heel does feel a bit dead though"})
 
 
 @pytest.mark.parametrize(("name", "floor"), [
@@ -172,9 +176,10 @@ KNOWN_LOSSES = frozenset({
     ("set_db.yaml", 0.96), ("set_dc.yaml", 0.95), ("set_dd.yaml", 0.96), ("set_de.yaml", 0.95),
     ("set_df.yaml", 0.96), ("set_dg.yaml", 0.98), ("set_dh.yaml", 0.94), ("set_di.yaml", 0.95),
     ("set_dj.yaml", 0.94), ("set_dk.yaml", 0.98), ("set_dl.yaml", 0.96),
-    ("set_dm.yaml", 0.92)])
+    ("set_dm.yaml", 0.92), ("set_dn.yaml", 0.94), ("set_do.yaml", 0.97), ("set_dp.yaml", 0.94),
+    ("set_dq.yaml", 0.94)])
 def test_the_later_blind_sets_lose_no_red_flag(engine: Engine, name: str, floor: float) -> None:
-    # Sets D-DM (tests/language/blind/), written blind in thirty-seven rounds for issue 9 and
+    # Sets D-DQ (tests/language/blind/), written blind in thirty-eight rounds for issue 9 and
     # scored once before any tuning (docs/language.md). They lose no red flag but the known ones;
     # their accuracy, short of the 95% target, is held.
     cases = corpus.read_cases([CORPUS / "blind" / name])
